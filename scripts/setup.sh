@@ -1,0 +1,40 @@
+#!/bin/sh
+# Installs the Debian packages that building, testing and running iotmon need.
+# Idempotent: packages already present are left alone; `apt-get update` runs at
+# most once, and only when something is missing. Prints what it does.
+set -eu
+
+# Build: compiler, libraries (from Debian, never vendored).
+BUILD="build-essential pkg-config clang libclang-rt-14-dev libcmocka-dev
+  libsqlite3-dev sqlite3 libjansson-dev zlib1g-dev libinih-dev libssl-dev
+  libpcap-dev libmaxminddb-dev mmdb-bin libmicrohttpd-dev libcurl4-openssl-dev"
+# Tests and benchmarks: the real clients and tools the tests drive.
+TEST="iproute2 procps psmisc curl netcat-openbsd telnet busybox hydra nmap
+  tcpdump tshark hping3 python3 python3-scapy tcpreplay wrk hyperfine
+  python3-aiosmtpd chromium valgrind"
+# Default data (`make data`): the ip-location-db packages come from npm.
+DATA="npm"
+
+missing=""
+for p in $BUILD $TEST $DATA; do
+	case "$p" in npm) command -v npm >/dev/null 2>&1 && continue ;; esac
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed'; then
+		missing="$missing $p"
+	fi
+done
+
+if [ -z "$missing" ]; then
+	echo "setup: all packages present"
+	exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+echo "setup: installing:$missing"
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer once, without a prompt.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing
+echo "setup: done"

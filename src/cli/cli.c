@@ -1,0 +1,125 @@
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/timeutil.h"
+#include "store/store_sink.h"
+
+static int level_forced;
+
+int cli_common_option(struct cli *cli, int opt, const char *arg)
+{
+	switch (opt) {
+	case 'h':
+		fputs(cli->usage, stdout);
+		exit(EXIT_OK);
+	case 'c':
+		cli->config_path = arg;
+		return 1;
+	case CLI_OPT_DB:
+		cli->db_path = arg;
+		return 1;
+	case 'q':
+		log_set_level(LOG_ERROR);
+		level_forced = 1;
+		return 1;
+	case 'v':
+		log_set_level(LOG_DEBUG);
+		level_forced = 1;
+		return 1;
+	}
+	return 0;
+}
+
+void cli_usage_error(const struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "iotmon %s: ", cli->command);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n%s", cli->usage);
+	exit(EXIT_USAGE);
+}
+
+void cli_bad_option(const struct cli *cli)
+{
+	/* getopt has already named the option on stderr. */
+	fputs(cli->usage, stderr);
+	exit(EXIT_USAGE);
+}
+
+int cli_error(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_error("%s", msg);
+	return EXIT_ERROR;
+}
+
+int cli_load_config(struct cli *cli)
+{
+	struct err err;
+
+	if (cli->cfg)
+		return 0;
+	cli->cfg = config_load(cli->config_path, &err);
+	if (!cli->cfg) {
+		cli_error("%s", err.msg);
+		return -1;
+	}
+	if (!level_forced) {
+		const char *lvl = config_str(cli->cfg, "general", "log_level");
+
+		log_set_level(strcmp(lvl, "error") == 0	    ? LOG_ERROR
+			      : strcmp(lvl, "warning") == 0 ? LOG_WARN
+			      : strcmp(lvl, "debug") == 0   ? LOG_DEBUG
+							    : LOG_INFO);
+	}
+	return 0;
+}
+
+struct store *cli_open_store(struct cli *cli, int flags)
+{
+	struct store *s;
+	struct err err;
+
+	if (cli_load_config(cli))
+		return NULL;
+	s = store_open(cli->db_path ? cli->db_path : config_str(cli->cfg, "store", "path"), flags, &err);
+	if (!s)
+		cli_error("%s", err.msg);
+	return s;
+}
+
+struct sink *cli_store_sink(struct cli *cli, struct store *store, const struct enricher *enr)
+{
+	struct store_sink_options opt = {
+		.batch_max = (size_t)config_int(cli->cfg, "store", "batch_size"),
+		.interval_ms = (int)config_int(cli->cfg, "store", "batch_interval_ms"),
+		.queue_max = (size_t)config_int(cli->cfg, "store", "queue_max"),
+		.enricher = enr,
+	};
+
+	return store_sink_new(store, &opt);
+}
+
+int cli_parse_time(const char *s, int64_t *us)
+{
+	return time_parse(s, strlen(s), us);
+}
+
+bool cli_show_progress(void)
+{
+	return isatty(STDERR_FILENO) && log_get_level() >= LOG_INFO;
+}

@@ -1,0 +1,68 @@
+/* cli.h - what every command shares: options, config, store, exit codes.
+ *
+ * Exit codes: 0 success, 1 error (one line on stderr naming what and where),
+ * 2 usage. Machine-readable output goes to stdout, messages to stderr. */
+#ifndef IOTMON_CLI_H
+#define IOTMON_CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+
+#include "core/config.h"
+#include "core/sink.h"
+#include "store/store.h"
+
+#define EXIT_OK 0
+#define EXIT_ERROR 1
+#define EXIT_USAGE 2
+
+/* Long-option ids of the shared options; commands use values below 0x100 for
+ * their own. */
+enum { CLI_OPT_DB = 0x100, CLI_OPT_HELP, CLI_OPT_CONFIG, CLI_OPT_QUIET, CLI_OPT_VERBOSE };
+
+/* Put these at the start of a command's struct option table. */
+#define CLI_COMMON_OPTIONS                                                                                \
+	{"db", required_argument, NULL, CLI_OPT_DB}, {"config", required_argument, NULL, 'c'},            \
+		{"help", no_argument, NULL, 'h'}, {"quiet", no_argument, NULL, 'q'},                      \
+		{"verbose", no_argument, NULL, 'v'}
+#define CLI_COMMON_SHORT "c:hqv"
+#define CLI_COMMON_HELP                                                                                   \
+	"  -c, --config FILE   configuration file (default: built-in defaults)\n"                       \
+	"      --db PATH       SQLite store (overrides [store] path)\n"                                   \
+	"  -q, --quiet         only errors on stderr\n"                                                   \
+	"  -v, --verbose       debug messages on stderr\n"                                               \
+	"  -h, --help          this help\n"
+
+struct cli {
+	const char *command; /* for messages: "events", "import events" */
+	const char *usage; /* the full --help text */
+	const char *config_path;
+	const char *db_path;
+	struct config *cfg;
+};
+
+/* Handles a shared option; returns 1 if it was one (and done), 0 if not,
+ * or exits for --help. */
+int cli_common_option(struct cli *cli, int opt, const char *arg);
+/* Prints "iotmon CMD: message" and a hint on stderr and exits 2. */
+void cli_usage_error(const struct cli *cli, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
+/* The getopt loop's default branch: an unknown option. */
+void cli_bad_option(const struct cli *cli) __attribute__((noreturn));
+/* Prints "iotmon: error: message" on stderr; returns EXIT_ERROR. */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Loads the configuration (once); returns 0 or prints the error and returns
+ * -1. Also applies [general] log_level unless -q/-v was given. */
+int cli_load_config(struct cli *cli);
+/* Opens the store from --db or the configuration; prints the error and
+ * returns NULL on failure. flags: STORE_CREATE for writers. */
+struct store *cli_open_store(struct cli *cli, int flags);
+/* A batching sink on store, configured from [store]. */
+struct sink *cli_store_sink(struct cli *cli, struct store *store, const struct enricher *enr);
+
+/* Parses a time for --since/--until: RFC 3339 or YYYY-MM-DD. */
+int cli_parse_time(const char *s, int64_t *us);
+/* True when stderr is a terminal and not --quiet: show progress. */
+bool cli_show_progress(void);
+
+#endif

@@ -1,0 +1,12 @@
+/* commands.h - one entry point per subcommand; main.c dispatches to them.
+ * Each takes the arguments after the command name (argv[0] is the command)
+ * and returns the process exit code. */
+#ifndef IOTMON_COMMANDS_H
+#define IOTMON_COMMANDS_H
+
+int cmd_run(int argc, char **argv);
+int cmd_events(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+
+#endif

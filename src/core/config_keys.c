@@ -1,0 +1,26 @@
+/* config_keys.c - every configuration key, its type, default and meaning.
+ *
+ * This table is the single definition: the loader validates against it,
+ * `iotmon config` prints it, and a test checks that etc/iotmon.conf mentions
+ * every key. Add a key here and in etc/iotmon.conf together. */
+#include "config.h"
+
+const struct config_key config_keys[] = {
+	{"general", "sensor_name", CONFIG_STRING, "iotmon", 0, 0, NULL,
+	 "name of this sensor in every event"},
+	{"general", "data_dir", CONFIG_STRING, "", 0, 0, NULL,
+	 "folder with profiles, rules and enrichment data (empty: ./data, else the installed share folder)"},
+	{"general", "log_level", CONFIG_ENUM, "info", 0, 0, "error|warning|info|debug", "least severe message logged"},
+	{"general", "user", CONFIG_STRING, "", 0, 0, NULL,
+	 "after binding, drop privileges to this user (required when started as root)"},
+
+	{"store", "backend", CONFIG_ENUM, "sqlite", 0, 0, "sqlite", "store implementation"},
+	{"store", "path", CONFIG_STRING, "var/iotmon.db", 0, 0, NULL, "SQLite database file"},
+	{"store", "batch_size", CONFIG_INT, "5000", 1, 1000000, NULL, "events per transaction at most"},
+	{"store", "batch_interval_ms", CONFIG_INT, "1000", 10, 1000, NULL,
+	 "an accepted event is committed within this time"},
+	{"store", "queue_max", CONFIG_INT, "200000", 1000, 100000000, NULL,
+	 "events waiting for the writer before sensors are slowed down"},
+
+	{NULL, NULL, 0, NULL, 0, 0, NULL, NULL},
+};

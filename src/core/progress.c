@@ -1,0 +1,44 @@
+#include "progress.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "timeutil.h"
+
+void progress_start(struct progress *p, const char *label, const char *unit, uint64_t total_bytes)
+{
+	p->enabled = isatty(STDERR_FILENO) && log_get_level() >= LOG_INFO;
+	p->label = label;
+	p->unit = unit;
+	p->total_bytes = total_bytes;
+	p->start_us = p->last_draw_us = time_mono_us();
+}
+
+void progress_update(struct progress *p, uint64_t bytes_done, uint64_t items_done)
+{
+	int64_t now;
+	double secs;
+
+	if (!p->enabled)
+		return;
+	now = time_mono_us();
+	if (now - p->last_draw_us < 250000)
+		return;
+	p->last_draw_us = now;
+	secs = (double)(now - p->start_us) / 1e6;
+	if (p->total_bytes)
+		fprintf(stderr, "\r%s: %3.0f%%  %.1f of %.1f MB  %.0f %s/s   ", p->label,
+			100.0 * (double)bytes_done / (double)p->total_bytes, (double)bytes_done / 1e6,
+			(double)p->total_bytes / 1e6, secs > 0 ? (double)items_done / secs : 0.0, p->unit);
+	else
+		fprintf(stderr, "\r%s: %.1f MB  %.0f %s/s   ", p->label, (double)bytes_done / 1e6,
+			secs > 0 ? (double)items_done / secs : 0.0, p->unit);
+	fflush(stderr);
+}
+
+void progress_end(struct progress *p)
+{
+	if (p->enabled && p->last_draw_us != p->start_us)
+		fprintf(stderr, "\r\033[K");
+}

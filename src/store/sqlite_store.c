@@ -1,0 +1,695 @@
+/* sqlite_store.c - the embedded store: one SQLite file in WAL mode.
+ *
+ * Schema changes are numbered migrations applied in order inside a
+ * transaction; the version reached is kept in schema_version. A database
+ * from a newer build is refused rather than guessed at. Inserts use cached
+ * prepared statements inside one transaction per batch. */
+#include <errno.h>
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "store.h"
+
+static const char *const migrations[] = {
+	/* 1: the evidence, what it says per IP and day, devices and networks. */
+	"CREATE TABLE events ("
+	" id INTEGER PRIMARY KEY,"
+	" uid INTEGER NOT NULL UNIQUE,"
+	" time_us INTEGER NOT NULL,"
+	" sensor TEXT NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" family TEXT NOT NULL DEFAULT '',"
+	" src_ip TEXT NOT NULL,"
+	" src_port INTEGER,"
+	" dst_ip TEXT,"
+	" dst_port INTEGER,"
+	" transport TEXT NOT NULL,"
+	" session TEXT,"
+	" seq INTEGER NOT NULL DEFAULT 0,"
+	" username TEXT, password TEXT, success INTEGER,"
+	" input TEXT, url TEXT, sha256 TEXT, cve TEXT, packets INTEGER,"
+	" extra TEXT);"
+	"CREATE INDEX events_time ON events(time_us);"
+	"CREATE INDEX events_src ON events(src_ip, time_us);"
+	"CREATE TABLE observations ("
+	" ip TEXT NOT NULL,"
+	" day TEXT NOT NULL," /* YYYY-MM-DD, UTC */
+	" first_us INTEGER NOT NULL,"
+	" last_us INTEGER NOT NULL,"
+	" kinds INTEGER NOT NULL DEFAULT 0,"
+	" events INTEGER NOT NULL DEFAULT 0,"
+	" family TEXT NOT NULL DEFAULT '',"
+	" asn INTEGER, as_name TEXT, cc TEXT, enriched_us INTEGER,"
+	" source TEXT NOT NULL DEFAULT 'sensor',"
+	" treatment TEXT NOT NULL DEFAULT '',"
+	" PRIMARY KEY (ip, day)) WITHOUT ROWID;"
+	"CREATE INDEX observations_day ON observations(day, asn);"
+	"CREATE TABLE devices ("
+	" ip TEXT PRIMARY KEY,"
+	" vendor TEXT, type TEXT, model TEXT, firmware TEXT, rule TEXT, evidence TEXT,"
+	" probed_us INTEGER NOT NULL, expires_us INTEGER NOT NULL);"
+	"CREATE TABLE networks ("
+	" asn INTEGER PRIMARY KEY,"
+	" name TEXT, cc TEXT, abuse_contact TEXT);",
+};
+#define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
+
+struct sqlite_store {
+	struct store base;
+	sqlite3 *db;
+	char *path;
+	sqlite3_stmt *insert_event, *upsert_obs;
+};
+
+static int db_error(struct sqlite_store *s, struct err *err, const char *what)
+{
+	return err_set(err, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+static int exec(struct sqlite_store *s, const char *sql, struct err *err)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		err_set(err, "%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int prepare(struct sqlite_store *s, const char *sql, sqlite3_stmt **st, struct err *err)
+{
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+		return db_error(s, err, "prepare");
+	return 0;
+}
+
+/* Reads the schema version; 0 for a new, empty database. Also proves that
+ * the file is a database at all. */
+static int read_version(struct sqlite_store *s, int *version, struct err *err)
+{
+	sqlite3_stmt *st;
+	int rc, has_table = 0;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master WHERE name='schema_version'", -1, &st,
+			       NULL) != SQLITE_OK)
+		return db_error(s, err, "not a usable database");
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		has_table = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return db_error(s, err, "not a usable database");
+	*version = 0;
+	if (!has_table) {
+		/* Tables without our version table: somebody else's database. */
+		if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master", -1, &st, NULL) != SQLITE_OK)
+			return db_error(s, err, "read");
+		rc = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+		sqlite3_finalize(st);
+		if (rc != 0)
+			return err_set(err, "%s: not an iotmon database (it has tables but no schema_version)",
+				       s->path);
+		return 0;
+	}
+	if (sqlite3_prepare_v2(s->db, "SELECT max(version) FROM schema_version", -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, err, "read schema version");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static int migrate(struct sqlite_store *s, int from, struct err *err)
+{
+	char sql[64];
+
+	if (from == 0 && exec(s, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL,"
+				 " applied_us INTEGER NOT NULL)",
+			      err))
+		return -1;
+	for (int v = from + 1; v <= SCHEMA_VERSION; v++) {
+		if (exec(s, "BEGIN IMMEDIATE", err))
+			return -1;
+		snprintf(sql, sizeof(sql), "INSERT INTO schema_version VALUES (%d, %lld)", v,
+			 (long long)time_now_us());
+		if (exec(s, migrations[v - 1], err) || exec(s, sql, err)) {
+			exec(s, "ROLLBACK", NULL);
+			return err_prefix(err, "migration to schema %d", v);
+		}
+		if (exec(s, "COMMIT", err))
+			return -1;
+	}
+	return 0;
+}
+
+static void make_parent_dirs(const char *path)
+{
+	char *copy = xstrdup(path);
+
+	for (char *p = copy + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(copy, 0755);
+			*p = '/';
+		}
+	free(copy);
+}
+
+static void sqlite_close(struct store *base)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+
+	sqlite3_finalize(s->insert_event);
+	sqlite3_finalize(s->upsert_obs);
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v && *v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void bind_port(sqlite3_stmt *st, int i, uint16_t port)
+{
+	if (port)
+		sqlite3_bind_int(st, i, port);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static int bind_event(sqlite3_stmt *st, const struct event *ev)
+{
+	char src[IPADDR_STRLEN], dst[IPADDR_STRLEN];
+
+	ipaddr_format(&ev->src, src);
+	ipaddr_format(&ev->dst, dst);
+	sqlite3_bind_int64(st, 1, event_uid(ev));
+	sqlite3_bind_int64(st, 2, ev->time_us);
+	sqlite3_bind_text(st, 3, ev->sensor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, event_kind_name(ev->kind), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, ev->family, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, src, -1, SQLITE_TRANSIENT);
+	bind_port(st, 7, ev->src_port);
+	bind_text_or_null(st, 8, dst);
+	bind_port(st, 9, ev->dst_port);
+	sqlite3_bind_text(st, 10, transport_name(ev->transport), -1, SQLITE_STATIC);
+	bind_text_or_null(st, 11, ev->session);
+	sqlite3_bind_int64(st, 12, ev->seq);
+	bind_text_or_null(st, 13, ev->username);
+	/* An empty password is a real attempt, so keep "" apart from NULL. */
+	if (ev->password)
+		sqlite3_bind_text(st, 14, ev->password, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 14);
+	if (ev->success >= 0)
+		sqlite3_bind_int(st, 15, ev->success);
+	else
+		sqlite3_bind_null(st, 15);
+	bind_text_or_null(st, 16, ev->input);
+	bind_text_or_null(st, 17, ev->url);
+	bind_text_or_null(st, 18, ev->sha256);
+	bind_text_or_null(st, 19, ev->cve);
+	if (ev->kind == EVENT_SCAN || ev->packets)
+		sqlite3_bind_int64(st, 20, (sqlite3_int64)ev->packets);
+	else
+		sqlite3_bind_null(st, 20);
+	bind_text_or_null(st, 21, ev->extra);
+	return 0;
+}
+
+static void bind_observation(sqlite3_stmt *st, const struct observation *o)
+{
+	char ip[IPADDR_STRLEN], day[11];
+
+	ipaddr_format(&o->ip, ip);
+	time_format_day(o->day, day);
+	sqlite3_bind_text(st, 1, ip, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, o->first_us);
+	sqlite3_bind_int64(st, 4, o->last_us);
+	sqlite3_bind_int64(st, 5, o->kinds);
+	sqlite3_bind_int64(st, 6, o->events);
+	sqlite3_bind_text(st, 7, o->family, -1, SQLITE_TRANSIENT);
+	if (o->net.asn)
+		sqlite3_bind_int64(st, 8, o->net.asn);
+	else
+		sqlite3_bind_null(st, 8);
+	bind_text_or_null(st, 9, o->net.as_name);
+	bind_text_or_null(st, 10, o->net.cc);
+	if (o->net.asn || o->net.cc[0])
+		sqlite3_bind_int64(st, 11, o->net.data_time_us);
+	else
+		sqlite3_bind_null(st, 11);
+	sqlite3_bind_text(st, 12, o->source[0] ? o->source : "sensor", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 13, o->treatment, -1, SQLITE_TRANSIENT);
+}
+
+static int step_done(struct sqlite_store *s, sqlite3_stmt *st, struct err *err, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_DONE)
+		return db_error(s, err, what);
+	return 0;
+}
+
+static int observe(struct sqlite_store *s, const struct event *ev, const struct enricher *enr, struct err *err)
+{
+	struct observation o;
+
+	memset(&o, 0, sizeof(o));
+	o.ip = ev->src;
+	o.day = time_day_of(ev->time_us);
+	o.first_us = o.last_us = ev->time_us;
+	o.kinds = KIND_BIT(ev->kind);
+	o.events = 1;
+	memcpy(o.family, ev->family, sizeof(o.family));
+	if (enr)
+		enr->lookup(enr, &ev->src, &o.net);
+	bind_observation(s->upsert_obs, &o);
+	return step_done(s, s->upsert_obs, err, "record observation");
+}
+
+static int sqlite_insert_events(struct store *base, const struct event *evs, size_t n,
+				const struct enricher *enr, size_t *inserted, struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	size_t added = 0;
+
+	if (exec(s, "BEGIN IMMEDIATE", err))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const struct event *ev = &evs[i];
+
+		bind_event(s->insert_event, ev);
+		if (step_done(s, s->insert_event, err, "insert event"))
+			goto fail;
+		if (sqlite3_changes(s->db) == 0)
+			continue; /* already stored: an import seen before */
+		added++;
+		if ((KIND_BIT(ev->kind) & KINDS_INFECTED) && observe(s, ev, enr, err))
+			goto fail;
+	}
+	if (exec(s, "COMMIT", err))
+		goto fail;
+	if (inserted)
+		*inserted = added;
+	return 0;
+fail:
+	exec(s, "ROLLBACK", NULL);
+	return -1;
+}
+
+static char *column_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return t ? xstrdup((const char *)t) : NULL;
+}
+
+static void column_fixed(sqlite3_stmt *st, int i, char *dst, size_t size)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	snprintf(dst, size, "%s", t ? (const char *)t : "");
+}
+
+static void column_ip(sqlite3_stmt *st, int i, struct ipaddr *a)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	memset(a, 0, sizeof(*a));
+	if (t)
+		ipaddr_parse((const char *)t, (size_t)sqlite3_column_bytes(st, i), a);
+}
+
+static void row_to_event(sqlite3_stmt *st, struct event *ev)
+{
+	const unsigned char *t;
+
+	event_init(ev);
+	ev->time_us = sqlite3_column_int64(st, 0);
+	column_fixed(st, 1, ev->sensor, sizeof(ev->sensor));
+	t = sqlite3_column_text(st, 2);
+	if (t)
+		event_kind_parse((const char *)t, &ev->kind);
+	column_fixed(st, 3, ev->family, sizeof(ev->family));
+	column_ip(st, 4, &ev->src);
+	ev->src_port = (uint16_t)sqlite3_column_int(st, 5);
+	column_ip(st, 6, &ev->dst);
+	ev->dst_port = (uint16_t)sqlite3_column_int(st, 7);
+	t = sqlite3_column_text(st, 8);
+	if (t)
+		transport_parse((const char *)t, &ev->transport);
+	column_fixed(st, 9, ev->session, sizeof(ev->session));
+	ev->seq = (uint32_t)sqlite3_column_int64(st, 10);
+	ev->username = column_dup(st, 11);
+	ev->password = column_dup(st, 12);
+	ev->success = sqlite3_column_type(st, 13) == SQLITE_NULL ? -1 : (int8_t)sqlite3_column_int(st, 13);
+	ev->input = column_dup(st, 14);
+	ev->url = column_dup(st, 15);
+	column_fixed(st, 16, ev->sha256, sizeof(ev->sha256));
+	ev->cve = column_dup(st, 17);
+	ev->packets = (uint64_t)sqlite3_column_int64(st, 18);
+	ev->extra = column_dup(st, 19);
+}
+
+static int sqlite_query_events(struct store *base, const struct event_filter *f,
+			       int (*cb)(const struct event *, void *), void *arg, struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	char sql[1024], src[IPADDR_STRLEN];
+	sqlite3_stmt *st;
+	int rc = 0, step, i = 1;
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT time_us, sensor, kind, family, src_ip, src_port, dst_ip, dst_port, transport, session, seq,"
+		 " username, password, success, input, url, sha256, cve, packets, extra FROM events"
+		 " WHERE time_us >= ? AND time_us < ?%s%s%s%s ORDER BY time_us, id%s",
+		 f->kind >= 0 ? " AND kind = ?" : "", f->has_src ? " AND src_ip = ?" : "",
+		 f->family ? " AND family = ?" : "", f->session ? " AND session = ?" : "",
+		 f->limit ? " LIMIT ?" : "");
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, err, "query events");
+	sqlite3_bind_int64(st, i++, f->since_us);
+	sqlite3_bind_int64(st, i++, f->until_us);
+	if (f->kind >= 0)
+		sqlite3_bind_text(st, i++, event_kind_name((enum event_kind)f->kind), -1, SQLITE_STATIC);
+	if (f->has_src) {
+		ipaddr_format(&f->src, src);
+		sqlite3_bind_text(st, i++, src, -1, SQLITE_TRANSIENT);
+	}
+	if (f->family)
+		sqlite3_bind_text(st, i++, strcmp(f->family, "unknown") == 0 ? "" : f->family, -1,
+				  SQLITE_TRANSIENT);
+	if (f->session)
+		sqlite3_bind_text(st, i++, f->session, -1, SQLITE_TRANSIENT);
+	if (f->limit)
+		sqlite3_bind_int64(st, i++, f->limit > INT64_MAX ? INT64_MAX : (sqlite3_int64)f->limit);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct event ev;
+
+		row_to_event(st, &ev);
+		rc = cb(&ev, arg);
+		event_free(&ev);
+		if (rc)
+			break;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(s, err, "query events");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sqlite_query_observations(struct store *base, const struct obs_filter *f,
+				     int (*cb)(const struct observation *, void *), void *arg, struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	char sql[1024], from[11] = "0000-00-00", to[11] = "9999-99-99", ip[IPADDR_STRLEN];
+	sqlite3_stmt *st;
+	int rc = 0, step, i = 1;
+
+	if (f->day_from != INT64_MIN)
+		time_format_day(f->day_from, from);
+	if (f->day_to != INT64_MAX)
+		time_format_day(f->day_to, to);
+	snprintf(sql, sizeof(sql),
+		 "SELECT ip, day, first_us, last_us, kinds, events, family, asn, as_name, cc, enriched_us, source,"
+		 " treatment FROM observations WHERE day >= ? AND day <= ?%s%s%s ORDER BY day, ip",
+		 f->has_asn ? " AND asn = ?" : "", f->cc ? " AND cc = ?" : "", f->has_ip ? " AND ip = ?" : "");
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, err, "query observations");
+	sqlite3_bind_text(st, i++, from, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, i++, to, -1, SQLITE_TRANSIENT);
+	if (f->has_asn)
+		sqlite3_bind_int64(st, i++, f->asn);
+	if (f->cc)
+		sqlite3_bind_text(st, i++, f->cc, -1, SQLITE_TRANSIENT);
+	if (f->has_ip) {
+		ipaddr_format(&f->ip, ip);
+		sqlite3_bind_text(st, i++, ip, -1, SQLITE_TRANSIENT);
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct observation o;
+		const unsigned char *day = sqlite3_column_text(st, 1);
+
+		memset(&o, 0, sizeof(o));
+		column_ip(st, 0, &o.ip);
+		if (day)
+			time_parse_day((const char *)day, (size_t)sqlite3_column_bytes(st, 1), &o.day);
+		o.first_us = sqlite3_column_int64(st, 2);
+		o.last_us = sqlite3_column_int64(st, 3);
+		o.kinds = (uint32_t)sqlite3_column_int64(st, 4);
+		o.events = (uint32_t)sqlite3_column_int64(st, 5);
+		column_fixed(st, 6, o.family, sizeof(o.family));
+		o.net.asn = (uint32_t)sqlite3_column_int64(st, 7);
+		column_fixed(st, 8, o.net.as_name, sizeof(o.net.as_name));
+		column_fixed(st, 9, o.net.cc, sizeof(o.net.cc));
+		o.net.data_time_us = sqlite3_column_int64(st, 10);
+		column_fixed(st, 11, o.source, sizeof(o.source));
+		column_fixed(st, 12, o.treatment, sizeof(o.treatment));
+		rc = cb(&o, arg);
+		if (rc)
+			break;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(s, err, "query observations");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sqlite_upsert_observation(struct store *base, const struct observation *o, struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+
+	bind_observation(s->upsert_obs, o);
+	return step_done(s, s->upsert_obs, err, "record observation");
+}
+
+static int sqlite_set_enrichment(struct store *base, const struct ipaddr *ip, const struct enrichment *net,
+				 struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	char text[IPADDR_STRLEN];
+	sqlite3_stmt *st;
+
+	if (prepare(s, "UPDATE observations SET asn = ?, as_name = ?, cc = ?, enriched_us = ? WHERE ip = ?", &st,
+		    err))
+		return -1;
+	ipaddr_format(ip, text);
+	if (net->asn)
+		sqlite3_bind_int64(st, 1, net->asn);
+	bind_text_or_null(st, 2, net->as_name);
+	bind_text_or_null(st, 3, net->cc);
+	sqlite3_bind_int64(st, 4, net->data_time_us);
+	sqlite3_bind_text(st, 5, text, -1, SQLITE_TRANSIENT);
+	int rc = step_done(s, st, err, "update enrichment");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sqlite_upsert_device(struct store *base, const struct device *d, struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	char ip[IPADDR_STRLEN];
+	sqlite3_stmt *st;
+
+	if (prepare(s,
+		    "INSERT INTO devices (ip, vendor, type, model, firmware, rule, evidence, probed_us, expires_us)"
+		    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(ip) DO UPDATE SET vendor = excluded.vendor,"
+		    " type = excluded.type, model = excluded.model, firmware = excluded.firmware,"
+		    " rule = excluded.rule, evidence = excluded.evidence, probed_us = excluded.probed_us,"
+		    " expires_us = excluded.expires_us",
+		    &st, err))
+		return -1;
+	ipaddr_format(&d->ip, ip);
+	sqlite3_bind_text(st, 1, ip, -1, SQLITE_TRANSIENT);
+	bind_text_or_null(st, 2, d->vendor);
+	bind_text_or_null(st, 3, d->type);
+	bind_text_or_null(st, 4, d->model);
+	bind_text_or_null(st, 5, d->firmware);
+	bind_text_or_null(st, 6, d->rule);
+	bind_text_or_null(st, 7, d->evidence);
+	sqlite3_bind_int64(st, 8, d->probed_us);
+	sqlite3_bind_int64(st, 9, d->expires_us);
+	int rc = step_done(s, st, err, "store device");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sqlite_get_device(struct store *base, const struct ipaddr *ip, struct device *d, bool *found,
+			     struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	char text[IPADDR_STRLEN];
+	sqlite3_stmt *st;
+	int step;
+
+	if (prepare(s,
+		    "SELECT vendor, type, model, firmware, rule, evidence, probed_us, expires_us FROM devices"
+		    " WHERE ip = ?",
+		    &st, err))
+		return -1;
+	ipaddr_format(ip, text);
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+	memset(d, 0, sizeof(*d));
+	d->ip = *ip;
+	step = sqlite3_step(st);
+	*found = step == SQLITE_ROW;
+	if (*found) {
+		column_fixed(st, 0, d->vendor, sizeof(d->vendor));
+		column_fixed(st, 1, d->type, sizeof(d->type));
+		column_fixed(st, 2, d->model, sizeof(d->model));
+		column_fixed(st, 3, d->firmware, sizeof(d->firmware));
+		column_fixed(st, 4, d->rule, sizeof(d->rule));
+		d->evidence = column_dup(st, 5);
+		d->probed_us = sqlite3_column_int64(st, 6);
+		d->expires_us = sqlite3_column_int64(st, 7);
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_error(s, err, "read device");
+	return 0;
+}
+
+static int sqlite_upsert_network(struct store *base, const struct network *n, struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st;
+
+	if (prepare(s,
+		    "INSERT INTO networks (asn, name, cc, abuse_contact) VALUES (?, ?, ?, ?) ON CONFLICT(asn) DO"
+		    " UPDATE SET name = coalesce(excluded.name, name), cc = coalesce(excluded.cc, cc),"
+		    " abuse_contact = coalesce(excluded.abuse_contact, abuse_contact)",
+		    &st, err))
+		return -1;
+	sqlite3_bind_int64(st, 1, n->asn);
+	bind_text_or_null(st, 2, n->name);
+	bind_text_or_null(st, 3, n->cc);
+	bind_text_or_null(st, 4, n->abuse_contact);
+	int rc = step_done(s, st, err, "store network");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sqlite_get_network(struct store *base, uint32_t asn, struct network *n, bool *found,
+			      struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st;
+	int step;
+
+	if (prepare(s, "SELECT name, cc, abuse_contact FROM networks WHERE asn = ?", &st, err))
+		return -1;
+	sqlite3_bind_int64(st, 1, asn);
+	memset(n, 0, sizeof(*n));
+	n->asn = asn;
+	step = sqlite3_step(st);
+	*found = step == SQLITE_ROW;
+	if (*found) {
+		column_fixed(st, 0, n->name, sizeof(n->name));
+		column_fixed(st, 1, n->cc, sizeof(n->cc));
+		column_fixed(st, 2, n->abuse_contact, sizeof(n->abuse_contact));
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_error(s, err, "read network");
+	return 0;
+}
+
+static const struct store_ops sqlite_ops = {
+	.name = "sqlite",
+	.close = sqlite_close,
+	.insert_events = sqlite_insert_events,
+	.query_events = sqlite_query_events,
+	.query_observations = sqlite_query_observations,
+	.upsert_observation = sqlite_upsert_observation,
+	.set_enrichment = sqlite_set_enrichment,
+	.upsert_device = sqlite_upsert_device,
+	.get_device = sqlite_get_device,
+	.upsert_network = sqlite_upsert_network,
+	.get_network = sqlite_get_network,
+};
+
+/* Merging rule for an observation seen again: widen the time span, add the
+ * evidence, keep a known family over unknown and the first enrichment. */
+static const char upsert_obs_sql[] =
+	"INSERT INTO observations (ip, day, first_us, last_us, kinds, events, family, asn, as_name, cc,"
+	" enriched_us, source, treatment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+	" ON CONFLICT(ip, day) DO UPDATE SET first_us = min(first_us, excluded.first_us),"
+	" last_us = max(last_us, excluded.last_us), kinds = kinds | excluded.kinds,"
+	" events = events + excluded.events,"
+	" family = CASE WHEN excluded.family <> '' THEN excluded.family ELSE family END,"
+	" asn = coalesce(asn, excluded.asn), as_name = coalesce(as_name, excluded.as_name),"
+	" cc = coalesce(cc, excluded.cc), enriched_us = coalesce(enriched_us, excluded.enriched_us),"
+	" treatment = CASE WHEN excluded.treatment <> '' THEN excluded.treatment ELSE treatment END";
+
+struct store *sqlite_store_open(const char *path, int flags, struct err *err)
+{
+	struct sqlite_store *s;
+	struct stat sb;
+	int version = 0, oflags = SQLITE_OPEN_READWRITE;
+
+	if (stat(path, &sb) != 0) {
+		if (errno != ENOENT || !(flags & STORE_CREATE)) {
+			err_set(err, "%s: %s", path, strerror(errno));
+			return NULL;
+		}
+		make_parent_dirs(path);
+		oflags |= SQLITE_OPEN_CREATE;
+	} else if (!S_ISREG(sb.st_mode)) {
+		err_set(err, "%s: not a regular file", path);
+		return NULL;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->base.ops = &sqlite_ops;
+	s->path = xstrdup(path);
+	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
+		db_error(s, err, "cannot open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_extended_result_codes(s->db, 1);
+	if (read_version(s, &version, err))
+		goto fail;
+	if (version > SCHEMA_VERSION) {
+		err_set(err, "%s: written by a newer iotmon (schema %d; this build knows up to %d); not touching it",
+			path, version, SCHEMA_VERSION);
+		goto fail;
+	}
+	/* WAL lets readers (the dashboard, `iotmon events`) run beside the
+	 * writer; synchronous=FULL makes a committed batch survive power loss,
+	 * and costs one fsync per batch, not per event. */
+	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+		    " PRAGMA cache_size=-65536",
+		 err))
+		goto fail;
+	if (version < SCHEMA_VERSION && migrate(s, version, err))
+		goto fail;
+	if (prepare(s,
+		    "INSERT OR IGNORE INTO events (uid, time_us, sensor, kind, family, src_ip, src_port, dst_ip,"
+		    " dst_port, transport, session, seq, username, password, success, input, url, sha256, cve,"
+		    " packets, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		    &s->insert_event, err) ||
+	    prepare(s, upsert_obs_sql, &s->upsert_obs, err))
+		goto fail;
+	return &s->base;
+fail:
+	sqlite_close(&s->base);
+	return NULL;
+}

@@ -1,0 +1,180 @@
+/* store.h - the evidence store, as an interface.
+ *
+ * Callers see only these types and the store_* wrappers; the SQLite
+ * implementation (sqlite_store.c) is the embedded default, and a PostgreSQL
+ * one can be added as another `struct store_ops` without changing callers.
+ *
+ * Conventions: every function returns 0 or -1 with a message in err.
+ * Query functions call back once per row in a stable order; a callback that
+ * returns non-zero stops the query, which then returns that value. Row
+ * structs passed to callbacks are valid only during the call. */
+#ifndef IOTMON_STORE_H
+#define IOTMON_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/enrichment.h"
+#include "core/err.h"
+#include "core/event.h"
+#include "core/ipaddr.h"
+
+/* Evidence kinds as bits, for observations. */
+#define KIND_BIT(k) (1u << (k))
+/* The kinds that make a source an infected host on a day (issue: who is
+ * listed): a login attempt, an exploit, a download, or a telescope scan. A
+ * bare connection or a command alone is not enough. */
+#define KINDS_INFECTED (KIND_BIT(EVENT_SCAN) | KIND_BIT(EVENT_LOGIN) | KIND_BIT(EVENT_EXPLOIT) | KIND_BIT(EVENT_DOWNLOAD))
+
+struct event_filter {
+	int64_t since_us, until_us; /* [since, until); INT64_MIN / INT64_MAX for open */
+	int kind; /* enum event_kind, or -1 for any */
+	bool has_src;
+	struct ipaddr src;
+	const char *family; /* NULL for any; "unknown" matches no family */
+	const char *session; /* NULL for any */
+	uint64_t limit; /* 0 for no limit */
+};
+
+/* One infected source IP on one UTC day. */
+struct observation {
+	struct ipaddr ip;
+	int64_t day; /* UTC days since the epoch */
+	int64_t first_us, last_us;
+	uint32_t kinds; /* KIND_BIT()s of the evidence seen that day */
+	uint32_t events; /* qualifying events that day */
+	char family[EVENT_FAMILY_MAX]; /* "" unknown */
+	struct enrichment net; /* asn 0 / "" when not enriched */
+	char source[16]; /* "sensor" or "import" */
+	char treatment[32]; /* notification group, "" none */
+};
+
+struct obs_filter {
+	int64_t day_from, day_to; /* inclusive; INT64_MIN / INT64_MAX for open */
+	bool has_asn;
+	uint32_t asn;
+	const char *cc; /* NULL for any */
+	bool has_ip;
+	struct ipaddr ip;
+};
+
+/* What probing learnt about a host. */
+struct device {
+	struct ipaddr ip;
+	char vendor[64], type[32], model[64], firmware[64];
+	char rule[128]; /* the signature rule that matched, with its source */
+	char *evidence; /* owned JSON text (banners, headers), may be NULL */
+	int64_t probed_us, expires_us;
+};
+
+struct network {
+	uint32_t asn;
+	char name[128];
+	char cc[3];
+	char abuse_contact[256];
+};
+
+struct store;
+
+struct store_ops {
+	const char *name;
+	void (*close)(struct store *s);
+	/* Inserts n events in one transaction. Known events (same event_uid)
+	 * are skipped; *inserted (may be NULL) gets the number of new ones. New
+	 * qualifying events update the observation of (src, day); enr (may be
+	 * NULL) enriches observations as they are made. */
+	int (*insert_events)(struct store *s, const struct event *evs, size_t n, const struct enricher *enr,
+			     size_t *inserted, struct err *err);
+	int (*query_events)(struct store *s, const struct event_filter *f,
+			    int (*cb)(const struct event *ev, void *arg), void *arg, struct err *err);
+	int (*query_observations)(struct store *s, const struct obs_filter *f,
+				  int (*cb)(const struct observation *o, void *arg), void *arg, struct err *err);
+	/* Inserts or merges one observation (imports); kinds and counts add up,
+	 * first/last widen, enrichment and treatment are set when given. */
+	int (*upsert_observation)(struct store *s, const struct observation *o, struct err *err);
+	/* Replaces the enrichment of every observation of ip. */
+	int (*set_enrichment)(struct store *s, const struct ipaddr *ip, const struct enrichment *net,
+			      struct err *err);
+	int (*upsert_device)(struct store *s, const struct device *d, struct err *err);
+	/* *found = false when the IP has no device row; d->evidence is owned by
+	 * the caller afterwards. */
+	int (*get_device)(struct store *s, const struct ipaddr *ip, struct device *d, bool *found,
+			  struct err *err);
+	int (*upsert_network)(struct store *s, const struct network *n, struct err *err);
+	int (*get_network)(struct store *s, uint32_t asn, struct network *n, bool *found, struct err *err);
+};
+
+struct store {
+	const struct store_ops *ops;
+};
+
+/* Open flags. */
+#define STORE_CREATE 1 /* create a missing store and migrate it (writers) */
+
+/* Opens the store named by target: a file path means SQLite. A missing file
+ * without STORE_CREATE, a file that is not a database, and a schema newer
+ * than this build are errors; nothing is overwritten. */
+struct store *store_open(const char *target, int flags, struct err *err);
+void store_close(struct store *s);
+
+static inline int store_insert_events(struct store *s, const struct event *evs, size_t n,
+				      const struct enricher *enr, size_t *inserted, struct err *err)
+{
+	return s->ops->insert_events(s, evs, n, enr, inserted, err);
+}
+
+static inline int store_query_events(struct store *s, const struct event_filter *f,
+				     int (*cb)(const struct event *, void *), void *arg, struct err *err)
+{
+	return s->ops->query_events(s, f, cb, arg, err);
+}
+
+static inline int store_query_observations(struct store *s, const struct obs_filter *f,
+					   int (*cb)(const struct observation *, void *), void *arg,
+					   struct err *err)
+{
+	return s->ops->query_observations(s, f, cb, arg, err);
+}
+
+static inline int store_upsert_observation(struct store *s, const struct observation *o, struct err *err)
+{
+	return s->ops->upsert_observation(s, o, err);
+}
+
+static inline int store_set_enrichment(struct store *s, const struct ipaddr *ip,
+				       const struct enrichment *net, struct err *err)
+{
+	return s->ops->set_enrichment(s, ip, net, err);
+}
+
+static inline int store_upsert_device(struct store *s, const struct device *d, struct err *err)
+{
+	return s->ops->upsert_device(s, d, err);
+}
+
+static inline int store_get_device(struct store *s, const struct ipaddr *ip, struct device *d, bool *found,
+				   struct err *err)
+{
+	return s->ops->get_device(s, ip, d, found, err);
+}
+
+static inline int store_upsert_network(struct store *s, const struct network *n, struct err *err)
+{
+	return s->ops->upsert_network(s, n, err);
+}
+
+static inline int store_get_network(struct store *s, uint32_t asn, struct network *n, bool *found,
+				    struct err *err)
+{
+	return s->ops->get_network(s, asn, n, found, err);
+}
+
+/* Filters that match everything. */
+void event_filter_init(struct event_filter *f);
+void obs_filter_init(struct obs_filter *f);
+
+/* Implementations. */
+struct store *sqlite_store_open(const char *path, int flags, struct err *err);
+
+#endif
