@@ -8,5 +8,8 @@ int cmd_run(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+
+/* Report kinds (iotmon report KIND). */
 
 #endif
