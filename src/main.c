@@ -18,6 +18,8 @@ static const struct command {
 	{"events", cmd_events, "list stored events as JSON lines"},
 	{"import", cmd_import, "read evidence files (iotmon events, ...) into the store"},
 	{"report", cmd_report, "aggregated reports: text, CSV, JSON, SVG"},
+	{"serve", cmd_serve, "dashboard and authenticated per-network API over HTTP"},
+	{"token", cmd_token, "add, list or revoke tokens of the per-network API"},
 	{"config", cmd_config, "check the configuration and print every setting"},
 	{NULL, NULL, NULL},
 };

@@ -22,5 +22,19 @@ const struct config_key config_keys[] = {
 	{"store", "queue_max", CONFIG_INT, "200000", 1000, 100000000, NULL,
 	 "events waiting for the writer before sensors are slowed down"},
 
+	{"web", "enabled", CONFIG_BOOL, "false", 0, 0, NULL, "iotmon run serves the dashboard and the API"},
+	{"web", "listen", CONFIG_STRING, "127.0.0.1:8080", 0, 0, NULL, "ADDR:PORT or [V6ADDR]:PORT of the web server"},
+	{"web", "threads", CONFIG_INT, "4", 1, 64, NULL, "worker threads answering requests"},
+	{"web", "max_connections", CONFIG_INT, "256", 1, 10000, NULL, "open connections at most"},
+	{"web", "max_per_ip", CONFIG_INT, "32", 1, 10000, NULL, "open connections from one client address at most"},
+	{"web", "timeout_s", CONFIG_INT, "10", 1, 3600, NULL, "an idle or slow connection is closed after this"},
+	{"web", "cache_seconds", CONFIG_INT, "30", 0, 3600, NULL,
+	 "public pages and /metrics are recomputed at most this often (0: every request)"},
+	{"web", "rate_per_minute", CONFIG_INT, "600", 1, 1000000, NULL, "API requests per token per minute"},
+	{"web", "burst", CONFIG_INT, "60", 1, 1000000, NULL, "API requests a token may make at once"},
+	{"web", "focus_countries", CONFIG_LIST, "NL", 0, 0, NULL, "country codes charted on the overview page"},
+	{"web", "population_file", CONFIG_STRING, "", 0, 0, NULL,
+	 "CSV cc,country,population,year,source (empty: population.csv in the data folder)"},
+
 	{NULL, NULL, 0, NULL, 0, 0, NULL, NULL},
 };

@@ -75,6 +75,28 @@ struct network {
 	char abuse_contact[256];
 };
 
+/* An API access token (src/web/auth.h): the secret itself is never stored,
+ * only its SHA-256 (hex). */
+#define TOKEN_NAME_MAX 64
+#define TOKEN_ASNS_MAX 64
+struct api_token {
+	int64_t id;
+	char name[TOKEN_NAME_MAX];
+	uint32_t asns[TOKEN_ASNS_MAX]; /* the networks this token may read */
+	size_t nasns;
+	int64_t created_us;
+	int64_t revoked_us; /* 0 while valid */
+};
+
+/* Events of one sensor and kind (sensor health, /metrics). */
+struct event_count {
+	const char *sensor;
+	enum event_kind kind;
+	uint64_t events;
+	uint64_t packets; /* sum of packets (scan events) */
+	int64_t last_us; /* newest event */
+};
+
 struct store;
 
 struct store_ops {
@@ -103,6 +125,21 @@ struct store_ops {
 			  struct err *err);
 	int (*upsert_network)(struct store *s, const struct network *n, struct err *err);
 	int (*get_network)(struct store *s, uint32_t asn, struct network *n, bool *found, struct err *err);
+	/* API tokens: add (sets t->id), find a valid or revoked token by the
+	 * hash of its secret, list all, revoke by id (*found false when no
+	 * such token). */
+	int (*add_token)(struct store *s, struct api_token *t, const char *hash_hex, struct err *err);
+	int (*find_token)(struct store *s, const char *hash_hex, struct api_token *t, bool *found,
+			  struct err *err);
+	int (*list_tokens)(struct store *s, int (*cb)(const struct api_token *t, void *arg), void *arg,
+			   struct err *err);
+	int (*revoke_token)(struct store *s, int64_t id, int64_t when_us, bool *found, struct err *err);
+	/* Counts events at or after since_us per (sensor, kind), by sensor then kind. */
+	int (*count_events)(struct store *s, int64_t since_us, int (*cb)(const struct event_count *c, void *arg),
+			    void *arg, struct err *err);
+	/* First and last observation day; *found false when there is none. */
+	int (*observation_span)(struct store *s, int64_t *first_day, int64_t *last_day, bool *found,
+				struct err *err);
 };
 
 struct store {
@@ -168,6 +205,40 @@ static inline int store_get_network(struct store *s, uint32_t asn, struct networ
 				    struct err *err)
 {
 	return s->ops->get_network(s, asn, n, found, err);
+}
+
+static inline int store_add_token(struct store *s, struct api_token *t, const char *hash_hex, struct err *err)
+{
+	return s->ops->add_token(s, t, hash_hex, err);
+}
+
+static inline int store_find_token(struct store *s, const char *hash_hex, struct api_token *t, bool *found,
+				   struct err *err)
+{
+	return s->ops->find_token(s, hash_hex, t, found, err);
+}
+
+static inline int store_list_tokens(struct store *s, int (*cb)(const struct api_token *, void *), void *arg,
+				    struct err *err)
+{
+	return s->ops->list_tokens(s, cb, arg, err);
+}
+
+static inline int store_revoke_token(struct store *s, int64_t id, int64_t when_us, bool *found, struct err *err)
+{
+	return s->ops->revoke_token(s, id, when_us, found, err);
+}
+
+static inline int store_count_events(struct store *s, int64_t since_us,
+				     int (*cb)(const struct event_count *, void *), void *arg, struct err *err)
+{
+	return s->ops->count_events(s, since_us, cb, arg, err);
+}
+
+static inline int store_observation_span(struct store *s, int64_t *first_day, int64_t *last_day, bool *found,
+					 struct err *err)
+{
+	return s->ops->observation_span(s, first_day, last_day, found, err);
 }
 
 /* Filters that match everything. */
