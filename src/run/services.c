@@ -3,6 +3,9 @@
 
 #include <stddef.h>
 
+extern const struct service web_service;
+
 const struct service *const services[] = {
+	&web_service,
 	NULL,
 };

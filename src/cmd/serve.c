@@ -1,0 +1,77 @@
+/* serve.c - `iotmon serve`: the dashboard and the per-network API alone. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "core/log.h"
+#include "web/web.h"
+
+static const char usage[] =
+	"Usage: iotmon serve [--listen ADDR:PORT] [options]\n"
+	"Serve the public dashboard (no IP addresses) and the authenticated per-network\n"
+	"API over HTTP until SIGINT or SIGTERM. Pages: / /countries /networks\n"
+	"/manufacturers /families /remediation /sensors /metrics; API (Authorization:\n"
+	"Bearer TOKEN, see `iotmon token`): /api/v1/networks, /api/v1/infections.\n"
+	"Limits and the cache come from the [web] section of the configuration.\n"
+	"\n"
+	"      --listen ADDR:PORT  address to serve on (overrides [web] listen;\n"
+	"                          port 0 picks a free one, logged at start)\n" CLI_COMMON_HELP;
+
+enum { OPT_LISTEN = 1 };
+
+int cmd_serve(int argc, char **argv)
+{
+	static const struct option options[] = {
+		CLI_COMMON_OPTIONS,
+		{"listen", required_argument, NULL, OPT_LISTEN},
+		{NULL, 0, NULL, 0},
+	};
+	struct cli cli = {.command = "serve", .usage = usage};
+	const char *listen = NULL;
+	struct web_options o;
+	struct web_server *w;
+	sigset_t stop_signals;
+	struct err err;
+	int opt, sig;
+
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, options, NULL)) != -1) {
+		if (cli_common_option(&cli, opt, optarg))
+			continue;
+		if (opt == OPT_LISTEN)
+			listen = optarg;
+		else
+			cli_bad_option(&cli);
+	}
+	if (optind < argc)
+		cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
+	if (cli_load_config(&cli))
+		return EXIT_ERROR;
+	if (web_options_from_config(cli.cfg, cli.db_path ? cli.db_path : config_str(cli.cfg, "store", "path"), listen,
+				    &o, &err)) {
+		config_free(cli.cfg);
+		cli_usage_error(&cli, "%s", err.msg);
+	}
+	/* Only sigwait() below sees the stop signals; the server's threads
+	 * inherit the mask. */
+	sigemptyset(&stop_signals);
+	sigaddset(&stop_signals, SIGINT);
+	sigaddset(&stop_signals, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	log_set_timestamps(1);
+	w = web_start(&o, &err);
+	if (!w) {
+		config_free(cli.cfg);
+		return cli_error("%s", err.msg);
+	}
+	log_info("serving %s on http://%s%s%s:%u/", o.db_path, strchr(o.host, ':') ? "[" : "",
+		 o.host, strchr(o.host, ':') ? "]" : "", web_port(w));
+	if (sigwait(&stop_signals, &sig) == 0)
+		log_info("%s received, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	web_stop(w);
+	config_free(cli.cfg);
+	return EXIT_OK;
+}

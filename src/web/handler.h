@@ -1,0 +1,66 @@
+/* handler.h - what the server hands a route handler, and what it returns.
+ *
+ * Handlers are plain functions of (request, response): they read the store
+ * connection they are given and write a status, a content type and a body.
+ * They never see raw bytes from the network: the path is routed exactly and
+ * the query has passed query.c. */
+#ifndef IOTMON_WEB_HANDLER_H
+#define IOTMON_WEB_HANDLER_H
+
+#include <stdbool.h>
+
+#include "core/strbuf.h"
+#include "store/store.h"
+#include "web/population.h"
+#include "web/query.h"
+#include "web/web.h"
+
+struct web_request {
+	const char *path;
+	const struct query *query;
+	struct store *store;
+	const struct web_options *opt;
+	const struct population *population; /* n == 0 when none */
+	const struct api_token *token; /* authenticated routes only */
+};
+
+struct web_response {
+	int status;
+	const char *content_type;
+	struct strbuf body;
+	int retry_after; /* seconds, sent with 429 */
+	bool www_authenticate; /* send the Bearer challenge (401) */
+};
+
+/* Makes r a JSON error {"error":{"status":N,"message":"..."}}; returns 0 so
+ * handlers can `return web_error(...)`. */
+int web_error(struct web_response *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* Body ceilings. */
+#define WEB_PAGE_MAX ((size_t)8 << 20)
+#define WEB_API_MAX ((size_t)64 << 20)
+
+struct route {
+	const char *path;
+	int (*handler)(const struct web_request *rq, struct web_response *r);
+	const char *const *params; /* query keys allowed, NULL-terminated */
+	bool auth; /* needs a Bearer token */
+	bool cache; /* public: may be served from the page cache */
+};
+
+/* The route of an exact path, or NULL. */
+const struct route *router_find(const char *path);
+
+/* Handlers (pages.c, api.c, prometheus.c). */
+int page_overview(const struct web_request *rq, struct web_response *r);
+int page_countries(const struct web_request *rq, struct web_response *r);
+int page_networks(const struct web_request *rq, struct web_response *r);
+int page_manufacturers(const struct web_request *rq, struct web_response *r);
+int page_families(const struct web_request *rq, struct web_response *r);
+int page_remediation(const struct web_request *rq, struct web_response *r);
+int page_sensors(const struct web_request *rq, struct web_response *r);
+int api_infections(const struct web_request *rq, struct web_response *r);
+int api_networks(const struct web_request *rq, struct web_response *r);
+int metrics_handler(const struct web_request *rq, struct web_response *r);
+
+#endif

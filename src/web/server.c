@@ -1,0 +1,521 @@
+/* server.c - the libmicrohttpd daemon behind web.h: request checking,
+ * routing, authentication, rate limits, the page cache and the store pool.
+ *
+ * Order of checks for each request: method (GET/HEAD only), the raw URI
+ * (exact path characters, strict query), the route, then for API routes the
+ * token and its rate budget. Only then does a handler run. Every refusal is
+ * a JSON error body. */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/metrics.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "web/auth.h"
+#include "web/handler.h"
+#include "web/ratelimit.h"
+#include "web/web.h"
+
+#define URI_MAX 4096
+#define CACHE_SLOTS 64
+
+struct cache_entry {
+	char *key; /* path?query as received */
+	char *body;
+	size_t len;
+	const char *content_type;
+	int64_t expires_us; /* monotonic */
+};
+
+struct web_server {
+	struct web_options opt;
+	struct MHD_Daemon *daemon;
+	uint16_t port;
+	struct population population;
+	struct ratelimit *rl;
+	/* store pool: one connection per worker thread */
+	pthread_mutex_t pool_lock;
+	pthread_cond_t pool_cond;
+	struct store **stores;
+	int nfree;
+	/* page cache */
+	pthread_mutex_t cache_lock;
+	struct cache_entry cache[CACHE_SLOTS];
+};
+
+/* Per request: the URI exactly as the client sent it (MHD decodes the one
+ * it passes to the handler, which would hide encoding games). */
+struct request_ctx {
+	char uri[URI_MAX + 1];
+	bool too_long;
+};
+
+int web_error(struct web_response *r, int status, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	strbuf_reset(&r->body);
+	r->status = status;
+	r->content_type = "application/json";
+	strbuf_printf(&r->body, "{\"error\":{\"status\":%d,\"message\":\"", status);
+	for (const char *c = msg; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			strbuf_printf(&r->body, "\\%c", *c);
+		else if ((unsigned char)*c < 0x20)
+			strbuf_printf(&r->body, "\\u%04x", (unsigned char)*c);
+		else
+			strbuf_append(&r->body, c, 1);
+	}
+	strbuf_puts(&r->body, "\"}}\n");
+	return 0;
+}
+
+static struct store *pool_get(struct web_server *w)
+{
+	struct store *s;
+
+	pthread_mutex_lock(&w->pool_lock);
+	while (w->nfree == 0)
+		pthread_cond_wait(&w->pool_cond, &w->pool_lock);
+	s = w->stores[--w->nfree];
+	pthread_mutex_unlock(&w->pool_lock);
+	return s;
+}
+
+static void pool_put(struct web_server *w, struct store *s)
+{
+	pthread_mutex_lock(&w->pool_lock);
+	w->stores[w->nfree++] = s;
+	pthread_cond_signal(&w->pool_cond);
+	pthread_mutex_unlock(&w->pool_lock);
+}
+
+static bool cache_get(struct web_server *w, const char *key, struct web_response *r)
+{
+	int64_t now = time_mono_us();
+	bool hit = false;
+
+	pthread_mutex_lock(&w->cache_lock);
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		struct cache_entry *e = &w->cache[i];
+
+		if (e->key && e->expires_us > now && strcmp(e->key, key) == 0) {
+			strbuf_append(&r->body, e->body, e->len);
+			r->content_type = e->content_type;
+			r->status = 200;
+			hit = true;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&w->cache_lock);
+	return hit;
+}
+
+static void cache_put(struct web_server *w, const char *key, const struct web_response *r)
+{
+	int64_t now = time_mono_us();
+	struct cache_entry *slot = &w->cache[0];
+
+	pthread_mutex_lock(&w->cache_lock);
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		struct cache_entry *e = &w->cache[i];
+
+		if (e->key && strcmp(e->key, key) == 0) {
+			slot = e;
+			break;
+		}
+		if (!e->key || e->expires_us < slot->expires_us)
+			slot = e;
+	}
+	free(slot->key);
+	free(slot->body);
+	slot->key = xstrdup(key);
+	slot->body = xmalloc(r->body.len + 1);
+	memcpy(slot->body, r->body.data, r->body.len);
+	slot->len = r->body.len;
+	slot->content_type = r->content_type;
+	slot->expires_us = now + (int64_t)w->opt.cache_seconds * US_PER_SEC;
+	pthread_mutex_unlock(&w->cache_lock);
+}
+
+/* A path is routed only when it is plain: "/" then [A-Za-z0-9._-/], no
+ * "//", no "." or ".." segment, no escapes. Anything else is a 404 before
+ * any route is consulted, so no path trick can reach a handler. */
+static bool path_plain(const char *p, size_t len)
+{
+	if (len == 0 || p[0] != '/')
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = p[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' ||
+		      c == '-' || c == '_' || c == '.'))
+			return false;
+		if (c == '/' && i + 1 < len && p[i + 1] == '/')
+			return false;
+		if (c == '.' && p[i - 1] == '/' && (i + 1 == len || p[i + 1] == '/' || p[i + 1] == '.'))
+			return false;
+	}
+	return true;
+}
+
+static void count_status(int status)
+{
+	char labels[32];
+
+	snprintf(labels, sizeof(labels), "code=\"%d\"", status);
+	metrics_count("iotmon_http_requests_total", labels, "HTTP requests answered, by status", 1);
+	if (status >= 500)
+		metrics_count("iotmon_errors_total", "component=\"web\"", "errors, by component", 1);
+}
+
+/* Runs the checks and the handler; fills r. */
+static void serve(struct web_server *w, const char *uri, bool too_long, const char *authorization,
+		  struct web_response *r)
+{
+	const char *qmark = strchr(uri, '?');
+	size_t plen = qmark ? (size_t)(qmark - uri) : strlen(uri);
+	char path[256];
+	struct query q;
+	struct err err;
+	const struct route *route;
+	struct api_token token;
+	struct web_request rq = {.query = &q, .opt = &w->opt, .population = &w->population};
+
+	if (too_long) {
+		web_error(r, 414, "request target longer than %d bytes", URI_MAX);
+		return;
+	}
+	if (plen >= sizeof(path) || !path_plain(uri, plen)) {
+		web_error(r, 404, "no such page");
+		return;
+	}
+	memcpy(path, uri, plen);
+	path[plen] = '\0';
+	route = router_find(path);
+	if (!route) {
+		web_error(r, 404, "no such page: %s", path);
+		return;
+	}
+	if (qmark && query_parse(qmark + 1, strlen(qmark + 1), &q, &err)) {
+		web_error(r, 400, "bad query: %s", err.msg);
+		return;
+	}
+	if (!qmark)
+		q.n = 0;
+	if (query_only(&q, route->params, &err)) {
+		web_error(r, 400, "bad query: %s", err.msg);
+		return;
+	}
+	if (route->cache && w->opt.cache_seconds > 0 && cache_get(w, uri, r))
+		return;
+	rq.path = path;
+	rq.store = pool_get(w);
+	if (route->auth) {
+		int wait_s = 0;
+
+		switch (auth_check(rq.store, authorization, &token, &err)) {
+		case AUTH_OK:
+			break;
+		case AUTH_MISSING:
+			r->www_authenticate = true;
+			web_error(r, 401, "this API needs an Authorization: Bearer token");
+			goto out;
+		case AUTH_MALFORMED:
+			r->www_authenticate = true;
+			web_error(r, 401, "malformed Authorization header (expected: Bearer iotm_...)");
+			goto out;
+		case AUTH_UNKNOWN:
+			r->www_authenticate = true;
+			web_error(r, 401, "unknown token");
+			goto out;
+		case AUTH_REVOKED:
+			r->www_authenticate = true;
+			web_error(r, 401, "token revoked");
+			goto out;
+		case AUTH_ERROR:
+			log_error("web: %s", err.msg);
+			web_error(r, 500, "internal error");
+			goto out;
+		}
+		if (!ratelimit_take(w->rl, token.id, time_mono_us(), &wait_s)) {
+			r->retry_after = wait_s;
+			web_error(r, 429, "rate limit of %d requests per minute exceeded; retry in %d s",
+				  w->opt.rate_per_minute, wait_s);
+			goto out;
+		}
+		rq.token = &token;
+	}
+	route->handler(&rq, r);
+	if (route->cache && r->status == 200 && w->opt.cache_seconds > 0)
+		cache_put(w, uri, r);
+out:
+	pool_put(w, rq.store);
+}
+
+static enum MHD_Result queue(struct MHD_Connection *c, struct web_response *r, bool head)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	size_t len = r->body.len;
+	char *body = strbuf_take(&r->body);
+	char num[32];
+
+	if (r->body.overflow) {
+		free(body);
+		web_error(r, 500, "answer too large");
+		len = r->body.len;
+		body = strbuf_take(&r->body);
+	}
+	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	(void)head; /* MHD sends no body for HEAD by itself */
+	MHD_add_response_header(resp, "Content-Type", r->content_type ? r->content_type : "text/plain");
+	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(resp, "Content-Security-Policy",
+				"default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:");
+	MHD_add_response_header(resp, "Cache-Control", "no-store");
+	if (r->www_authenticate)
+		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"iotmon\"");
+	if (r->status == 429) {
+		snprintf(num, sizeof(num), "%d", r->retry_after);
+		MHD_add_response_header(resp, "Retry-After", num);
+	}
+	count_status(r->status);
+	ret = MHD_queue_response(c, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+				  const char *version, const char *upload_data, size_t *upload_data_size,
+				  void **con_cls)
+{
+	struct web_server *w = cls;
+	struct request_ctx *ctx = *con_cls;
+	struct web_response r = {.status = 200};
+	bool head = strcmp(method, "HEAD") == 0;
+	enum MHD_Result ret;
+
+	(void)url;
+	(void)version;
+	(void)upload_data;
+	strbuf_init(&r.body, WEB_API_MAX);
+	if (!ctx) {
+		web_error(&r, 500, "no request context");
+	} else if (strcmp(method, "GET") != 0 && !head) {
+		web_error(&r, 405, "method %s not allowed; this server only answers GET", method);
+	} else if (*upload_data_size != 0) {
+		*upload_data_size = 0; /* a body on a GET: refused below */
+		web_error(&r, 400, "a GET request has no body");
+	} else {
+		serve(w, ctx->uri, ctx->too_long, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
+		      &r);
+	}
+	ret = queue(c, &r, head);
+	strbuf_free(&r.body);
+	return ret;
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct request_ctx *ctx = xcalloc(1, sizeof(*ctx));
+	size_t n = strlen(uri);
+
+	(void)cls;
+	(void)c;
+	if (n > URI_MAX)
+		ctx->too_long = true;
+	else
+		memcpy(ctx->uri, uri, n + 1);
+	return ctx;
+}
+
+static void on_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	(void)toe;
+	free(*con_cls);
+	*con_cls = NULL;
+}
+
+static void on_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+	size_t n;
+
+	(void)cls;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	n = strlen(msg);
+	while (n && msg[n - 1] == '\n')
+		msg[--n] = '\0';
+	log_debug("web: %s", msg);
+}
+
+struct focus_arg {
+	struct web_options *o;
+	struct err *err;
+};
+
+static int add_focus(const char *item, size_t len, void *arg)
+{
+	struct focus_arg *a = arg;
+
+	if (len != 2)
+		return err_set(a->err, "[web] focus_countries: not a country code: %.*s", (int)len, item);
+	if (a->o->nfocus == WEB_FOCUS_MAX)
+		return err_set(a->err, "[web] focus_countries: more than %d countries", WEB_FOCUS_MAX);
+	a->o->focus[a->o->nfocus][0] = (char)(item[0] & ~0x20);
+	a->o->focus[a->o->nfocus][1] = (char)(item[1] & ~0x20);
+	a->o->focus[a->o->nfocus][2] = '\0';
+	a->o->nfocus++;
+	return 0;
+}
+
+int web_options_from_config(const struct config *cfg, const char *db_path, const char *listen,
+			    struct web_options *o, struct err *err)
+{
+	struct focus_arg fa = {o, err};
+	const char *pop;
+
+	memset(o, 0, sizeof(*o));
+	o->db_path = db_path;
+	if (!listen)
+		listen = config_str(cfg, "web", "listen");
+	if (endpoint_parse(listen, strlen(listen), o->host, &o->port))
+		return err_set(err, "listen address: not ADDR:PORT or [V6ADDR]:PORT: %s", listen);
+	o->threads = (int)config_int(cfg, "web", "threads");
+	o->max_connections = (int)config_int(cfg, "web", "max_connections");
+	o->max_per_ip = (int)config_int(cfg, "web", "max_per_ip");
+	o->timeout_s = (int)config_int(cfg, "web", "timeout_s");
+	o->cache_seconds = (int)config_int(cfg, "web", "cache_seconds");
+	o->rate_per_minute = (int)config_int(cfg, "web", "rate_per_minute");
+	o->burst = (int)config_int(cfg, "web", "burst");
+	if (config_each_item(config_str(cfg, "web", "focus_countries"), add_focus, &fa))
+		return -1;
+	pop = config_str(cfg, "web", "population_file");
+	if (*pop) {
+		snprintf(o->population_path, sizeof(o->population_path), "%s", pop);
+	} else {
+		/* The data folder as the other commands find it. */
+		const char *dir = config_str(cfg, "general", "data_dir");
+
+		if (*dir)
+			snprintf(o->population_path, sizeof(o->population_path), "%s/population.csv", dir);
+		else if (access("data/population.csv", R_OK) == 0)
+			snprintf(o->population_path, sizeof(o->population_path), "data/population.csv");
+		else
+			snprintf(o->population_path, sizeof(o->population_path), "%s/population.csv",
+				 IOTMON_SHAREDIR);
+	}
+	return 0;
+}
+
+struct web_server *web_start(const struct web_options *o, struct err *err)
+{
+	struct web_server *w = xcalloc(1, sizeof(*w));
+	struct sockaddr_storage ss;
+	socklen_t sslen;
+	const union MHD_DaemonInfo *info;
+
+	memset(&ss, 0, sizeof(ss));
+	w->opt = *o;
+	if (inet_pton(AF_INET, o->host, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
+		((struct sockaddr_in *)&ss)->sin_family = AF_INET;
+		((struct sockaddr_in *)&ss)->sin_port = htons(o->port);
+		sslen = sizeof(struct sockaddr_in);
+	} else if (inet_pton(AF_INET6, o->host, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
+		((struct sockaddr_in6 *)&ss)->sin6_family = AF_INET6;
+		((struct sockaddr_in6 *)&ss)->sin6_port = htons(o->port);
+		sslen = sizeof(struct sockaddr_in6);
+	} else {
+		err_set(err, "listen address: not an IP address: %s", o->host);
+		free(w);
+		return NULL;
+	}
+	(void)sslen;
+	if (o->population_path[0]) {
+		struct err perr;
+
+		if (access(o->population_path, R_OK) == 0 && population_load(o->population_path, &w->population, &perr))
+			log_warn("web: %s (per-million figures left out)", perr.msg);
+	}
+	pthread_mutex_init(&w->pool_lock, NULL);
+	pthread_cond_init(&w->pool_cond, NULL);
+	pthread_mutex_init(&w->cache_lock, NULL);
+	w->stores = xcalloc((size_t)o->threads, sizeof(*w->stores));
+	for (int i = 0; i < o->threads; i++) {
+		w->stores[i] = store_open(o->db_path, 0, err);
+		if (!w->stores[i])
+			goto fail;
+		w->nfree++;
+	}
+	w->rl = ratelimit_new(o->rate_per_minute, o->burst);
+	w->daemon = MHD_start_daemon(
+		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0), 0,
+		NULL, NULL, on_request, w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+		(unsigned)o->threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->max_per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
+		(unsigned)o->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+		MHD_OPTION_URI_LOG_CALLBACK, on_uri, w, MHD_OPTION_NOTIFY_COMPLETED, on_done, w,
+		MHD_OPTION_EXTERNAL_LOGGER, on_log, w, MHD_OPTION_END);
+	if (!w->daemon) {
+		err_set(err, "cannot listen on %s port %u (in use, or not an address of this host)", o->host,
+			o->port);
+		goto fail;
+	}
+	info = MHD_get_daemon_info(w->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	w->port = info ? info->port : o->port;
+	return w;
+fail:
+	for (int i = 0; i < o->threads; i++)
+		if (w->stores[i])
+			store_close(w->stores[i]);
+	free(w->stores);
+	ratelimit_free(w->rl);
+	population_free(&w->population);
+	free(w);
+	return NULL;
+}
+
+uint16_t web_port(const struct web_server *w)
+{
+	return w->port;
+}
+
+void web_stop(struct web_server *w)
+{
+	if (!w)
+		return;
+	MHD_stop_daemon(w->daemon);
+	for (int i = 0; i < w->opt.threads; i++)
+		store_close(w->stores[i]);
+	free(w->stores);
+	for (int i = 0; i < CACHE_SLOTS; i++) {
+		free(w->cache[i].key);
+		free(w->cache[i].body);
+	}
+	ratelimit_free(w->rl);
+	population_free(&w->population);
+	pthread_mutex_destroy(&w->pool_lock);
+	pthread_cond_destroy(&w->pool_cond);
+	pthread_mutex_destroy(&w->cache_lock);
+	free(w);
+}

@@ -1,0 +1,104 @@
+/* text.h - every word the dashboard shows a person, by id.
+ *
+ * The pages never contain literal user-facing text: they ask text(ID). The
+ * English strings are in text_en.c; a translation is one more file with the
+ * same table (text_nl.c, say) and one line in text.c. Strings that take
+ * values are printf formats; their arguments are documented beside the id. */
+#ifndef IOTMON_WEB_TEXT_H
+#define IOTMON_WEB_TEXT_H
+
+enum text_id {
+	T_LANG, /* the HTML lang attribute */
+	T_SITE_TITLE,
+	T_SITE_TAGLINE,
+	T_NAV_OVERVIEW,
+	T_NAV_COUNTRIES,
+	T_NAV_NETWORKS,
+	T_NAV_MANUFACTURERS,
+	T_NAV_FAMILIES,
+	T_NAV_REMEDIATION,
+	T_NAV_SENSORS,
+	T_FOOTER, /* %s: version */
+	T_PERIOD, /* %s from, %s to, %d days */
+	T_NO_DATA,
+	T_UNKNOWN,
+	T_DASH, /* a missing figure */
+
+	T_OVERVIEW_TITLE,
+	T_OVERVIEW_INTRO,
+	T_OVERVIEW_FOCUS_TODAY, /* %s day, %s focus country list, %s count */
+	T_OVERVIEW_ALL_TODAY, /* %s day, %s count */
+	T_OVERVIEW_CHART, /* %d days */
+	T_OVERVIEW_TREND_TITLE,
+	T_AXIS_DAY,
+	T_AXIS_DEVICES,
+	T_COL_COUNTRY,
+	T_COL_LAST_DAY,
+	T_COL_MEAN_FIRST7,
+	T_COL_MEAN_LAST7,
+	T_COL_CHANGE,
+	T_COL_SLOPE,
+
+	T_COUNTRIES_TITLE,
+	T_COUNTRIES_INTRO,
+	T_COUNTRIES_NO_POPULATION,
+	T_COUNTRIES_POPULATION_SOURCE, /* %s source */
+	T_COUNTRIES_CHART_PM,
+	T_COUNTRIES_CHART_COUNT,
+	T_COL_CC,
+	T_COL_DEVICES,
+	T_COL_POPULATION,
+	T_COL_PER_MILLION,
+
+	T_NETWORKS_TITLE,
+	T_NETWORKS_INTRO,
+	T_NETWORKS_CHART,
+	T_NETWORKS_REMEDIATION_PENDING,
+	T_COL_ASN,
+	T_COL_AS_NAME,
+	T_COL_CLEANED14,
+	T_COL_MEDIAN_DAYS,
+
+	T_MANUFACTURERS_TITLE,
+	T_MANUFACTURERS_INTRO,
+	T_MANUFACTURERS_CHART,
+	T_MANUFACTURERS_CHARACTERIZED, /* %s characterized, %s all */
+	T_MODELS_TITLE,
+	T_COL_VENDOR,
+	T_COL_MODEL,
+	T_COL_TYPE,
+	T_COL_SHARE,
+
+	T_FAMILIES_TITLE,
+	T_FAMILIES_INTRO,
+	T_FAMILIES_CHART,
+	T_COL_FAMILY,
+
+	T_REMEDIATION_TITLE,
+	T_REMEDIATION_INTRO,
+	T_REMEDIATION_PENDING,
+	T_REMEDIATION_CHART,
+	T_AXIS_DAYS_SINCE,
+	T_AXIS_STILL_INFECTED,
+
+	T_SENSORS_TITLE,
+	T_SENSORS_INTRO, /* %d minutes */
+	T_COL_SENSOR,
+	T_COL_EVENTS_TOTAL,
+	T_COL_EVENTS_PER_MIN,
+	T_COL_LAST_EVENT,
+	T_COL_PACKETS_PER_S,
+	T_COL_KINDS,
+
+	T_COUNT
+};
+
+/* The text of id in the active language (English unless set). */
+const char *text(enum text_id id);
+/* Chooses the language ("en"); returns -1 for one not built in. */
+int text_set_language(const char *lang);
+
+/* One language: a complete table. */
+extern const char *const text_en[T_COUNT];
+
+#endif

@@ -1,0 +1,44 @@
+/* web.h - the dashboard and per-network API server (libmicrohttpd).
+ *
+ * One daemon with an internal epoll thread pool; per-connection limits
+ * (count, per client address, idle timeout, memory) come from the options.
+ * Each worker borrows a store connection from a pool for one request.
+ * Public pages and /metrics are cached for cache_seconds; API answers
+ * never are. Routes: see router.c; docs/internals/web.md. */
+#ifndef IOTMON_WEB_H
+#define IOTMON_WEB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/config.h"
+#include "core/err.h"
+#include "core/ipaddr.h"
+
+#define WEB_FOCUS_MAX 32
+
+struct web_options {
+	const char *db_path;
+	char host[IPADDR_STRLEN];
+	uint16_t port; /* 0: any free port (see web_port) */
+	int threads, max_connections, max_per_ip, timeout_s, cache_seconds;
+	int rate_per_minute, burst;
+	char focus[WEB_FOCUS_MAX][3];
+	size_t nfocus;
+	char population_path[512]; /* "" none */
+};
+
+/* Fills o from the [web] section; listen (may be NULL) overrides
+ * [web] listen. */
+int web_options_from_config(const struct config *cfg, const char *db_path, const char *listen,
+			    struct web_options *o, struct err *err);
+
+struct web_server;
+
+/* Binds and starts serving; returns NULL with err on failure. */
+struct web_server *web_start(const struct web_options *o, struct err *err);
+uint16_t web_port(const struct web_server *w);
+/* Stops accepting, finishes requests in flight, frees everything. */
+void web_stop(struct web_server *w);
+
+#endif
