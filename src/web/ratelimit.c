@@ -1,6 +1,7 @@
 /* ratelimit.c - see ratelimit.h. */
 #include "ratelimit.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -66,7 +67,7 @@ bool ratelimit_take(struct ratelimit *rl, int64_t key, int64_t now_us, int *wait
 	if (ok)
 		b->tokens -= 1;
 	else
-		*wait_s = (int)((1 - b->tokens) / rl->per_us / 1e6) + 1;
+		*wait_s = (int)ceil((1 - b->tokens) / rl->per_us / 1e6);
 	pthread_mutex_unlock(&rl->lock);
 	return ok;
 }
