@@ -57,7 +57,11 @@ struct web_server {
 struct request_ctx {
 	char uri[URI_MAX + 1];
 	bool too_long;
+	bool started; /* the handler has seen the headers */
+	size_t body_bytes; /* a GET should have none */
 };
+
+#define BODY_MAX 8192
 
 int web_error(struct web_response *r, int status, const char *fmt, ...)
 {
@@ -316,13 +320,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	(void)url;
 	(void)version;
 	(void)upload_data;
+	/* Answering while MHD is still at the headers would make it close the
+	 * connection (an "early" response), so GET and HEAD are answered on the
+	 * second call, when the request is complete; other methods at once. */
+	if (ctx && !ctx->started && (strcmp(method, "GET") == 0 || head)) {
+		ctx->started = true;
+		return MHD_YES;
+	}
+	if (ctx && *upload_data_size != 0) {
+		ctx->body_bytes += *upload_data_size;
+		*upload_data_size = 0;
+		/* Read a small body to refuse it with a message below; a
+		 * big one is not worth reading: drop the connection. */
+		return ctx->body_bytes <= BODY_MAX ? MHD_YES : MHD_NO;
+	}
 	strbuf_init(&r.body, WEB_API_MAX);
 	if (!ctx) {
 		web_error(&r, 500, "no request context");
 	} else if (strcmp(method, "GET") != 0 && !head) {
 		web_error(&r, 405, "method %s not allowed; this server only answers GET", method);
-	} else if (*upload_data_size != 0) {
-		*upload_data_size = 0; /* a body on a GET: refused below */
+	} else if (ctx->body_bytes != 0) {
 		web_error(&r, 400, "a GET request has no body");
 	} else {
 		serve(w, ctx->uri, ctx->too_long, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
