@@ -178,7 +178,7 @@ PYEOF
 
 # --- rate limit ------------------------------------------------------------------
 PORT2=$(free_port)
-printf '[web]\nrate_per_minute = 1\nburst = 3\n' >"$T/rl.conf"
+printf '[web]\nrate_per_minute = 1\nburst = 3\ntimeout_s = 2\nmax_per_ip = 4\n' >"$T/rl.conf"
 "$IOTMON" serve -c "$T/rl.conf" --db "$DB" --listen "127.0.0.1:$PORT2" 2>"$T/rl.err" &
 RPID=$!
 at_exit "kill $RPID 2>/dev/null"
@@ -191,6 +191,36 @@ check_eq "a token gets its burst, then 429" " 200 200 200 429" "$codes"
 check_grep "429 says when to retry" "^Retry-After: [0-9]" "$T/rl.hdr"
 check_grep "429 has a JSON message" '"status":429' "$T/rl.out"
 check_eq "another token is not slowed down" 200 "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TA" "http://127.0.0.1:$PORT2/api/v1/networks")"
+# Connection limits: a client that stops mid-request is dropped after
+# timeout_s; connections beyond max_per_ip from one address are closed.
+$PY - "$PORT2" <<'PYEOF'
+import socket, sys, time
+port = int(sys.argv[1])
+s = socket.create_connection(("127.0.0.1", port))
+s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+t = time.time(); s.settimeout(20)
+try:
+    d = s.recv(100)
+except OSError:
+    d = b""
+t = time.time() - t
+print(("ok" if d == b"" and 1.5 < t < 6 else "not ok") + " - a half-sent request is dropped after timeout_s (%.1f s)" % t)
+s.close()
+time.sleep(0.5)  # let the server finish the timed-out connection
+conns = [socket.create_connection(("127.0.0.1", port)) for _ in range(10)]
+time.sleep(0.5)
+closed = 0
+for c in conns:
+    c.settimeout(0.3)
+    try:
+        if c.recv(1) == b"":
+            closed += 1
+    except socket.timeout:
+        pass
+    except OSError:
+        closed += 1
+print(("ok" if closed == 6 else "not ok") + " - of 10 connections from one address, 6 beyond max_per_ip=4 are closed (%d)" % closed)
+PYEOF
 kill -TERM "$RPID"
 wait "$RPID"
 
