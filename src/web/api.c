@@ -71,7 +71,7 @@ int api_networks(const struct web_request *rq, struct web_response *r)
 
 		if (store_get_network(rq->store, rq->token->asns[i], &net, &found, &err)) {
 			json_decref(list);
-			return web_error(r, 500, "store: %s", err.msg);
+			return web_store_error(r, &err);
 		}
 		json_array_append_new(list, json_pack("{s:I,s:s,s:s}", "asn", (json_int_t)rq->token->asns[i], "name",
 						      found ? net.name : "", "cc", found ? net.cc : ""));
@@ -203,7 +203,7 @@ int api_infections(const struct web_request *rq, struct web_response *r)
 		rc = store_query_observations(rq->store, &f, page_cb, &a, &err);
 		if (rc < 0) {
 			json_decref(a.items);
-			return web_error(r, 500, "store: %s", err.msg);
+			return web_store_error(r, &err);
 		}
 	}
 	if (a.more) {

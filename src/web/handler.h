@@ -36,6 +36,10 @@ struct web_response {
  * handlers can `return web_error(...)`. */
 int web_error(struct web_response *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* A 500 for a store failure: the detail (paths, SQL) goes to the log, the
+ * client gets "internal error". Returns 0. */
+int web_store_error(struct web_response *r, const struct err *err);
+
 /* Body ceilings. */
 #define WEB_PAGE_MAX ((size_t)8 << 20)
 #define WEB_API_MAX ((size_t)64 << 20)

@@ -125,7 +125,7 @@ static int period_of(const struct web_request *rq, struct web_response *r, int d
 		return -1;
 	}
 	if (stats_period(rq->store, to, (int)days, p, &err)) {
-		web_error(r, 500, "store: %s", err.msg);
+		web_store_error(r, &err);
 		return -1;
 	}
 	return 0;
@@ -187,7 +187,7 @@ int page_overview(const struct web_request *rq, struct web_response *r)
 	if (stats_daily(rq->store, &p, ccs, o->nfocus, counts, all, &err)) {
 		free(counts);
 		free(all);
-		return web_error(r, 500, "store: %s", err.msg);
+		return web_store_error(r, &err);
 	}
 	page_open(r, "/", T_OVERVIEW_TITLE);
 	para(b, text(T_OVERVIEW_INTRO));
@@ -294,7 +294,7 @@ int page_countries(const struct web_request *rq, struct web_response *r)
 	stats_table_init(&t);
 	if (stats_group(rq->store, &p, STATS_BY_COUNTRY, &t, &err)) {
 		stats_table_free(&t);
-		return web_error(r, 500, "store: %s", err.msg);
+		return web_store_error(r, &err);
 	}
 	page_open(r, "/countries", T_COUNTRIES_TITLE);
 	b = &r->body;
@@ -378,7 +378,7 @@ int page_networks(const struct web_request *rq, struct web_response *r)
 	stats_table_init(&t);
 	if (stats_group(rq->store, &p, STATS_BY_NETWORK, &t, &err)) {
 		stats_table_free(&t);
-		return web_error(r, 500, "store: %s", err.msg);
+		return web_store_error(r, &err);
 	}
 	n = t.n < TOP_TABLE ? t.n : TOP_TABLE;
 	cl = xcalloc(n + 1, sizeof(*cl));
@@ -387,7 +387,7 @@ int page_networks(const struct web_request *rq, struct web_response *r)
 	if (cleanup_networks(rq->store, cl, n, &err)) {
 		free(cl);
 		stats_table_free(&t);
-		return web_error(r, 500, "store: %s", err.msg);
+		return web_store_error(r, &err);
 	}
 	page_open(r, "/networks", T_NETWORKS_TITLE);
 	b = &r->body;
@@ -466,7 +466,7 @@ int page_manufacturers(const struct web_request *rq, struct web_response *r)
 	if (stats_manufacturers(rq->store, &p, &vendors, &models, &characterized, &all, &err)) {
 		stats_table_free(&vendors);
 		stats_table_free(&models);
-		return web_error(r, 500, "store: %s", err.msg);
+		return web_store_error(r, &err);
 	}
 	page_open(r, "/manufacturers", T_MANUFACTURERS_TITLE);
 	b = &r->body;
@@ -549,7 +549,7 @@ int page_families(const struct web_request *rq, struct web_response *r)
 	stats_table_init(&t);
 	if (stats_group(rq->store, &p, STATS_BY_FAMILY, &t, &err)) {
 		stats_table_free(&t);
-		return web_error(r, 500, "store: %s", err.msg);
+		return web_store_error(r, &err);
 	}
 	page_open(r, "/families", T_FAMILIES_TITLE);
 	b = &r->body;
@@ -591,7 +591,7 @@ int page_remediation(const struct web_request *rq, struct web_response *r)
 	struct err err;
 
 	if (cleanup_survival(rq->store, &c, &err))
-		return web_error(r, 500, "store: %s", err.msg);
+		return web_store_error(r, &err);
 	page_open(r, "/remediation", T_REMEDIATION_TITLE);
 	para(&r->body, text(T_REMEDIATION_INTRO));
 	if (!c.available) {
@@ -672,7 +672,7 @@ int page_sensors(const struct web_request *rq, struct web_response *r)
 	    (a.window = true, store_count_events(rq->store, time_now_us() - minutes * 60 * US_PER_SEC, sensor_cb, &a,
 						 &err))) {
 		free(a.rows);
-		return web_error(r, 500, "store: %s", err.msg);
+		return web_store_error(r, &err);
 	}
 	page_open(r, "/sensors", T_SENSORS_TITLE);
 	b = &r->body;

@@ -94,8 +94,7 @@ int metrics_handler(const struct web_request *rq, struct web_response *r)
 		strbuf_free(&events);
 		strbuf_free(&packets);
 		strbuf_free(&last);
-		metrics_count("iotmon_errors_total", "component=\"web\"", "errors, by component", 1);
-		return web_error(r, 500, "store: %s", err.msg);
+		return web_store_error(r, &err);
 	}
 	r->status = 200;
 	r->content_type = "text/plain; version=0.0.4; charset=utf-8";

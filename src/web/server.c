@@ -87,6 +87,13 @@ int web_error(struct web_response *r, int status, const char *fmt, ...)
 	return 0;
 }
 
+int web_store_error(struct web_response *r, const struct err *err)
+{
+	log_error("web: %s", err->msg);
+	metrics_count("iotmon_errors_total", "component=\"web\"", "errors, by component", 1);
+	return web_error(r, 500, "internal error");
+}
+
 static struct store *pool_get(struct web_server *w)
 {
 	struct store *s;
@@ -182,8 +189,6 @@ static void count_status(int status)
 
 	snprintf(labels, sizeof(labels), "code=\"%d\"", status);
 	metrics_count("iotmon_http_requests_total", labels, "HTTP requests answered, by status", 1);
-	if (status >= 500)
-		metrics_count("iotmon_errors_total", "component=\"web\"", "errors, by component", 1);
 }
 
 /* Runs the checks and the handler; fills r. */
@@ -251,8 +256,7 @@ static void serve(struct web_server *w, const char *uri, bool too_long, const ch
 			web_error(r, 401, "token revoked");
 			goto out;
 		case AUTH_ERROR:
-			log_error("web: %s", err.msg);
-			web_error(r, 500, "internal error");
+			web_store_error(r, &err);
 			goto out;
 		}
 		if (!ratelimit_take(w->rl, token.id, time_mono_us(), &wait_s)) {
