@@ -1,0 +1,191 @@
+/* Unit tests for the dashboard aggregates: distinct devices per group over
+ * a period (with more addresses than the hash set's first size), the last
+ * day, daily series, the default period end and the manufacturer join. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/timeutil.h"
+#include "web/stats.h"
+
+static char dir[64], path[128];
+static int64_t d0;
+
+static int setup(void **state)
+{
+	(void)state;
+	strcpy(dir, "/tmp/iotmon-stats-test.XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof(path), "%s/t.db", dir);
+	d0 = time_days_from_civil(2025, 3, 1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char p[160];
+
+	(void)state;
+	unlink(path);
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+	return rmdir(dir);
+}
+
+/* Host i (0..2999) is 10.0.x.y with y + 256 x = i. */
+static int host_of(const struct ipaddr *ip)
+{
+	return ip->b[2] * 256 + ip->b[3];
+}
+
+/* The enrichment: NL (AS1) when i is even, else DE (AS2). */
+static int lookup(const struct enricher *self, const struct ipaddr *addr, struct enrichment *out)
+{
+	int i = host_of(addr);
+
+	(void)self;
+	memset(out, 0, sizeof(*out));
+	out->asn = i % 2 ? 2 : 1;
+	strcpy(out->cc, i % 2 ? "DE" : "NL");
+	return 0;
+}
+
+/* Host i logs in on days d0 + (i % 3) .. d0 + 4, family mirai when
+ * i % 5 == 0; one transaction for all of it. */
+static struct store *fill(void)
+{
+	static const struct enricher enr = {lookup};
+	struct err err;
+	struct store *s = store_open(path, STORE_CREATE, &err);
+	struct event *evs = calloc(15000, sizeof(*evs));
+	size_t n = 0, inserted = 0;
+
+	assert_non_null(s);
+	for (int i = 0; i < 3000; i++)
+		for (int64_t d = d0 + i % 3; d <= d0 + 4; d++) {
+			struct event *ev = &evs[n++];
+
+			event_init(ev);
+			ev->time_us = d * US_PER_DAY + i;
+			ev->kind = EVENT_LOGIN;
+			ipaddr_from_v4(0x0a000000u + (uint32_t)i, &ev->src);
+			strcpy(ev->sensor, "unit");
+			strcpy(ev->family, i % 5 == 0 ? "mirai" : "");
+		}
+	assert_int_equal(store_insert_events(s, evs, n, &enr, &inserted, &err), 0);
+	assert_int_equal(inserted, n);
+	for (size_t i = 0; i < n; i++)
+		event_free(&evs[i]);
+	free(evs);
+	return s;
+}
+
+static const struct stats_row *find(const struct stats_table *t, const char *key)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (strcmp(t->rows[i].key, key) == 0)
+			return &t->rows[i];
+	return NULL;
+}
+
+static void test_groups_and_days(void **state)
+{
+	struct store *s = fill();
+	struct stats_period p;
+	struct stats_table t;
+	struct err err;
+	char ccs[1][3] = {"NL"};
+	uint64_t counts[5], all[5];
+
+	(void)state;
+	/* default end: the last observation day */
+	assert_int_equal(stats_period(s, INT64_MIN, 5, &p, &err), 0);
+	assert_int_equal(p.to_day, d0 + 4);
+	assert_int_equal(p.from_day, d0);
+
+	stats_table_init(&t);
+	assert_int_equal(stats_group(s, &p, STATS_BY_COUNTRY, &t, &err), 0);
+	assert_int_equal(t.n, 2);
+	assert_int_equal(find(&t, "NL")->devices, 1500);
+	assert_int_equal(find(&t, "DE")->devices, 1500);
+	assert_int_equal(find(&t, "NL")->last_day, 1500);
+	stats_table_free(&t);
+
+	/* a period of the first two days only: hosts with i % 3 == 2 start later */
+	assert_int_equal(stats_period(s, d0 + 1, 2, &p, &err), 0);
+	stats_table_init(&t);
+	assert_int_equal(stats_group(s, &p, STATS_BY_NETWORK, &t, &err), 0);
+	assert_int_equal(t.n, 2);
+	assert_int_equal(find(&t, "AS1")->devices, 1000);
+	assert_int_equal(find(&t, "AS1")->asn, 1);
+	assert_string_equal(find(&t, "AS1")->cc, "NL");
+	assert_int_equal(find(&t, "AS1")->last_day, 1000); /* day d0+1: i % 3 in {0, 1} */
+	stats_table_free(&t);
+
+	stats_table_init(&t);
+	assert_int_equal(stats_period(s, d0 + 4, 5, &p, &err), 0);
+	assert_int_equal(stats_group(s, &p, STATS_BY_FAMILY, &t, &err), 0);
+	assert_int_equal(find(&t, "mirai")->devices, 600);
+	assert_int_equal(find(&t, "")->devices, 2400);
+	assert_string_equal(t.rows[0].key, ""); /* most devices first */
+	stats_table_free(&t);
+
+	assert_int_equal(stats_daily(s, &p, ccs, 1, counts, all, &err), 0);
+	assert_int_equal(counts[0], 500); /* NL on d0: even i with i % 3 == 0 */
+	assert_int_equal(counts[1], 1000);
+	assert_int_equal(counts[4], 1500);
+	assert_int_equal(all[0], 1000);
+	assert_int_equal(all[4], 3000);
+	store_close(s);
+}
+
+static void test_manufacturers(void **state)
+{
+	struct store *s = fill();
+	struct stats_period p;
+	struct stats_table v, m;
+	uint64_t characterized, all;
+	struct err err;
+
+	(void)state;
+	for (int i = 0; i < 30; i++) {
+		struct device d;
+
+		memset(&d, 0, sizeof(d));
+		ipaddr_from_v4(0x0a000000u + (uint32_t)i, &d.ip);
+		strcpy(d.vendor, i < 20 ? "Acme" : "Other");
+		strcpy(d.model, i < 10 ? "C1" : "C2");
+		strcpy(d.type, "camera");
+		assert_int_equal(store_upsert_device(s, &d, &err), 0);
+	}
+	stats_table_init(&v);
+	stats_table_init(&m);
+	assert_int_equal(stats_period(s, d0, 1, &p, &err), 0); /* only i % 3 == 0 is seen on d0 */
+	assert_int_equal(stats_manufacturers(s, &p, &v, &m, &characterized, &all, &err), 0);
+	assert_int_equal(all, 1000);
+	assert_int_equal(characterized, 10); /* i in 0..29 with i % 3 == 0 */
+	assert_int_equal(find(&v, "Acme")->devices, 7); /* 0,3,...,18 */
+	assert_int_equal(find(&v, "Other")->devices, 3);
+	assert_int_equal(find(&m, "Acme\x1f" "C1")->devices, 4); /* 0,3,6,9 */
+	assert_string_equal(find(&m, "Acme\x1f" "C1")->type, "camera");
+	stats_table_free(&v);
+	stats_table_free(&m);
+	store_close(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_groups_and_days, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_manufacturers, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
