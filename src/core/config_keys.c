@@ -32,6 +32,7 @@ const struct config_key config_keys[] = {
 	 "public pages and /metrics are recomputed at most this often (0: every request)"},
 	{"web", "rate_per_minute", CONFIG_INT, "600", 1, 1000000, NULL, "API requests per token per minute"},
 	{"web", "burst", CONFIG_INT, "60", 1, 1000000, NULL, "API requests a token may make at once"},
+	{"web", "language", CONFIG_ENUM, "en", 0, 0, "en|nl", "language of the dashboard pages"},
 	{"web", "focus_countries", CONFIG_LIST, "NL", 0, 0, NULL, "country codes charted on the overview page"},
 	{"web", "population_file", CONFIG_STRING, "", 0, 0, NULL,
 	 "CSV cc,country,population,year,source (empty: population.csv in the data folder)"},

@@ -23,6 +23,7 @@
 #include "web/auth.h"
 #include "web/handler.h"
 #include "web/ratelimit.h"
+#include "web/text.h"
 #include "web/web.h"
 
 #define URI_MAX 4096
@@ -429,6 +430,7 @@ int web_options_from_config(const struct config *cfg, const char *db_path, const
 	o->cache_seconds = (int)config_int(cfg, "web", "cache_seconds");
 	o->rate_per_minute = (int)config_int(cfg, "web", "rate_per_minute");
 	o->burst = (int)config_int(cfg, "web", "burst");
+	snprintf(o->language, sizeof(o->language), "%s", config_str(cfg, "web", "language"));
 	if (config_each_item(config_str(cfg, "web", "focus_countries"), add_focus, &fa))
 		return -1;
 	pop = config_str(cfg, "web", "population_file");
@@ -458,6 +460,12 @@ struct web_server *web_start(const struct web_options *o, struct err *err)
 
 	memset(&ss, 0, sizeof(ss));
 	w->opt = *o;
+	/* One language per process: the text table is global. */
+	if (o->language[0] && text_set_language(o->language)) {
+		err_set(err, "language %s is not built in (%s)", o->language, text_languages());
+		free(w);
+		return NULL;
+	}
 	if (inet_pton(AF_INET, o->host, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
 		((struct sockaddr_in *)&ss)->sin_family = AF_INET;
 		((struct sockaddr_in *)&ss)->sin_port = htons(o->port);

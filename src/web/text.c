@@ -8,9 +8,15 @@ static const struct language {
 	const char *const *table;
 } languages[] = {
 	{"en", text_en},
+	{"nl", text_nl},
 };
 
 static const char *const *active = text_en;
+
+const char *text_languages(void)
+{
+	return "en|nl";
+}
 
 const char *text(enum text_id id)
 {

@@ -1,8 +1,9 @@
 /* text.h - every word the dashboard shows a person, by id.
  *
  * The pages never contain literal user-facing text: they ask text(ID). The
- * English strings are in text_en.c; a translation is one more file with the
- * same table (text_nl.c, say) and one line in text.c. Strings that take
+ * English strings are in text_en.c, Dutch in text_nl.c; a translation is
+ * one more file with the same table, one line in text.c and its code in the
+ * choices of [web] language. Strings that take
  * values are printf formats; their arguments are documented beside the id. */
 #ifndef IOTMON_WEB_TEXT_H
 #define IOTMON_WEB_TEXT_H
@@ -98,7 +99,10 @@ const char *text(enum text_id id);
 /* Chooses the language ("en"); returns -1 for one not built in. */
 int text_set_language(const char *lang);
 
-/* One language: a complete table. */
-extern const char *const text_en[T_COUNT];
+/* The built-in languages, "en|nl". */
+const char *text_languages(void);
+
+/* One table per language. */
+extern const char *const text_en[T_COUNT], *const text_nl[T_COUNT];
 
 #endif

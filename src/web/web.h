@@ -26,6 +26,7 @@ struct web_options {
 	char focus[WEB_FOCUS_MAX][3];
 	size_t nfocus;
 	char population_path[512]; /* "" none */
+	char language[8]; /* text.h */
 };
 
 /* Fills o from the [web] section; listen (may be NULL) overrides

@@ -233,14 +233,15 @@ check_exit "serve with a bad --listen is a usage error" 2 "$IOTMON" serve --db "
 
 # --- the web service of `iotmon run` ----------------------------------------------
 PORT3=$(free_port)
-printf '[general]\nuser = nobody\n[store]\npath = %s\n[web]\nenabled = true\nlisten = 127.0.0.1:%s\n' "$DB" "$PORT3" >"$T/run.conf"
+printf '[general]\nuser = nobody\n[store]\npath = %s\n[web]\nenabled = true\nlisten = 127.0.0.1:%s\nlanguage = nl\n' "$DB" "$PORT3" >"$T/run.conf"
 chmod 755 "$T"
 chmod 644 "$DB"
 "$IOTMON" run -c "$T/run.conf" 2>"$T/run.err" &
 RUNPID=$!
 at_exit "kill $RUNPID 2>/dev/null"
 if wait_for_line "$T/run.err" "ready" 10; then ok "run with [web] enabled starts"; else not_ok "run with [web] starts" "$(cat "$T/run.err")"; fi
-check_eq "run serves the dashboard" 200 "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT3/families?to=$TO")"
+check_eq "run serves the dashboard" 200 "$(curl -s -o "$T/nl.html" -w '%{http_code}' "http://127.0.0.1:$PORT3/families?to=$TO")"
+check_grep "[web] language = nl gives the Dutch pages" '<html lang="nl">.*<h2>Malwarefamilies</h2>' "$T/nl.html"
 kill -TERM "$RUNPID"
 wait "$RUNPID"
 check_eq "run with web exits 0 on SIGTERM" 0 "$?"
