@@ -10,6 +10,7 @@ static const struct report_kind {
 	int (*main)(int argc, char **argv);
 	const char *summary;
 } kinds[] = {
+	{"remediation", report_remediation, "time to clean-up per group: Kaplan-Meier, log-rank, reinfection"},
 	{NULL, NULL, NULL},
 };
 
