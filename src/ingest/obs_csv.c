@@ -8,6 +8,17 @@
 
 #include "core/timeutil.h"
 
+/* Hostile text quoted in a message: at most 60 bytes, printable ASCII. */
+static const char *show(const char *s, size_t n, char out[64])
+{
+	size_t i;
+
+	for (i = 0; i < n && i < 60; i++)
+		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+	out[i] = '\0';
+	return out;
+}
+
 static const char *const col_names[] = {"ip", "date", "asn", "cc", "family", "treatment"};
 
 /* Splits the next field off [*p, end) into buf (NUL-terminated, trimmed).
@@ -65,7 +76,7 @@ static int next_field(const char **p, const char *end, bool *done, char *buf, si
 int obs_csv_header(const char *line, size_t len, struct obs_csv_header *h, struct err *err)
 {
 	const char *p = line, *end = line + len;
-	char name[OBS_CSV_MAX_FIELD];
+	char name[OBS_CSV_MAX_FIELD], quoted[64];
 	bool done = false, seen[OBS_CSV_MAX_COLS] = {false};
 	int rc;
 
@@ -79,8 +90,8 @@ int obs_csv_header(const char *line, size_t len, struct obs_csv_header *h, struc
 			if (strcasecmp(name, col_names[i]) == 0)
 				c = i;
 		if (c < 0)
-			return err_set(err, "header: unknown column \"%.40s\" (known: ip, date, asn, cc, family, treatment)",
-				       name);
+			return err_set(err, "header: unknown column \"%s\" (known: ip, date, asn, cc, family, treatment)",
+				       show(name, strlen(name), quoted));
 		if (seen[c])
 			return err_set(err, "header: column %s given twice", col_names[c]);
 		seen[c] = true;
@@ -89,7 +100,7 @@ int obs_csv_header(const char *line, size_t len, struct obs_csv_header *h, struc
 	if (rc < 0)
 		return err_prefix(err, "header");
 	if (!seen[OBS_COL_IP] || !seen[OBS_COL_DATE])
-		return err_set(err, "header: needs the columns ip and date (got \"%.60s\")", line);
+		return err_set(err, "header: needs the columns ip and date (got \"%s\")", show(line, len, quoted));
 	return 0;
 }
 
@@ -124,28 +135,29 @@ static int parse_asn(const char *s, uint32_t *asn)
 static int set_field(enum obs_col c, const char *f, struct observation *o, struct err *err)
 {
 	size_t n = strlen(f);
+	char q[64];
 	int64_t us;
 
 	switch (c) {
 	case OBS_COL_IP:
 		if (ipaddr_parse(f, n, &o->ip))
-			return err_set(err, "not an IP address: \"%.60s\"", f);
+			return err_set(err, "not an IP address: \"%s\"", show(f, n, q));
 		break;
 	case OBS_COL_DATE:
 		if (time_parse_day(f, n, &o->day) == 0)
 			break;
 		if (time_parse(f, n, &us))
-			return err_set(err, "not a date (YYYY-MM-DD or RFC 3339): \"%.60s\"", f);
+			return err_set(err, "not a date (YYYY-MM-DD or RFC 3339): \"%s\"", show(f, n, q));
 		o->day = time_day_of(us);
 		break;
 	case OBS_COL_ASN:
 		if (n && parse_asn(f, &o->net.asn))
-			return err_set(err, "not an AS number: \"%.60s\"", f);
+			return err_set(err, "not an AS number: \"%s\"", show(f, n, q));
 		break;
 	case OBS_COL_CC:
 		if (n && (n != 2 || !((f[0] | 32) >= 'a' && (f[0] | 32) <= 'z') ||
 			  !((f[1] | 32) >= 'a' && (f[1] | 32) <= 'z')))
-			return err_set(err, "not a two-letter country code: \"%.60s\"", f);
+			return err_set(err, "not a two-letter country code: \"%s\"", show(f, n, q));
 		if (n) {
 			o->net.cc[0] = (char)(f[0] & ~32);
 			o->net.cc[1] = (char)(f[1] & ~32);
@@ -154,13 +166,13 @@ static int set_field(enum obs_col c, const char *f, struct observation *o, struc
 		break;
 	case OBS_COL_FAMILY:
 		if (n >= sizeof(o->family) || !name_chars(f))
-			return err_set(err, "family: up to %zu of [A-Za-z0-9._-]: \"%.60s\"", sizeof(o->family) - 1, f);
+			return err_set(err, "family: up to %zu of [A-Za-z0-9._-]: \"%s\"", sizeof(o->family) - 1, show(f, n, q));
 		memcpy(o->family, f, n + 1);
 		break;
 	case OBS_COL_TREATMENT:
 		if (n >= sizeof(o->treatment) || !name_chars(f))
-			return err_set(err, "treatment: up to %zu of [A-Za-z0-9._-]: \"%.60s\"",
-				       sizeof(o->treatment) - 1, f);
+			return err_set(err, "treatment: up to %zu of [A-Za-z0-9._-]: \"%s\"",
+				       sizeof(o->treatment) - 1, show(f, n, q));
 		memcpy(o->treatment, f, n + 1);
 		break;
 	}
