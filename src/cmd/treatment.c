@@ -130,22 +130,27 @@ static int assign(struct cli *cli, struct store *store, uint64_t seed, char grou
 	strmap_free(&c.seen);
 	if (!rc)
 		treatment_assign(c.units, c.n, ngroups, seed);
-	for (size_t i = 0; !rc && i < c.n; i++) {
-		struct treatment t;
-		bool is_new = false;
+	if (!rc && c.n) {
+		struct treatment *t = xcalloc(c.n, sizeof(*t));
+		bool *is_new = xcalloc(c.n, sizeof(*is_new));
 
-		memset(&t, 0, sizeof(t));
-		snprintf(t.unit, sizeof(t.unit), "%s", c.units[i].unit);
-		snprintf(t.unit_kind, sizeof(t.unit_kind), "%s", by_network ? "network" : "ip");
-		snprintf(t.group, sizeof(t.group), "%s", groups[c.units[i].group]);
-		snprintf(t.stratum, sizeof(t.stratum), "%s", c.units[i].stratum);
-		t.seed = seed;
-		t.day = day;
-		rc = store_put_treatment(store, &t, &is_new, &err);
-		if (is_new)
-			added[c.units[i].group]++;
-		else
-			kept++;
+		for (size_t i = 0; i < c.n; i++) {
+			snprintf(t[i].unit, sizeof(t[i].unit), "%s", c.units[i].unit);
+			snprintf(t[i].unit_kind, sizeof(t[i].unit_kind), "%s", by_network ? "network" : "ip");
+			snprintf(t[i].group, sizeof(t[i].group), "%s", groups[c.units[i].group]);
+			snprintf(t[i].stratum, sizeof(t[i].stratum), "%s", c.units[i].stratum);
+			t[i].seed = seed;
+			t[i].day = day;
+		}
+		rc = store_put_treatments(store, t, c.n, is_new, &err);
+		for (size_t i = 0; !rc && i < c.n; i++) {
+			if (is_new[i])
+				added[c.units[i].group]++;
+			else
+				kept++;
+		}
+		free(t);
+		free(is_new);
 	}
 	free(c.units);
 	if (rc)

@@ -587,30 +587,44 @@ static int sqlite_observation_span(struct store *base, int64_t *first_day, int64
 	return 0;
 }
 
-static int sqlite_put_treatment(struct store *base, const struct treatment *t, bool *added, struct err *err)
+static int sqlite_put_treatments(struct store *base, const struct treatment *t, size_t n, bool *added,
+				 struct err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	char day[11];
 	sqlite3_stmt *st;
-	int rc;
 
 	if (prepare(s,
 		    "INSERT OR IGNORE INTO treatments (unit, unit_kind, grp, stratum, seed, day)"
 		    " VALUES (?, ?, ?, ?, ?, ?)",
 		    &st, err))
 		return -1;
-	time_format_day(t->day, day);
-	sqlite3_bind_text(st, 1, t->unit, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, t->unit_kind, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, t->group, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, t->stratum, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)t->seed);
-	sqlite3_bind_text(st, 6, day, -1, SQLITE_TRANSIENT);
-	rc = step_done(s, st, err, "store treatment");
-	if (!rc && added)
-		*added = sqlite3_changes(s->db) > 0;
+	if (exec(s, "BEGIN IMMEDIATE", err)) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		time_format_day(t[i].day, day);
+		sqlite3_bind_text(st, 1, t[i].unit, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, t[i].unit_kind, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, t[i].group, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 4, t[i].stratum, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)t[i].seed);
+		sqlite3_bind_text(st, 6, day, -1, SQLITE_TRANSIENT);
+		if (step_done(s, st, err, "store treatment")) {
+			exec(s, "ROLLBACK", NULL);
+			sqlite3_finalize(st);
+			return -1;
+		}
+		if (added)
+			added[i] = sqlite3_changes(s->db) > 0;
+	}
 	sqlite3_finalize(st);
-	return rc;
+	if (exec(s, "COMMIT", err)) {
+		exec(s, "ROLLBACK", NULL);
+		return -1;
+	}
+	return 0;
 }
 
 static int sqlite_query_treatments(struct store *base, int (*cb)(const struct treatment *, void *), void *arg,
@@ -842,7 +856,7 @@ static const struct store_ops sqlite_ops = {
 	.get_network = sqlite_get_network,
 	.upsert_observations = sqlite_upsert_observations,
 	.observation_span = sqlite_observation_span,
-	.put_treatment = sqlite_put_treatment,
+	.put_treatments = sqlite_put_treatments,
 	.query_treatments = sqlite_query_treatments,
 	.record_notification = sqlite_record_notification,
 	.query_notifications = sqlite_query_notifications,

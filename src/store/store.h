@@ -133,9 +133,10 @@ struct store_ops {
 	/* First and last day with any observation; *found = false when none. */
 	int (*observation_span)(struct store *s, int64_t *first_day, int64_t *last_day, bool *found,
 				struct err *err);
-	/* Records an assignment unless the unit already has one (*added says
-	 * which): an experiment's groups never change once set. */
-	int (*put_treatment)(struct store *s, const struct treatment *t, bool *added, struct err *err);
+	/* Records n assignments in one transaction, each unless its unit
+	 * already has one (added[i], when added is not NULL, says which): an
+	 * experiment's groups never change once set. */
+	int (*put_treatments)(struct store *s, const struct treatment *t, size_t n, bool *added, struct err *err);
 	int (*query_treatments)(struct store *s, int (*cb)(const struct treatment *t, void *arg), void *arg,
 				struct err *err);
 	/* Records a notification; the same (ip, day, channel) twice is one. */
@@ -221,9 +222,10 @@ static inline int store_observation_span(struct store *s, int64_t *first_day, in
 	return s->ops->observation_span(s, first_day, last_day, found, err);
 }
 
-static inline int store_put_treatment(struct store *s, const struct treatment *t, bool *added, struct err *err)
+static inline int store_put_treatments(struct store *s, const struct treatment *t, size_t n, bool *added,
+				       struct err *err)
 {
-	return s->ops->put_treatment(s, t, added, err);
+	return s->ops->put_treatments(s, t, n, added, err);
 }
 
 static inline int store_query_treatments(struct store *s, int (*cb)(const struct treatment *, void *), void *arg,
