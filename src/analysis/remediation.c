@@ -210,7 +210,8 @@ static int on_observation(const struct observation *o, void *arg)
 {
 	struct ctx *c = arg;
 
-	c->r->observations++;
+	if ((++c->r->observations & 0xffff) == 0 && c->r->opts.progress)
+		progress_update(c->r->opts.progress, 0, c->r->observations);
 	return episodes_add(&c->b, o);
 }
 

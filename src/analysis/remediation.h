@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/progress.h"
 #include "logrank.h"
 #include "store/store.h"
 #include "survival.h"
@@ -34,6 +35,7 @@ struct remed_opts {
 	int64_t horizon; /* N, days */
 	int64_t reinfection; /* M, days */
 	double z; /* normal quantile of the intervals (KM_Z95) */
+	struct progress *progress; /* NULL, or a started progress line (rows read) */
 };
 
 struct remed_group {

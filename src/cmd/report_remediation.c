@@ -50,6 +50,7 @@ int report_remediation(int argc, char **argv)
 	struct cli cli = {.command = "report remediation", .usage = usage};
 	struct remed_opts o;
 	struct remediation r;
+	struct progress prog;
 	struct store *store;
 	struct strbuf out;
 	struct err err;
@@ -90,7 +91,13 @@ int report_remediation(int argc, char **argv)
 	store = cli_open_store(&cli, 0);
 	if (!store)
 		return EXIT_ERROR;
+	if (cli_show_progress()) {
+		progress_start(&prog, "remediation", "observations", 0);
+		o.progress = &prog;
+	}
 	rc = remediation_compute(store, &o, &r, &err);
+	if (o.progress)
+		progress_end(&prog);
 	store_close(store);
 	config_free(cli.cfg);
 	if (rc)

@@ -52,10 +52,10 @@ int remediation_text(struct strbuf *out, const struct remediation *r)
 		else
 			snprintf(med, sizeof(med), "-");
 		share_text(re, sizeof(re), g->reinfected, g->followed);
-		strbuf_printf(out, "%-24s %9llu %9llu %9llu %8s %10.1f%% %11s %9llu\n", g->name,
+		strbuf_printf(out, "%-24s %9llu %9llu %9llu %8s %10.1f%% %11s %9llu%s\n", g->name,
 			      (unsigned long long)g->episodes, (unsigned long long)g->cleaned,
 			      (unsigned long long)g->censored, med, 100 * g->cleaned_within_horizon, re,
-			      (unsigned long long)g->notified);
+			      (unsigned long long)g->notified, g->in_test ? "" : "  (not in the test)");
 	}
 	strbuf_puts(out, "\n");
 	if (r->has_logrank)
