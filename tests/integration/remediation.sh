@@ -24,10 +24,29 @@ check_eq "JSON matches the independent computation" "same" "$($PY "$REF" check "
 check_exit "re-import of the same file" 0 "$IOTMON" import observations --db "$T/r.db" "$T/obs.csv"
 check_grep "re-import adds nothing" "0 new observations" "$T/.err"
 check_eq "re-import doubles no counts" "$rows|$rows" "$(sqlite3 "$T/r.db" 'SELECT count(*), sum(events) FROM observations')"
+gzip -c "$T/obs.csv" >"$T/obs.csv.gz"
+"$IOTMON" import observations --db "$T/r.db" "$T/obs.csv.gz" 2>"$T/gz.err"
+check_grep "a gzip copy adds nothing either" "0 new observations" "$T/gz.err"
 "$IOTMON" report remediation --db "$T/r.db" --by treatment --gap 5 --horizon 14 --format json >"$T/r2.json"
 check_cmd "the report is unchanged after re-import" cmp "$T/r1.json" "$T/r2.json"
 "$IOTMON" report remediation --db "$T/r.db" --by treatment --gap 2 --horizon 30 --format json >"$T/r3.json"
 check_eq "another gap and horizon also match" "same" "$($PY "$REF" check "$T/obs.csv" 2 30 "$T/r3.json")"
+check_eq "the JSON has the contract's keys and types" "ok" "$($PY - "$T/r1.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+I, F = int, (int, float)
+ok = isinstance(d["gap_days"], I) and isinstance(d["horizon_days"], I) and isinstance(d["groups"], list)
+for g in d["groups"]:
+    ok &= isinstance(g["group"], str) and all(isinstance(g[k], I) for k in ("episodes", "cleaned", "censored"))
+    ok &= isinstance(g["cleaned_within_horizon"], F) and (g["median_days"] is None or isinstance(g["median_days"], I))
+    for r in g["survival"]:
+        ok &= sorted(r) == ["at_risk", "day", "events", "lower", "survival", "upper"]
+        ok &= r["lower"] <= r["survival"] <= r["upper"]
+lr = d["logrank"]
+ok &= sorted(lr) == ["chi2", "df", "p"] and isinstance(lr["df"], I) and 0 <= lr["p"] <= 1
+print("ok" if ok else "bad")
+PY
+)"
 check_eq "the JSON carries the caveats" "True" "$(json_get "$T/r1.json" "any('Dynamic IP' in c for c in d['caveats']) and any('coverage' in c for c in d['caveats'])")"
 check_eq "groups differ: log-rank p < 0.001" "True" "$(json_get "$T/r1.json" "d['logrank']['p'] < 0.001 and d['logrank']['df'] == 2")"
 
@@ -114,3 +133,16 @@ PY
 )"
 "$IOTMON" report remediation --db "$T/c.db" --by treatment --gap 5 >"$T/c.txt"
 check_grep "text marks the untested group" "^unassigned .*(not in the test)" "$T/c.txt"
+
+# Networks as units, stratified by country.
+awk -F, 'NR == 1 { print "ip,date,asn,cc"; next } { print $2 "," $4 "," $5 "," $6 }' "$T/obs.csv" >"$T/net.csv"
+"$IOTMON" import observations -q --db "$T/n.db" "$T/net.csv"
+"$IOTMON" treatment assign -q --db "$T/n.db" --by network --seed 3 --groups walled,control --day 2025-01-01 >/dev/null
+"$IOTMON" treatment list --db "$T/n.db" >"$T/ln"
+check_eq "by network: four networks, stratified by country" "AS64500,network,NL AS64501,network,NL AS64502,network,NL AS64503,network,NL" \
+	"$(awk -F, 'NR > 1 { printf "%s%s,%s,%s", (NR > 2 ? " " : ""), $1, $2, $4 }' "$T/ln")"
+check_eq "by network: two networks per group" "2 2" \
+	"$(awk -F, 'NR > 1 { n[$3]++ } END { print n["walled"], n["control"] }' "$T/ln")"
+"$IOTMON" report remediation --db "$T/n.db" --by treatment --gap 5 --format json >"$T/nj.json"
+check_eq "every episode is treated through its network" "0 $(json_get "$T/r1.json" "sum(g['episodes'] for g in d['groups'])")" \
+	"$(json_get "$T/nj.json" "str(sum(g['episodes'] for g in d['groups'] if g['group'] == 'unassigned')) + ' ' + str(sum(g['episodes'] for g in d['groups']))")"
