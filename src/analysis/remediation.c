@@ -23,6 +23,7 @@ const char *const remediation_caveats[] = {
 
 void remed_opts_init(struct remed_opts *o)
 {
+	memset(o, 0, sizeof(*o));
 	o->by = REMED_BY_NONE;
 	o->gap = 7;
 	o->horizon = 14;
