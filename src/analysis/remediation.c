@@ -325,6 +325,7 @@ int remediation_compute(struct store *s, const struct remed_opts *o, struct reme
 		episodes_init(&c.b, out->opts.gap, out->data_end, on_episode, &c);
 		obs_filter_init(&f);
 		f.by_ip = true;
+		f.episode_fields = true;
 		rc = store_query_observations(s, &f, on_observation, &c, err);
 		if (!rc)
 			rc = episodes_finish(&c.b);

@@ -126,6 +126,7 @@ static int assign(struct cli *cli, struct store *store, uint64_t seed, char grou
 	obs_filter_init(&f);
 	f.day_from = since;
 	f.by_ip = true;
+	f.episode_fields = true;
 	rc = store_query_observations(store, &f, collect_unit, &c, &err);
 	strmap_free(&c.seen);
 	if (!rc)

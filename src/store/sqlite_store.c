@@ -451,8 +451,9 @@ static int sqlite_query_observations(struct store *base, const struct obs_filter
 	/* By IP, "+day" keeps the planner on the primary key (ip, day), which
 	 * yields rows in order without sorting millions of them. */
 	snprintf(sql, sizeof(sql),
-		 "SELECT ip, day, first_us, last_us, kinds, events, family, asn, as_name, cc, enriched_us, source,"
-		 " treatment FROM observations WHERE %s >= ? AND %s <= ?%s%s%s ORDER BY %s",
+		 "SELECT ip, day, family, asn, cc, treatment%s FROM observations WHERE %s >= ? AND %s <= ?%s%s%s"
+		 " ORDER BY %s",
+		 f->episode_fields ? "" : ", first_us, last_us, kinds, events, as_name, enriched_us, source",
 		 f->by_ip ? "+day" : "day", f->by_ip ? "+day" : "day", f->has_asn ? " AND asn = ?" : "",
 		 f->cc ? " AND cc = ?" : "", f->has_ip ? " AND ip = ?" : "", f->by_ip ? "ip, day" : "day, ip");
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
@@ -486,17 +487,19 @@ static int sqlite_query_observations(struct store *base, const struct obs_filter
 		}
 		if (day)
 			time_parse_day((const char *)day, (size_t)sqlite3_column_bytes(st, 1), &o.day);
-		o.first_us = sqlite3_column_int64(st, 2);
-		o.last_us = sqlite3_column_int64(st, 3);
-		o.kinds = (uint32_t)sqlite3_column_int64(st, 4);
-		o.events = (uint32_t)sqlite3_column_int64(st, 5);
-		column_fixed(st, 6, o.family, sizeof(o.family));
-		o.net.asn = (uint32_t)sqlite3_column_int64(st, 7);
-		column_fixed(st, 8, o.net.as_name, sizeof(o.net.as_name));
-		column_fixed(st, 9, o.net.cc, sizeof(o.net.cc));
-		o.net.data_time_us = sqlite3_column_int64(st, 10);
-		column_fixed(st, 11, o.source, sizeof(o.source));
-		column_fixed(st, 12, o.treatment, sizeof(o.treatment));
+		column_fixed(st, 2, o.family, sizeof(o.family));
+		o.net.asn = (uint32_t)sqlite3_column_int64(st, 3);
+		column_fixed(st, 4, o.net.cc, sizeof(o.net.cc));
+		column_fixed(st, 5, o.treatment, sizeof(o.treatment));
+		if (!f->episode_fields) {
+			o.first_us = sqlite3_column_int64(st, 6);
+			o.last_us = sqlite3_column_int64(st, 7);
+			o.kinds = (uint32_t)sqlite3_column_int64(st, 8);
+			o.events = (uint32_t)sqlite3_column_int64(st, 9);
+			column_fixed(st, 10, o.net.as_name, sizeof(o.net.as_name));
+			o.net.data_time_us = sqlite3_column_int64(st, 11);
+			column_fixed(st, 12, o.source, sizeof(o.source));
+		}
 		rc = cb(&o, arg);
 		if (rc)
 			break;

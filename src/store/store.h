@@ -58,6 +58,8 @@ struct obs_filter {
 	bool has_ip;
 	struct ipaddr ip;
 	bool by_ip; /* order by (ip, day) instead of (day, ip): episodes */
+	bool episode_fields; /* fill only ip, day, family, net.asn, net.cc and
+				treatment (the rest zero): a faster scan */
 };
 
 /* What probing learnt about a host. */
