@@ -1,5 +1,6 @@
 /* treatment.c - `iotmon treatment assign|list|notify`: the bookkeeping of
  * notification experiments (who is in which group, who was told when). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -214,8 +215,9 @@ int cmd_treatment(int argc, char **argv)
 			continue;
 		switch (opt) {
 		case OPT_SEED:
+			errno = 0;
 			seed = strtoull(optarg, &end, 10);
-			if (*optarg == '-' || end == optarg || *end)
+			if (*optarg == '-' || end == optarg || *end || errno)
 				cli_usage_error(&cli, "--seed: not a number: %s", optarg);
 			has_seed = true;
 			break;
