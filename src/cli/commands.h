@@ -11,7 +11,9 @@ int cmd_config(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_token(int argc, char **argv);
+int cmd_treatment(int argc, char **argv);
 
 /* Report kinds (iotmon report KIND). */
+int report_remediation(int argc, char **argv);
 
 #endif
