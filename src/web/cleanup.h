@@ -1,9 +1,11 @@
 /* cleanup.h - clean-up figures for the dashboard, from the remediation
- * analysis (episodes and Kaplan-Meier survival, src/analysis).
+ * analysis (src/analysis/remediation.h: episodes with a gap of 7 days,
+ * Kaplan-Meier survival, horizon 14 days, as `iotmon report remediation`
+ * computes them by default).
  *
  * The pages ask only these functions, so the analysis is wired in one
- * place. While no analysis is built in, `available` is false and the pages
- * say so instead of showing a number. */
+ * place. Figures cover all stored observations, not the page's period: an
+ * infection's clean-up is only known after it has ended. */
 #ifndef IOTMON_WEB_CLEANUP_H
 #define IOTMON_WEB_CLEANUP_H
 
@@ -14,19 +16,26 @@
 #include "core/err.h"
 #include "store/store.h"
 
+#define CLEANUP_HORIZON_DAYS 14
+
 struct cleanup_network {
-	uint32_t asn;
-	bool available;
+	uint32_t asn; /* set by the caller */
+	bool available; /* false: no episodes of this network */
+	uint64_t episodes;
 	double cleaned_within_14; /* Kaplan-Meier 1 - S(14) */
 	bool has_median;
-	double median_days;
+	double median_days; /* smallest d with S(d) <= 0.5 */
 };
 
 /* Fills out[i] for the n networks whose asn is set. */
 int cleanup_networks(struct store *s, struct cleanup_network *out, size_t n, struct err *err);
 
+/* The survival curve of all infections, as a step function from day 0. */
 struct cleanup_curve {
-	bool available;
+	bool available; /* false: no observations */
+	uint64_t episodes, cleaned, censored;
+	double cleaned_within_14;
+	int32_t median; /* -1: not reached */
 	size_t n;
 	double *day, *survival, *lower, *upper; /* owned */
 };

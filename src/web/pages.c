@@ -370,7 +370,6 @@ int page_networks(const struct web_request *rq, struct web_response *r)
 	char labels[TOP_CHART][160];
 	struct strbuf *b;
 	size_t n;
-	bool any_cleanup = false;
 	struct err err;
 
 	if (period_of(rq, r, 30, &p))
@@ -415,7 +414,6 @@ int page_networks(const struct web_request *rq, struct web_response *r)
 		td_num(b, "devices", row->devices);
 		td_num(b, "last-day", row->last_day);
 		if (cl[i].available) {
-			any_cleanup = true;
 			strbuf_printf(b, "<td class=\"n cleaned14\">%.0f%%</td>", cl[i].cleaned_within_14 * 100);
 			if (cl[i].has_median)
 				strbuf_printf(b, "<td class=\"n median-days\">%.0f</td>", cl[i].median_days);
@@ -437,8 +435,8 @@ int page_networks(const struct web_request *rq, struct web_response *r)
 	strbuf_puts(b, "</table>");
 	if (t.n == 0)
 		para(b, text(T_NO_DATA));
-	if (!any_cleanup && n)
-		para(b, text(T_NETWORKS_REMEDIATION_PENDING));
+	if (n)
+		para(b, text(T_NETWORKS_CLEANUP_NOTE));
 	bars_of(b, "chart-networks", text(T_NETWORKS_CHART), bars, n < TOP_CHART ? n : TOP_CHART);
 	free(cl);
 	stats_table_free(&t);
@@ -588,16 +586,18 @@ int page_families(const struct web_request *rq, struct web_response *r)
 int page_remediation(const struct web_request *rq, struct web_response *r)
 {
 	struct cleanup_curve c;
+	char line[256], a[32], b2[32], c2[32];
+	struct strbuf *b = &r->body;
 	struct err err;
 
 	if (cleanup_survival(rq->store, &c, &err))
 		return web_store_error(r, &err);
 	page_open(r, "/remediation", T_REMEDIATION_TITLE);
-	para(&r->body, text(T_REMEDIATION_INTRO));
+	para(b, text(T_REMEDIATION_INTRO));
 	if (!c.available) {
-		strbuf_puts(&r->body, "<p id=\"remediation-pending\">");
-		strbuf_xml_escape(&r->body, text(T_REMEDIATION_PENDING));
-		strbuf_puts(&r->body, "</p>");
+		strbuf_puts(b, "<p id=\"remediation-none\">");
+		strbuf_xml_escape(b, text(T_REMEDIATION_NO_DATA));
+		strbuf_puts(b, "</p>");
 	} else {
 		struct chart_series s = {.label = text(T_REMEDIATION_CHART), .x = c.day, .y = c.survival,
 					 .lower = c.lower, .upper = c.upper, .n = c.n, .step = true};
@@ -605,9 +605,29 @@ int page_remediation(const struct web_request *rq, struct web_response *r)
 				   .y_label = text(T_AXIS_STILL_INFECTED), .width = 900, .height = 400,
 				   .y_min = 0, .y_max = 1};
 
-		strbuf_puts(&r->body, "<figure id=\"chart-survival\">");
-		chart_lines(&r->body, &ch, &s, 1);
-		strbuf_puts(&r->body, "</figure>");
+		snprintf(a, sizeof(a), "%llu", (unsigned long long)c.episodes);
+		snprintf(b2, sizeof(b2), "%llu", (unsigned long long)c.cleaned);
+		snprintf(c2, sizeof(c2), "%llu", (unsigned long long)c.censored);
+		snprintf(line, sizeof(line), text(T_REMEDIATION_EPISODES), a, b2, c2);
+		strbuf_printf(b, "<p id=\"episodes\" data-episodes=\"%s\" data-cleaned=\"%s\" data-censored=\"%s\">", a,
+			      b2, c2);
+		strbuf_xml_escape(b, line);
+		snprintf(a, sizeof(a), "%.0f%%", c.cleaned_within_14 * 100);
+		snprintf(line, sizeof(line), text(T_REMEDIATION_CLEANED14), a);
+		strbuf_printf(b, "</p><p class=\"figure\" id=\"cleaned14\" data-value=\"%.4f\">", c.cleaned_within_14);
+		strbuf_xml_escape(b, line);
+		if (c.median >= 0) {
+			snprintf(a, sizeof(a), "%d", (int)c.median);
+			snprintf(line, sizeof(line), text(T_REMEDIATION_MEDIAN), a);
+		} else {
+			snprintf(line, sizeof(line), "%s", text(T_REMEDIATION_MEDIAN_NONE));
+		}
+		strbuf_printf(b, "</p><p class=\"figure\" id=\"median\" data-value=\"%d\">", (int)c.median);
+		strbuf_xml_escape(b, line);
+		strbuf_puts(b, "</p><figure id=\"chart-survival\">");
+		chart_lines(b, &ch, &s, 1);
+		strbuf_puts(b, "</figure>");
+		para(b, text(T_REMEDIATION_CAVEAT));
 	}
 	cleanup_curve_free(&c);
 	page_close(r);

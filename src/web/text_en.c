@@ -50,7 +50,8 @@ const char *const text_en[T_COUNT] = {
 	[T_NETWORKS_INTRO] = "Infected devices per network (autonomous system) in the period, and how fast they "
 			     "were cleaned up.",
 	[T_NETWORKS_CHART] = "Networks with the most infected devices",
-	[T_NETWORKS_REMEDIATION_PENDING] = "Clean-up figures appear once the clean-up analysis has run.",
+	[T_NETWORKS_CLEANUP_NOTE] = "Clean-up figures cover all stored data: an infection counts as cleaned once its address "
+					  "has not been seen for more than 7 days; infections still running are not counted as cleaned.",
 	[T_COL_ASN] = "AS number",
 	[T_COL_AS_NAME] = "Network",
 	[T_COL_CLEANED14] = "Cleaned within 14 days",
@@ -74,7 +75,14 @@ const char *const text_en[T_COUNT] = {
 	[T_REMEDIATION_TITLE] = "Clean-up",
 	[T_REMEDIATION_INTRO] = "How long infections last: the share of infections still active after a number "
 				"of days (Kaplan-Meier).",
-	[T_REMEDIATION_PENDING] = "The clean-up analysis is not available in this build yet.",
+	[T_REMEDIATION_NO_DATA] = "No infections to measure yet.",
+	[T_REMEDIATION_EPISODES] = "%s infections: %s cleaned, %s still running.",
+	[T_REMEDIATION_CLEANED14] = "Cleaned within 14 days: %s",
+	[T_REMEDIATION_MEDIAN] = "Median time to clean-up: %s days",
+	[T_REMEDIATION_MEDIAN_NONE] = "Median time to clean-up: not reached (more than half are still infected)",
+	[T_REMEDIATION_CAVEAT] = "An address stands for a device: dynamic addresses that change hands make infections look "
+				"shorter, and days without sensor coverage make them look cleaned. The band is the 95 per cent "
+				"confidence interval.",
 	[T_REMEDIATION_CHART] = "Infections still active",
 	[T_AXIS_DAYS_SINCE] = "days since first seen",
 	[T_AXIS_STILL_INFECTED] = "share still infected",

@@ -49,7 +49,8 @@ const char *const text_nl[T_COUNT] = {
 	[T_NETWORKS_INTRO] = "Besmette apparaten per netwerk (autonoom systeem) in de periode, en hoe snel ze "
 			     "werden opgeschoond.",
 	[T_NETWORKS_CHART] = "Netwerken met de meeste besmette apparaten",
-	[T_NETWORKS_REMEDIATION_PENDING] = "Opschooncijfers verschijnen zodra de opschoonanalyse heeft gedraaid.",
+	[T_NETWORKS_CLEANUP_NOTE] = "Opschooncijfers gaan over alle opgeslagen gegevens: een besmetting telt als opgeschoond "
+					  "zodra het adres meer dan 7 dagen niet meer is gezien; lopende besmettingen tellen niet als opgeschoond.",
 	[T_COL_ASN] = "AS-nummer",
 	[T_COL_AS_NAME] = "Netwerk",
 	[T_COL_CLEANED14] = "Opgeschoond binnen 14 dagen",
@@ -73,7 +74,14 @@ const char *const text_nl[T_COUNT] = {
 	[T_REMEDIATION_TITLE] = "Opschoning",
 	[T_REMEDIATION_INTRO] = "Hoe lang besmettingen duren: het aandeel besmettingen dat na een aantal dagen nog "
 				"actief is (Kaplan-Meier).",
-	[T_REMEDIATION_PENDING] = "De opschoonanalyse is in deze versie nog niet beschikbaar.",
+	[T_REMEDIATION_NO_DATA] = "Nog geen besmettingen om te meten.",
+	[T_REMEDIATION_EPISODES] = "%s besmettingen: %s opgeschoond, %s nog actief.",
+	[T_REMEDIATION_CLEANED14] = "Opgeschoond binnen 14 dagen: %s",
+	[T_REMEDIATION_MEDIAN] = "Mediane tijd tot opschoning: %s dagen",
+	[T_REMEDIATION_MEDIAN_NONE] = "Mediane tijd tot opschoning: niet bereikt (meer dan de helft is nog besmet)",
+	[T_REMEDIATION_CAVEAT] = "Een adres staat voor een apparaat: dynamische adressen die van eigenaar wisselen laten "
+				"besmettingen korter lijken, en dagen zonder sensordekking laten ze opgeschoond lijken. De band "
+				"is het betrouwbaarheidsinterval van 95 procent.",
 	[T_REMEDIATION_CHART] = "Besmettingen nog actief",
 	[T_AXIS_DAYS_SINCE] = "dagen sinds eerste waarneming",
 	[T_AXIS_STILL_INFECTED] = "aandeel nog besmet",

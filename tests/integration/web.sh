@@ -65,7 +65,9 @@ for p in "overview.html /?to=$TO" "countries.html /countries?to=$TO" "networks.h
 	esac
 done
 check_eq "pages use no script" 0 "$(cat "$ART"/*.html | grep -ci '<script')"
-$PY "$ROOT/tests/integration/web_pages.py" "$DB" "$ART" "$TO" "$T/population.csv"
+"$IOTMON" report remediation --db "$DB" --by network --horizon 14 --format json >"$T/remed-net.json"
+"$IOTMON" report remediation --db "$DB" --horizon 14 --format json >"$T/remed-all.json"
+$PY "$ROOT/tests/integration/web_pages.py" "$DB" "$ART" "$TO" "$T/population.csv" "$T/remed-net.json" "$T/remed-all.json"
 
 # Every page rendered by Chromium; a blank or failed render is a small file.
 for p in "overview /?to=$TO" "countries /countries?to=$TO" "networks /networks?to=$TO" \

@@ -1,19 +1,22 @@
 #!/usr/bin/python3
 """Checks the figures on the dashboard pages against the store (TAP lines).
 
-  web_pages.py DB DIR TO POPULATION.csv
+  web_pages.py DB DIR TO POPULATION.csv REMEDIATION-BY-NETWORK.json REMEDIATION.json
 
 DIR holds the pages fetched with curl (overview.html, countries.html, ...,
 metrics.txt) for the period ending TO. Every expected figure is computed
-here with plain SQL on the store, independently of the C code.
+here with plain SQL on the store, independently of the C code; clean-up
+figures must match `iotmon report remediation --format json` (the two JSON
+files), the command whose analysis the pages show.
 """
 import datetime
 import ipaddress
+import json
 import re
 import sqlite3
 import sys
 
-db, d, to, popfile = sys.argv[1:5]
+db, d, to, popfile, remed_net, remed_all = sys.argv[1:7]
 con = sqlite3.connect(db)
 failures = 0
 
@@ -93,6 +96,26 @@ for asn, name, devices in con.execute("SELECT asn, as_name, count(DISTINCT ip) F
     check("networks: AS%d name" % asn, name, cell(r, "as-name"))
     n += 1
 check("networks: one row per network", n, html.count('<tr data-key='))
+for g in json.load(open(remed_net))["groups"]:
+    r = row(html, g["group"][2:])
+    if not r:
+        continue
+    check("networks: %s cleaned within 14 days" % g["group"], "%.0f%%" % (g["cleaned_within_horizon"] * 100),
+          cell(r, "cleaned14"))
+    check("networks: %s median days to clean-up" % g["group"],
+          "%d" % g["median_days"] if g["median_days"] is not None else "\u2013", cell(r, "median-days"))
+
+# Clean-up page: the one curve of all infections.
+html = page("remediation.html")
+g = json.load(open(remed_all))["groups"][0]
+m = re.search(r'id="episodes" data-episodes="(\d+)" data-cleaned="(\d+)" data-censored="(\d+)"', html)
+check("remediation: infections, cleaned, censored", "%d %d %d" % (g["episodes"], g["cleaned"], g["censored"]),
+      " ".join(m.groups()) if m else None)
+check("remediation: cleaned within 14 days", "%.4f" % g["cleaned_within_horizon"],
+      re.search(r'id="cleaned14" data-value="([^"]*)"', html).group(1))
+check("remediation: median", g["median_days"] if g["median_days"] is not None else -1,
+      re.search(r'id="median" data-value="([^"]*)"', html).group(1))
+check("remediation: a step curve with its band", True, "<polyline" in html and "<polygon" in html)
 
 # Manufacturers: distinct infected devices of the period with a device record.
 html = page("manufacturers.html")
