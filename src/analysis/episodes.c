@@ -16,7 +16,7 @@ void episode_classify(int64_t first_day, int64_t last_day, int64_t data_end, int
 void episodes_init(struct episode_builder *b, int64_t gap, int64_t data_end, episode_cb cb, void *arg)
 {
 	memset(b, 0, sizeof(*b));
-	b->gap = gap < 1 ? 1 : gap;
+	b->gap = gap < 0 ? 0 : gap;
 	b->data_end = data_end;
 	b->cb = cb;
 	b->arg = arg;
@@ -61,7 +61,10 @@ int episodes_add(struct episode_builder *b, const struct observation *o)
 			b->out_of_order++;
 			return 0;
 		}
-		if (o->day - b->cur.last_day <= b->gap) {
+		/* Up to G days without a sighting in between still continue the
+		 * episode (G = 0: only consecutive days); this is what makes
+		 * "cleaned iff data_end - last > G" certain. */
+		if (o->day - b->cur.last_day - 1 <= b->gap) {
 			b->cur.last_day = o->day;
 			b->cur.days++;
 			fill_missing(&b->cur, o);

@@ -46,7 +46,7 @@ struct episode_builder {
 	uint64_t out_of_order; /* observations that broke the (ip, day) order and were skipped */
 };
 
-/* gap >= 1; data_end: the last day of the data (store_observation_span). */
+/* gap >= 0 (days without a sighting bridged); data_end: the last day of the data (store_observation_span). */
 void episodes_init(struct episode_builder *b, int64_t gap, int64_t data_end, episode_cb cb, void *arg);
 /* Adds one observation; returns what the callback returned (non-zero stops). */
 int episodes_add(struct episode_builder *b, const struct observation *o);

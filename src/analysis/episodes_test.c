@@ -30,10 +30,10 @@ static void obs(struct observation *o, const char *ip, int64_t day, const char *
 	strcpy(o->family, family);
 }
 
-/* Gap G = 3, data_end = 30.
- *   10.0.0.1: days 1 2 5 (5-2 = 3 <= G: joined) | 9 (9-5 = 4 > G: new) 10
- *     -> [1,5] cleaned (30-5 > 3), 5 days, next episode starts day 9
- *     -> [9,10] cleaned, 2 days, no next
+/* Gap G = 3 (days without a sighting that still continue), data_end = 30.
+ *   10.0.0.1: days 1 2 5 (2 silent days <= G: joined) | 10 (4 silent days > G: new) 11
+ *     -> [1,5] cleaned (30-5 > 3), 5 days, next episode starts day 10
+ *     -> [10,11] cleaned, 2 days, no next
  *   10.0.0.2: days 26 27 -> 30-27 = 3, not > G: censored at 30-26+1 = 5
  *   10.0.0.3: day 30 -> censored at 1 (the one-observation case)
  *   10.0.0.4: day 3 only -> cleaned, 1 day */
@@ -43,8 +43,8 @@ static void test_episodes_gaps_and_censoring(void **state)
 		const char *ip;
 		int64_t day;
 		const char *fam;
-	} in[] = {{"10.0.0.1", 1, ""},  {"10.0.0.1", 2, "mirai"}, {"10.0.0.1", 5, "gafgyt"}, {"10.0.0.1", 9, ""},
-		  {"10.0.0.1", 10, ""}, {"10.0.0.2", 26, ""},     {"10.0.0.2", 27, ""},      {"10.0.0.3", 30, ""},
+	} in[] = {{"10.0.0.1", 1, ""},  {"10.0.0.1", 2, "mirai"}, {"10.0.0.1", 5, "gafgyt"}, {"10.0.0.1", 10, ""},
+		  {"10.0.0.1", 11, ""}, {"10.0.0.2", 26, ""},     {"10.0.0.2", 27, ""},      {"10.0.0.3", 30, ""},
 		  {"10.0.0.4", 3, ""}};
 	struct episode_builder b;
 	struct got g = {.n = 0};
@@ -67,9 +67,9 @@ static void test_episodes_gaps_and_censoring(void **state)
 	assert_true(g.e[0].cleaned);
 	assert_int_equal(g.e[0].duration, 5);
 	assert_true(g.e[0].has_next);
-	assert_int_equal(g.e[0].next_first_day, 9);
+	assert_int_equal(g.e[0].next_first_day, 10);
 	assert_string_equal(g.e[0].family, "mirai"); /* the first known one */
-	assert_int_equal(g.e[1].first_day, 9);
+	assert_int_equal(g.e[1].first_day, 10);
 	assert_int_equal(g.e[1].duration, 2);
 	assert_true(g.e[1].cleaned);
 	assert_false(g.e[1].has_next);
@@ -87,7 +87,8 @@ static void test_episode_classify_boundary(void **state)
 	bool cleaned;
 
 	(void)state;
-	/* data_end - last == G: a sighting on data_end would still join: censored */
+	/* data_end - last == G: only G silent days so far, a sighting the
+	 * next day would still join: censored */
 	episode_classify(10, 13, 20, 7, &d, &cleaned);
 	assert_false(cleaned);
 	assert_int_equal(d, 11);
@@ -95,6 +96,27 @@ static void test_episode_classify_boundary(void **state)
 	episode_classify(10, 13, 21, 7, &d, &cleaned);
 	assert_true(cleaned);
 	assert_int_equal(d, 4);
+}
+
+static void test_episodes_gap_zero_joins_consecutive_days_only(void **state)
+{
+	struct episode_builder b;
+	struct got g = {.n = 0};
+	struct observation o;
+	static const int64_t days[] = {1, 2, 3, 5};
+
+	(void)state;
+	episodes_init(&b, 0, 9, keep, &g);
+	for (size_t i = 0; i < 4; i++) {
+		obs(&o, "10.0.0.9", days[i], "");
+		assert_int_equal(episodes_add(&b, &o), 0);
+	}
+	assert_int_equal(episodes_finish(&b), 0);
+	assert_int_equal(g.n, 2);
+	assert_int_equal(g.e[0].last_day, 3);
+	assert_int_equal(g.e[0].days, 3);
+	assert_true(g.e[0].has_next);
+	assert_int_equal(g.e[1].first_day, 5);
 }
 
 static void test_episodes_empty(void **state)
@@ -112,6 +134,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_episodes_gaps_and_censoring),
+		cmocka_unit_test(test_episodes_gap_zero_joins_consecutive_days_only),
 		cmocka_unit_test(test_episode_classify_boundary),
 		cmocka_unit_test(test_episodes_empty),
 	};

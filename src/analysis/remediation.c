@@ -300,8 +300,8 @@ int remediation_compute(struct store *s, const struct remed_opts *o, struct reme
 
 	memset(out, 0, sizeof(*out));
 	out->opts = *o;
-	if (out->opts.gap < 1)
-		out->opts.gap = 1;
+	if (out->opts.gap < 0)
+		out->opts.gap = 0;
 	if (store_observation_span(s, &out->data_start, &out->data_end, &out->has_data, err))
 		return -1;
 	if (!out->has_data) {

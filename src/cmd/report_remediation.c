@@ -20,7 +20,7 @@ static const char usage[] =
 	"\n"
 	"      --by WHAT        network, country, vendor, family, treatment or none (default none)\n"
 	"      --horizon N      share cleaned within N days (default 14)\n"
-	"      --gap G          days between sightings that still continue an episode (default 7)\n"
+	"      --gap G          days without a sighting that still continue an episode (default 7)\n"
 	"      --reinfection M  count reinfections within M days of clean-up (default 30)\n"
 	"      --format F       text, csv, json or svg (default text)\n" CLI_COMMON_HELP;
 
@@ -71,7 +71,7 @@ int report_remediation(int argc, char **argv)
 			o.horizon = days_arg(&cli, "horizon", optarg, 0);
 			break;
 		case OPT_GAP:
-			o.gap = days_arg(&cli, "gap", optarg, 1);
+			o.gap = days_arg(&cli, "gap", optarg, 0);
 			break;
 		case OPT_REINFECTION:
 			o.reinfection = days_arg(&cli, "reinfection", optarg, 1);

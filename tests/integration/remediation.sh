@@ -124,7 +124,7 @@ for ip, ds in days.items():
         continue
     last = None
     for d in ds + [None]:
-        if last is not None and (d is None or d - last > 5):
+        if last is not None and (d is None or d - last - 1 > 5):
             treated += last >= day
         last = d
 rep = json.load(open(sys.argv[2]))

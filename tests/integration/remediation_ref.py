@@ -59,7 +59,7 @@ def episodes(path, gap):
         ds = sorted(ds)
         first = last = ds[0]
         for d in ds[1:] + [None]:
-            if d is not None and d - last <= gap:
+            if d is not None and d - last - 1 <= gap:
                 last = d
                 continue
             cleaned = end - last > gap
