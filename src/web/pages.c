@@ -113,6 +113,14 @@ static void td_dash(struct strbuf *b, const char *cls)
 	strbuf_puts(b, "</td>");
 }
 
+/* <tr data-key="KEY">, the hook tests and scrapers find a row by. */
+static void row_open(struct strbuf *b, const char *key)
+{
+	strbuf_puts(b, "<tr data-key=\"");
+	strbuf_xml_escape(b, key);
+	strbuf_puts(b, "\">");
+}
+
 /* Reads ?to= and ?days= and resolves the period; 0, or a 400/500 in r. */
 static int period_of(const struct web_request *rq, struct web_response *r, int def_days, struct stats_period *p)
 {
@@ -243,7 +251,7 @@ int page_overview(const struct web_request *rq, struct web_response *r)
 		const uint64_t *v = counts + i * nd;
 		double first = mean(v, w7), last = mean(v + nd - w7, w7);
 
-		strbuf_printf(b, "<tr data-key=\"%s\">", o->focus[i]);
+		row_open(b, o->focus[i]);
 		td_text(b, "cc", o->focus[i]);
 		td_num(b, "last-day", v[nd - 1]);
 		strbuf_printf(b, "<td class=\"n first7\">%.1f</td><td class=\"n last7\">%.1f</td>", first, last);
@@ -319,7 +327,7 @@ int page_countries(const struct web_request *rq, struct web_response *r)
 		const struct population_row *pr = population_find(pop, row->key);
 		bool known = strcmp(row->key, "??") != 0;
 
-		strbuf_printf(b, "<tr data-key=\"%s\">", row->key);
+		row_open(b, row->key);
 		td_text(b, "cc", known ? row->key : text(T_UNKNOWN));
 		td_text(b, "country", pr ? pr->country : "");
 		td_num(b, "devices", row->devices);

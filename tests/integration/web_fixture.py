@@ -22,7 +22,7 @@ import sys
 NETWORKS = [  # prefix, asn, name, cc
     ("192.0.2.", 64500, "Example NL Broadband", "NL"),
     ("198.51.100.", 64501, "Example DE Telecom", "DE"),
-    ("203.0.113.", 64502, "Example BE Cable", "BE"),
+    ("203.0.113.", 64502, "Example BE <script>alert(1)</script> & \"Cable\"", "BE"),  # must be escaped
     ("2001:db8:", 64503, "Example NL Mobile", "NL"),
 ]
 FAMILIES = ["mirai", "mirai", "gafgyt", "mozi", ""]

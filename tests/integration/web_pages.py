@@ -10,6 +10,7 @@ figures must match `iotmon report remediation --format json` (the two JSON
 files), the command whose analysis the pages show.
 """
 import datetime
+import html as htmllib
 import ipaddress
 import json
 import re
@@ -93,7 +94,7 @@ for asn, name, devices in con.execute("SELECT asn, as_name, count(DISTINCT ip) F
                                       " WHERE day BETWEEN ? AND ? GROUP BY asn", (frm, to)):
     r = row(html, str(asn))
     check("networks: AS%d devices" % asn, devices, cell(r, "devices"))
-    check("networks: AS%d name" % asn, name, cell(r, "as-name"))
+    check("networks: AS%d name" % asn, name, htmllib.unescape(cell(r, "as-name") or ""))
     n += 1
 check("networks: one row per network", n, html.count('<tr data-key='))
 for g in json.load(open(remed_net))["groups"]:
