@@ -455,7 +455,6 @@ struct web_server *web_start(const struct web_options *o, struct err *err)
 {
 	struct web_server *w = xcalloc(1, sizeof(*w));
 	struct sockaddr_storage ss;
-	socklen_t sslen;
 	const union MHD_DaemonInfo *info;
 
 	memset(&ss, 0, sizeof(ss));
@@ -469,17 +468,14 @@ struct web_server *web_start(const struct web_options *o, struct err *err)
 	if (inet_pton(AF_INET, o->host, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
 		((struct sockaddr_in *)&ss)->sin_family = AF_INET;
 		((struct sockaddr_in *)&ss)->sin_port = htons(o->port);
-		sslen = sizeof(struct sockaddr_in);
 	} else if (inet_pton(AF_INET6, o->host, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
 		((struct sockaddr_in6 *)&ss)->sin6_family = AF_INET6;
 		((struct sockaddr_in6 *)&ss)->sin6_port = htons(o->port);
-		sslen = sizeof(struct sockaddr_in6);
 	} else {
 		err_set(err, "listen address: not an IP address: %s", o->host);
 		free(w);
 		return NULL;
 	}
-	(void)sslen;
 	if (o->population_path[0]) {
 		struct err perr;
 
