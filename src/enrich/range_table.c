@@ -1,0 +1,523 @@
+#include "range_table.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xalloc.h"
+
+typedef unsigned __int128 u128;
+
+#define MAX_FIELDS 8
+#define MAX_LINE 4096
+#define NAME_MAX_LEN 127
+
+struct value {
+	uint32_t asn;
+	uint32_t name_off; /* into names; 0 is the empty string */
+	char cc[2];
+};
+
+struct raw4 {
+	uint32_t start, end, val;
+};
+
+struct raw6 {
+	u128 start, end;
+	uint32_t val;
+};
+
+struct range_table {
+	/* Loading. */
+	struct raw4 *raw4;
+	size_t n4, cap4;
+	struct raw6 *raw6;
+	size_t n6, cap6;
+	/* Values and the names they point to, de-duplicated through a hash. */
+	struct value *vals;
+	size_t nvals, capvals;
+	char *names;
+	size_t names_len, names_cap;
+	uint32_t *hash; /* value index + 1, 0 empty */
+	size_t hash_cap;
+	/* Finished: structure of arrays. */
+	uint32_t *start4, *end4, *val4;
+	uint32_t idx4[65537]; /* idx4[h]: first range whose start >> 16 >= h */
+	u128 *start6, *end6;
+	uint32_t *val6;
+	bool finished;
+};
+
+struct range_table *range_table_new(void)
+{
+	struct range_table *t = xcalloc(1, sizeof(*t));
+
+	t->names_cap = 4096;
+	t->names = xmalloc(t->names_cap);
+	t->names[0] = '\0';
+	t->names_len = 1;
+	return t;
+}
+
+void range_table_free(struct range_table *t)
+{
+	if (!t)
+		return;
+	free(t->raw4);
+	free(t->raw6);
+	free(t->vals);
+	free(t->names);
+	free(t->hash);
+	free(t->start4);
+	free(t->end4);
+	free(t->val4);
+	free(t->start6);
+	free(t->end6);
+	free(t->val6);
+	free(t);
+}
+
+static uint64_t hash_value(uint32_t asn, const char cc[2], const char *name, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	h = (h ^ asn) * 1099511628211ULL;
+	h = (h ^ (uint8_t)cc[0]) * 1099511628211ULL;
+	h = (h ^ (uint8_t)cc[1]) * 1099511628211ULL;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint8_t)name[i]) * 1099511628211ULL;
+	return h;
+}
+
+static void hash_insert(struct range_table *t, uint32_t vi, uint64_t h)
+{
+	size_t mask = t->hash_cap - 1, i = (size_t)h & mask;
+
+	while (t->hash[i])
+		i = (i + 1) & mask;
+	t->hash[i] = vi + 1;
+}
+
+static uint32_t intern_value(struct range_table *t, uint32_t asn, const char cc[2], const char *name, size_t len)
+{
+	uint64_t h = hash_value(asn, cc, name, len);
+	size_t mask, i;
+
+	if ((t->nvals + 1) * 2 > t->hash_cap) {
+		free(t->hash);
+		t->hash_cap = t->hash_cap ? t->hash_cap * 2 : 1024;
+		t->hash = xcalloc(t->hash_cap, sizeof(*t->hash));
+		for (uint32_t v = 0; v < t->nvals; v++) {
+			const struct value *x = &t->vals[v];
+			const char *nm = t->names + x->name_off;
+
+			hash_insert(t, v, hash_value(x->asn, x->cc, nm, strlen(nm)));
+		}
+	}
+	mask = t->hash_cap - 1;
+	for (i = (size_t)h & mask; t->hash[i]; i = (i + 1) & mask) {
+		const struct value *x = &t->vals[t->hash[i] - 1];
+		const char *nm = t->names + x->name_off;
+
+		if (x->asn == asn && x->cc[0] == cc[0] && x->cc[1] == cc[1] && strncmp(nm, name, len) == 0 &&
+		    nm[len] == '\0')
+			return t->hash[i] - 1;
+	}
+	if (t->nvals == t->capvals) {
+		t->capvals = t->capvals ? t->capvals * 2 : 256;
+		t->vals = xrealloc(t->vals, t->capvals * sizeof(*t->vals));
+	}
+	struct value *v = &t->vals[t->nvals];
+	v->asn = asn;
+	v->cc[0] = cc[0];
+	v->cc[1] = cc[1];
+	v->name_off = 0;
+	if (len) {
+		while (t->names_len + len + 1 > t->names_cap) {
+			t->names_cap *= 2;
+			t->names = xrealloc(t->names, t->names_cap);
+		}
+		v->name_off = (uint32_t)t->names_len;
+		memcpy(t->names + t->names_len, name, len);
+		t->names[t->names_len + len] = '\0';
+		t->names_len += len + 1;
+	}
+	t->hash[i] = (uint32_t)t->nvals + 1;
+	return (uint32_t)t->nvals++;
+}
+
+struct field {
+	const char *p;
+	size_t len;
+};
+
+/* Splits one CSV line into fields. A quoted field's "" becomes " in scratch
+ * (which must hold len bytes). Returns the number of fields, or -1. */
+static int split_csv(const char *line, size_t len, struct field *f, char *scratch)
+{
+	size_t i = 0, s = 0;
+	int n = 0;
+
+	for (;;) {
+		if (n == MAX_FIELDS)
+			return -1;
+		if (i < len && line[i] == '"') {
+			f[n].p = scratch + s;
+			f[n].len = 0;
+			for (i++;; i++) {
+				if (i >= len)
+					return -1; /* unterminated quote */
+				if (line[i] == '"') {
+					if (i + 1 < len && line[i + 1] == '"') {
+						i++;
+					} else {
+						i++;
+						break;
+					}
+				}
+				scratch[s++] = line[i];
+				f[n].len++;
+			}
+			if (i < len && line[i] != ',')
+				return -1;
+		} else {
+			f[n].p = line + i;
+			while (i < len && line[i] != ',')
+				i++;
+			f[n].len = (size_t)(line + i - f[n].p);
+		}
+		n++;
+		if (i >= len)
+			return n;
+		i++; /* the comma */
+	}
+}
+
+/* A decimal number up to 2^128-1. */
+static int parse_dec128(const char *p, size_t len, u128 *out)
+{
+	u128 v = 0, max = ~(u128)0;
+
+	if (len == 0 || len > 39)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		unsigned d = (unsigned)(p[i] - '0');
+
+		if (d > 9 || v > (max - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Parses an address field: returns 4 or 6 (family), or 0. */
+static int parse_addr(const struct field *f, u128 *out)
+{
+	struct ipaddr a;
+	bool numeric = f->len > 0;
+
+	for (size_t i = 0; i < f->len; i++)
+		if (f->p[i] < '0' || f->p[i] > '9')
+			numeric = false;
+	if (numeric) {
+		if (parse_dec128(f->p, f->len, out))
+			return 0;
+		return *out > 0xffffffffu ? 6 : 4;
+	}
+	if (ipaddr_parse(f->p, f->len, &a))
+		return 0;
+	*out = 0;
+	if (a.af == 4) {
+		*out = (u128)a.b[0] << 24 | (u128)a.b[1] << 16 | (u128)a.b[2] << 8 | a.b[3];
+		return 4;
+	}
+	for (int i = 0; i < 16; i++)
+		*out = *out << 8 | a.b[i];
+	return 6;
+}
+
+static const char *parse_line(struct range_table *t, const char *line, size_t len)
+{
+	struct field f[MAX_FIELDS];
+	char scratch[MAX_LINE];
+	char cc[2] = {0, 0};
+	const char *name = "";
+	size_t name_len = 0;
+	uint32_t asn = 0;
+	int n, fam1, fam2;
+	u128 a, b;
+
+	if (len > MAX_LINE)
+		return "line too long";
+	n = split_csv(line, len, f, scratch);
+	if (n < 3)
+		return "expected start,end,asn,org or start,end,cc";
+	fam1 = parse_addr(&f[0], &a);
+	fam2 = parse_addr(&f[1], &b);
+	if (!fam1 || !fam2)
+		return "not an address range";
+	if (fam1 != fam2 && !(fam1 == 6 || fam2 == 6))
+		return "start and end of different families";
+	if (fam1 != fam2)
+		fam1 = fam2 = 6; /* a numeric IPv6 range that starts below 2^32 */
+	if (a > b)
+		return "start after end";
+	if (n == 3 && f[2].len == 2 && f[2].p[0] >= 'A' && f[2].p[0] <= 'Z' && f[2].p[1] >= 'A' &&
+	    f[2].p[1] <= 'Z') {
+		cc[0] = f[2].p[0];
+		cc[1] = f[2].p[1];
+	} else if (n == 4) {
+		u128 v;
+
+		if (parse_dec128(f[2].p, f[2].len, &v) || v == 0 || v > 0xffffffffu)
+			return "not an AS number";
+		asn = (uint32_t)v;
+		name = f[3].p;
+		name_len = f[3].len > NAME_MAX_LEN ? NAME_MAX_LEN : f[3].len;
+		for (size_t i = 0; i < name_len; i++)
+			if ((unsigned char)name[i] < 0x20)
+				return "control character in name";
+	} else {
+		return "expected start,end,asn,org or start,end,cc";
+	}
+	if (t->finished)
+		return "table already finished";
+	uint32_t vi = intern_value(t, asn, cc, name, name_len);
+	if (fam1 == 4) {
+		if (t->n4 == t->cap4) {
+			t->cap4 = t->cap4 ? t->cap4 * 2 : 1024;
+			t->raw4 = xrealloc(t->raw4, t->cap4 * sizeof(*t->raw4));
+		}
+		t->raw4[t->n4++] = (struct raw4){(uint32_t)a, (uint32_t)b, vi};
+	} else {
+		if (t->n6 == t->cap6) {
+			t->cap6 = t->cap6 ? t->cap6 * 2 : 1024;
+			t->raw6 = xrealloc(t->raw6, t->cap6 * sizeof(*t->raw6));
+		}
+		t->raw6[t->n6].start = a;
+		t->raw6[t->n6].end = b;
+		t->raw6[t->n6].val = vi;
+		t->n6++;
+	}
+	return NULL;
+}
+
+void range_table_load_buf(struct range_table *t, const char *buf, size_t len, const char *name,
+			  struct range_load_stats *st)
+{
+	size_t pos = 0, lineno = 0;
+
+	while (pos < len) {
+		const char *line = buf + pos, *nl = memchr(line, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - line) : len - pos;
+		const char *why;
+
+		pos += n + (nl ? 1 : 0);
+		lineno++;
+		if (n && line[n - 1] == '\r')
+			n--;
+		if (n == 0 || line[0] == '#')
+			continue;
+		st->lines++;
+		why = parse_line(t, line, n);
+		if (!why) {
+			st->ranges++;
+			continue;
+		}
+		/* A header line ("start,end,...") is not an error. */
+		if (lineno == 1 && ((line[0] >= 'a' && line[0] <= 'z') || (line[0] >= 'A' && line[0] <= 'Z')) &&
+		    memchr(line, ',', n) && !memchr(line, ':', n) && !memchr(line, '.', n))
+			continue;
+		if (st->bad++ == 0)
+			snprintf(st->first_bad, sizeof(st->first_bad), "%s:%zu: %s", name, lineno, why);
+	}
+}
+
+int range_table_load_file(struct range_table *t, const char *path, struct range_load_stats *st, struct err *err)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long size;
+	size_t got;
+
+	if (!f)
+		return err_set(err, "%s: %s", path, strerror(errno));
+	if (fseek(f, 0, SEEK_END) || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET)) {
+		fclose(f);
+		return err_set(err, "%s: not a regular file", path);
+	}
+	buf = xmalloc((size_t)size + 1);
+	got = fread(buf, 1, (size_t)size, f);
+	if (got != (size_t)size || ferror(f)) {
+		free(buf);
+		fclose(f);
+		return err_set(err, "%s: read error", path);
+	}
+	fclose(f);
+	range_table_load_buf(t, buf, got, path, st);
+	free(buf);
+	return 0;
+}
+
+static int cmp4(const void *a, const void *b)
+{
+	const struct raw4 *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->end < y->end ? -1 : x->end > y->end;
+}
+
+static int cmp6(const void *a, const void *b)
+{
+	const struct raw6 *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return x->end < y->end ? -1 : x->end > y->end;
+}
+
+size_t range_table_finish(struct range_table *t)
+{
+	size_t clipped = 0, n = 0;
+
+	if (t->finished)
+		return 0;
+
+	qsort(t->raw4, t->n4, sizeof(*t->raw4), cmp4);
+	t->start4 = xmalloc((t->n4 + 1) * sizeof(uint32_t));
+	t->end4 = xmalloc((t->n4 + 1) * sizeof(uint32_t));
+	t->val4 = xmalloc((t->n4 + 1) * sizeof(uint32_t));
+	for (size_t i = 0; i < t->n4; i++) {
+		struct raw4 r = t->raw4[i];
+
+		if (n && r.start <= t->end4[n - 1]) {
+			clipped++;
+			if (r.end <= t->end4[n - 1])
+				continue;
+			r.start = t->end4[n - 1] + 1;
+		}
+		t->start4[n] = r.start;
+		t->end4[n] = r.end;
+		t->val4[n] = r.val;
+		n++;
+	}
+	t->n4 = n;
+	free(t->raw4);
+	t->raw4 = NULL;
+	t->cap4 = 0;
+	for (size_t h = 0, i = 0; h <= 65536; h++) {
+		while (i < n && (t->start4[i] >> 16) < h)
+			i++;
+		t->idx4[h] = (uint32_t)i;
+	}
+
+	qsort(t->raw6, t->n6, sizeof(*t->raw6), cmp6);
+	t->start6 = xmalloc((t->n6 + 1) * sizeof(u128));
+	t->end6 = xmalloc((t->n6 + 1) * sizeof(u128));
+	t->val6 = xmalloc((t->n6 + 1) * sizeof(uint32_t));
+	n = 0;
+	for (size_t i = 0; i < t->n6; i++) {
+		struct raw6 r = t->raw6[i];
+
+		if (n && r.start <= t->end6[n - 1]) {
+			clipped++;
+			if (r.end <= t->end6[n - 1])
+				continue;
+			r.start = t->end6[n - 1] + 1;
+		}
+		t->start6[n] = r.start;
+		t->end6[n] = r.end;
+		t->val6[n] = r.val;
+		n++;
+	}
+	t->n6 = n;
+	free(t->raw6);
+	t->raw6 = NULL;
+	t->cap6 = 0;
+	free(t->hash);
+	t->hash = NULL;
+	t->hash_cap = 0;
+	t->finished = true;
+	return clipped;
+}
+
+static void fill(const struct range_table *t, uint32_t vi, struct enrichment *out)
+{
+	const struct value *v = &t->vals[vi];
+
+	if (v->asn) {
+		const char *nm = t->names + v->name_off;
+		size_t len = strlen(nm);
+
+		out->asn = v->asn;
+		memcpy(out->as_name, nm, len + 1);
+	}
+	if (v->cc[0]) {
+		out->cc[0] = v->cc[0];
+		out->cc[1] = v->cc[1];
+		out->cc[2] = '\0';
+	}
+}
+
+bool range_table_lookup_v4(const struct range_table *t, uint32_t ip, struct enrichment *out)
+{
+	uint32_t h = ip >> 16, lo = t->idx4[h], hi = t->idx4[h + 1];
+
+	/* The last range starting at or before ip: inside this bucket, or the
+	 * one before it. */
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (t->start4[mid] <= ip)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || t->end4[lo - 1] < ip)
+		return false;
+	fill(t, t->val4[lo - 1], out);
+	return true;
+}
+
+bool range_table_lookup(const struct range_table *t, const struct ipaddr *addr, struct enrichment *out)
+{
+	if (!t->finished)
+		return false;
+	if (addr->af == 4)
+		return range_table_lookup_v4(t, (uint32_t)addr->b[0] << 24 | (uint32_t)addr->b[1] << 16 |
+						     (uint32_t)addr->b[2] << 8 | addr->b[3],
+					     out);
+	if (addr->af != 6)
+		return false;
+	u128 ip = 0;
+	size_t lo = 0, hi = t->n6;
+
+	for (int i = 0; i < 16; i++)
+		ip = ip << 8 | addr->b[i];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->start6[mid] <= ip)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || t->end6[lo - 1] < ip)
+		return false;
+	fill(t, t->val6[lo - 1], out);
+	return true;
+}
+
+size_t range_table_count(const struct range_table *t)
+{
+	return t->n4 + t->n6;
+}
+
+size_t range_table_memory(const struct range_table *t)
+{
+	return sizeof(*t) + t->n4 * 3 * sizeof(uint32_t) + t->n6 * (2 * sizeof(u128) + sizeof(uint32_t)) +
+	       t->nvals * sizeof(struct value) + t->names_len;
+}
