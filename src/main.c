@@ -19,6 +19,7 @@ static const struct command {
 	{"import", cmd_import, "read evidence files (iotmon events, ...) into the store"},
 	{"report", cmd_report, "aggregated reports: text, CSV, JSON, SVG"},
 	{"enrich", cmd_enrich, "network and country of addresses; re-enrich stored observations"},
+	{"probe", cmd_probe, "characterize devices: vendor, type, model, firmware"},
 	{"config", cmd_config, "check the configuration and print every setting"},
 	{NULL, NULL, NULL},
 };
