@@ -68,7 +68,7 @@ static int collect_ip(const struct observation *o, void *arg)
 {
 	struct ip_set *s = arg;
 
-	/* Rows come ordered by IP and day, so one IP's rows are adjacent. */
+	/* One row per IP and day; duplicates go after sorting. */
 	if (s->n && ipaddr_equal(&s->v[s->n - 1], &o->ip))
 		return 0;
 	if (s->n == s->cap) {
@@ -77,6 +77,22 @@ static int collect_ip(const struct observation *o, void *arg)
 	}
 	s->v[s->n++] = o->ip;
 	return 0;
+}
+
+static int cmp_ip(const void *a, const void *b)
+{
+	return ipaddr_compare(a, b);
+}
+
+static void sort_unique(struct ip_set *s)
+{
+	size_t k = 0;
+
+	qsort(s->v, s->n, sizeof(*s->v), cmp_ip);
+	for (size_t i = 0; i < s->n; i++)
+		if (k == 0 || !ipaddr_equal(&s->v[k - 1], &s->v[i]))
+			s->v[k++] = s->v[i];
+	s->n = k;
 }
 
 static int enrich_all(struct cli *cli, const struct enricher *enr)
@@ -96,6 +112,7 @@ static int enrich_all(struct cli *cli, const struct enricher *enr)
 		rc = cli_error("%s", err.msg);
 		goto out;
 	}
+	sort_unique(&ips);
 	for (size_t i = 0; i < ips.n; i++) {
 		struct enrichment r;
 

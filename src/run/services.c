@@ -3,6 +3,9 @@
 
 #include <stddef.h>
 
+extern const struct service probe_service;
+
 const struct service *const services[] = {
+	&probe_service,
 	NULL,
 };

@@ -110,6 +110,46 @@ if command -v sqlite3 >/dev/null; then
 		"$(sqlite3 "$T/iotmon.db" "SELECT ip, vendor, type, evidence IS NOT NULL AND expires_us - probed_us = 168*3600*1000000 FROM devices ORDER BY ip")"
 fi
 
+# The background prober of `iotmon run`: it probes an infected in-scope IP
+# once an observation exists, and leaves the others alone.
+mkdir -p "$T/svc"
+chmod 755 "$T"
+chmod 777 "$T/svc"
+now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+for a in 4 5 9; do
+	echo "{\"time\":\"$now\",\"kind\":\"login\",\"src_ip\":\"10.199.0.$a\",\"username\":\"root\",\"password\":\"xc3511\"}"
+done >"$T/infected.jsonl"
+sed -e "s|^path = .*|path = $T/svc/iotmon.db|" "$T/iotmon.conf" >"$T/run.conf"
+cat >>"$T/run.conf" <<CONF
+enabled = true
+interval_s = 1
+allow = 10.199.0.0/29
+[general]
+user = nobody
+CONF
+check_cmd "import infected IPs" "$IOTMON" import events -c "$T/run.conf" "$T/infected.jsonl"
+chmod 666 "$T/svc/iotmon.db"
+ip netns exec "$PRB" "$IOTMON" run -c "$T/run.conf" >"$T/run.out" 2>"$T/run.err" &
+run_pid=$!
+at_exit "kill $run_pid 2>/dev/null"
+i=0
+while [ $i -lt 100 ] && [ "$(sqlite3 "$T/svc/iotmon.db" 'SELECT count(*) FROM devices' 2>/dev/null)" != 1 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 1.5 # a further round must not probe it again
+kill -TERM "$run_pid"
+wait "$run_pid"
+check_eq "iotmon run: exit 0 after SIGTERM" 0 $?
+check_grep "iotmon run: prober service running" "service prober running" "$T/run.err"
+check_eq "prober service: the infected in-scope router named and stored once" "10.199.0.4|ZyXEL|router" \
+	"$(sqlite3 "$T/svc/iotmon.db" 'SELECT ip, vendor, type FROM devices')"
+check_eq "prober service: one round probed it (not re-probed before expiry)" 1 \
+	"$(grep -c 'probing 1 newly infected' "$T/run.err")"
+sed -e '/contact_url/d' "$T/run.conf" >"$T/nocontact.conf"
+check_exit "prober service refuses to start without contact_url" 1 "$IOTMON" run -c "$T/nocontact.conf"
+check_grep "... and says so" "contact_url must say" "$T/.err"
+
 sleep 0.5
 kill "$tcpdump_pid"
 wait "$tcpdump_pid" 2>/dev/null
