@@ -28,6 +28,17 @@ struct raw6 {
 	uint32_t val;
 };
 
+struct tail4 {
+	uint32_t end, val;
+};
+
+struct tail6 {
+	u128 end;
+	uint32_t val;
+};
+
+#define FENCE 32
+
 struct range_table {
 	/* Loading. */
 	struct raw4 *raw4;
@@ -42,10 +53,13 @@ struct range_table {
 	uint32_t *hash; /* value index + 1, 0 empty */
 	size_t hash_cap;
 	/* Finished: structure of arrays. */
-	uint32_t *start4, *end4, *val4;
+	uint32_t *start4; /* searched */
+	struct tail4 *tail4; /* read once, on the hit */
 	uint32_t idx4[65537]; /* idx4[h]: first range whose start >> 16 >= h */
-	u128 *start6, *end6;
-	uint32_t *val6;
+	u128 *start6;
+	struct tail6 *tail6;
+	u128 *fence6; /* start6[k * FENCE]: a small array that stays in cache */
+	size_t nfence6;
 	bool finished;
 };
 
@@ -70,11 +84,10 @@ void range_table_free(struct range_table *t)
 	free(t->names);
 	free(t->hash);
 	free(t->start4);
-	free(t->end4);
-	free(t->val4);
+	free(t->tail4);
 	free(t->start6);
-	free(t->end6);
-	free(t->val6);
+	free(t->tail6);
+	free(t->fence6);
 	free(t);
 }
 
@@ -388,20 +401,19 @@ size_t range_table_finish(struct range_table *t)
 
 	qsort(t->raw4, t->n4, sizeof(*t->raw4), cmp4);
 	t->start4 = xmalloc((t->n4 + 1) * sizeof(uint32_t));
-	t->end4 = xmalloc((t->n4 + 1) * sizeof(uint32_t));
-	t->val4 = xmalloc((t->n4 + 1) * sizeof(uint32_t));
+	t->tail4 = xmalloc((t->n4 + 1) * sizeof(*t->tail4));
 	for (size_t i = 0; i < t->n4; i++) {
 		struct raw4 r = t->raw4[i];
 
-		if (n && r.start <= t->end4[n - 1]) {
+		if (n && r.start <= t->tail4[n - 1].end) {
 			clipped++;
-			if (r.end <= t->end4[n - 1])
+			if (r.end <= t->tail4[n - 1].end)
 				continue;
-			r.start = t->end4[n - 1] + 1;
+			r.start = t->tail4[n - 1].end + 1;
 		}
 		t->start4[n] = r.start;
-		t->end4[n] = r.end;
-		t->val4[n] = r.val;
+		t->tail4[n].end = r.end;
+		t->tail4[n].val = r.val;
 		n++;
 	}
 	t->n4 = n;
@@ -416,24 +428,27 @@ size_t range_table_finish(struct range_table *t)
 
 	qsort(t->raw6, t->n6, sizeof(*t->raw6), cmp6);
 	t->start6 = xmalloc((t->n6 + 1) * sizeof(u128));
-	t->end6 = xmalloc((t->n6 + 1) * sizeof(u128));
-	t->val6 = xmalloc((t->n6 + 1) * sizeof(uint32_t));
+	t->tail6 = xmalloc((t->n6 + 1) * sizeof(*t->tail6));
 	n = 0;
 	for (size_t i = 0; i < t->n6; i++) {
 		struct raw6 r = t->raw6[i];
 
-		if (n && r.start <= t->end6[n - 1]) {
+		if (n && r.start <= t->tail6[n - 1].end) {
 			clipped++;
-			if (r.end <= t->end6[n - 1])
+			if (r.end <= t->tail6[n - 1].end)
 				continue;
-			r.start = t->end6[n - 1] + 1;
+			r.start = t->tail6[n - 1].end + 1;
 		}
 		t->start6[n] = r.start;
-		t->end6[n] = r.end;
-		t->val6[n] = r.val;
+		t->tail6[n].end = r.end;
+		t->tail6[n].val = r.val;
 		n++;
 	}
 	t->n6 = n;
+	t->nfence6 = (n + FENCE - 1) / FENCE;
+	t->fence6 = xmalloc((t->nfence6 + 1) * sizeof(u128));
+	for (size_t k = 0; k < t->nfence6; k++)
+		t->fence6[k] = t->start6[k * FENCE];
 	free(t->raw6);
 	t->raw6 = NULL;
 	t->cap6 = 0;
@@ -476,9 +491,9 @@ bool range_table_lookup_v4(const struct range_table *t, uint32_t ip, struct enri
 		else
 			hi = mid;
 	}
-	if (lo == 0 || t->end4[lo - 1] < ip)
+	if (lo == 0 || t->tail4[lo - 1].end < ip)
 		return false;
-	fill(t, t->val4[lo - 1], out);
+	fill(t, t->tail4[lo - 1].val, out);
 	return true;
 }
 
@@ -493,10 +508,24 @@ bool range_table_lookup(const struct range_table *t, const struct ipaddr *addr, 
 	if (addr->af != 6)
 		return false;
 	u128 ip = 0;
-	size_t lo = 0, hi = t->n6;
+	size_t lo = 0, hi = t->nfence6;
 
 	for (int i = 0; i < 16; i++)
 		ip = ip << 8 | addr->b[i];
+	/* The block whose first start is the last at or before ip ... */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->fence6[mid] <= ip)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return false;
+	/* ... then the range inside that block. */
+	hi = (lo - 1) * FENCE + FENCE < t->n6 ? (lo - 1) * FENCE + FENCE : t->n6;
+	lo = (lo - 1) * FENCE;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -505,9 +534,9 @@ bool range_table_lookup(const struct range_table *t, const struct ipaddr *addr, 
 		else
 			hi = mid;
 	}
-	if (lo == 0 || t->end6[lo - 1] < ip)
+	if (lo == 0 || t->tail6[lo - 1].end < ip)
 		return false;
-	fill(t, t->val6[lo - 1], out);
+	fill(t, t->tail6[lo - 1].val, out);
 	return true;
 }
 
@@ -518,6 +547,47 @@ size_t range_table_count(const struct range_table *t)
 
 size_t range_table_memory(const struct range_table *t)
 {
-	return sizeof(*t) + t->n4 * 3 * sizeof(uint32_t) + t->n6 * (2 * sizeof(u128) + sizeof(uint32_t)) +
+	return sizeof(*t) + t->n4 * (sizeof(uint32_t) + sizeof(struct tail4)) +
+	       t->n6 * (sizeof(u128) + sizeof(struct tail6)) + t->nfence6 * sizeof(u128) +
 	       t->nvals * sizeof(struct value) + t->names_len;
+}
+
+static struct ipaddr from128(u128 x)
+{
+	uint8_t b[16];
+	struct ipaddr a;
+
+	for (int i = 15; i >= 0; i--, x >>= 8)
+		b[i] = (uint8_t)x;
+	ipaddr_from_v6(b, &a);
+	return a;
+}
+
+int range_table_each(const struct range_table *t,
+		     int (*fn)(const struct ipaddr *start, const struct ipaddr *end, const struct enrichment *e, void *arg),
+		     void *arg)
+{
+	struct ipaddr a, b;
+	struct enrichment e;
+	int rc;
+
+	if (!t->finished)
+		return 0;
+	for (size_t i = 0; i < t->n4; i++) {
+		memset(&e, 0, sizeof(e));
+		fill(t, t->tail4[i].val, &e);
+		ipaddr_from_v4(t->start4[i], &a);
+		ipaddr_from_v4(t->tail4[i].end, &b);
+		if ((rc = fn(&a, &b, &e, arg)) != 0)
+			return rc;
+	}
+	for (size_t i = 0; i < t->n6; i++) {
+		memset(&e, 0, sizeof(e));
+		fill(t, t->tail6[i].val, &e);
+		a = from128(t->start6[i]);
+		b = from128(t->tail6[i].end);
+		if ((rc = fn(&a, &b, &e, arg)) != 0)
+			return rc;
+	}
+	return 0;
 }

@@ -49,6 +49,12 @@ bool range_table_lookup(const struct range_table *t, const struct ipaddr *addr, 
 /* Fast path for IPv4 in host order. */
 bool range_table_lookup_v4(const struct range_table *t, uint32_t ip, struct enrichment *out);
 
+/* Calls fn for every range of a finished table, IPv4 then IPv6, in address
+ * order (export, benchmarks); stops when fn returns non-zero. */
+int range_table_each(const struct range_table *t,
+		     int (*fn)(const struct ipaddr *start, const struct ipaddr *end, const struct enrichment *e, void *arg),
+		     void *arg);
+
 size_t range_table_count(const struct range_table *t);
 /* Bytes held by the finished table. */
 size_t range_table_memory(const struct range_table *t);

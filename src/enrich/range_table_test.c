@@ -147,6 +147,16 @@ static uint64_t next(void)
 
 #define NRANGES 3000
 
+static int count_range(const struct ipaddr *a, const struct ipaddr *b, const struct enrichment *e, void *arg)
+{
+	size_t *n = arg;
+
+	assert_true(ipaddr_compare(a, b) <= 0);
+	assert_true(e->asn != 0 || e->cc[0] != '\0');
+	(*n)++;
+	return 0;
+}
+
 static void test_against_libmaxminddb(void **state)
 {
 	char dir[] = "/tmp/iotmon-rt.XXXXXX", path[128];
@@ -248,6 +258,10 @@ static void test_against_libmaxminddb(void **state)
 				 q.as_name, q.cc);
 		}
 	}
+	/* Export gives back every range, in order. */
+	size_t each = 0;
+	assert_int_equal(range_table_each(t, count_range, &each), 0);
+	assert_int_equal(each, 2 * NRANGES);
 	/* Most questions hit a range, the gap ones do not. */
 	assert_true(found > asked / 2 && found < asked);
 	mmdb_enricher_close(m);
