@@ -88,7 +88,8 @@ static void sort_unique(struct ip_set *s)
 {
 	size_t k = 0;
 
-	qsort(s->v, s->n, sizeof(*s->v), cmp_ip);
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_ip);
 	for (size_t i = 0; i < s->n; i++)
 		if (k == 0 || !ipaddr_equal(&s->v[k - 1], &s->v[i]))
 			s->v[k++] = s->v[i];

@@ -38,6 +38,7 @@ struct tail6 {
 };
 
 #define FENCE 32
+#define IDX4_MIN 4096
 
 struct range_table {
 	/* Loading. */
@@ -55,7 +56,7 @@ struct range_table {
 	/* Finished: structure of arrays. */
 	uint32_t *start4; /* searched */
 	struct tail4 *tail4; /* read once, on the hit */
-	uint32_t idx4[65537]; /* idx4[h]: first range whose start >> 16 >= h */
+	uint32_t *idx4; /* idx4[h]: first range whose start >> 16 >= h; NULL for small tables */
 	u128 *start6;
 	struct tail6 *tail6;
 	u128 *fence6; /* start6[k * FENCE]: a small array that stays in cache */
@@ -85,6 +86,7 @@ void range_table_free(struct range_table *t)
 	free(t->hash);
 	free(t->start4);
 	free(t->tail4);
+	free(t->idx4);
 	free(t->start6);
 	free(t->tail6);
 	free(t->fence6);
@@ -399,7 +401,8 @@ size_t range_table_finish(struct range_table *t)
 	if (t->finished)
 		return 0;
 
-	qsort(t->raw4, t->n4, sizeof(*t->raw4), cmp4);
+	if (t->n4)
+		qsort(t->raw4, t->n4, sizeof(*t->raw4), cmp4);
 	t->start4 = xmalloc((t->n4 + 1) * sizeof(uint32_t));
 	t->tail4 = xmalloc((t->n4 + 1) * sizeof(*t->tail4));
 	for (size_t i = 0; i < t->n4; i++) {
@@ -420,13 +423,18 @@ size_t range_table_finish(struct range_table *t)
 	free(t->raw4);
 	t->raw4 = NULL;
 	t->cap4 = 0;
-	for (size_t h = 0, i = 0; h <= 65536; h++) {
-		while (i < n && (t->start4[i] >> 16) < h)
-			i++;
-		t->idx4[h] = (uint32_t)i;
+	/* The bucket index pays off only for big tables (256 KiB). */
+	if (n >= IDX4_MIN) {
+		t->idx4 = xmalloc(65537 * sizeof(uint32_t));
+		for (size_t h = 0, i = 0; h <= 65536; h++) {
+			while (i < n && (t->start4[i] >> 16) < h)
+				i++;
+			t->idx4[h] = (uint32_t)i;
+		}
 	}
 
-	qsort(t->raw6, t->n6, sizeof(*t->raw6), cmp6);
+	if (t->n6)
+		qsort(t->raw6, t->n6, sizeof(*t->raw6), cmp6);
 	t->start6 = xmalloc((t->n6 + 1) * sizeof(u128));
 	t->tail6 = xmalloc((t->n6 + 1) * sizeof(*t->tail6));
 	n = 0;
@@ -479,7 +487,7 @@ static void fill(const struct range_table *t, uint32_t vi, struct enrichment *ou
 
 bool range_table_lookup_v4(const struct range_table *t, uint32_t ip, struct enrichment *out)
 {
-	uint32_t h = ip >> 16, lo = t->idx4[h], hi = t->idx4[h + 1];
+	uint32_t h = ip >> 16, lo = t->idx4 ? t->idx4[h] : 0, hi = t->idx4 ? t->idx4[h + 1] : (uint32_t)t->n4;
 
 	/* The last range starting at or before ip: inside this bucket, or the
 	 * one before it. */
@@ -547,7 +555,7 @@ size_t range_table_count(const struct range_table *t)
 
 size_t range_table_memory(const struct range_table *t)
 {
-	return sizeof(*t) + t->n4 * (sizeof(uint32_t) + sizeof(struct tail4)) +
+	return sizeof(*t) + (t->idx4 ? 65537 * sizeof(uint32_t) : 0) + t->n4 * (sizeof(uint32_t) + sizeof(struct tail4)) +
 	       t->n6 * (sizeof(u128) + sizeof(struct tail6)) + t->nfence6 * sizeof(u128) +
 	       t->nvals * sizeof(struct value) + t->names_len;
 }

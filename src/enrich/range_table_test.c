@@ -145,7 +145,7 @@ static uint64_t next(void)
 	return rng;
 }
 
-#define NRANGES 3000
+#define NRANGES 5000 /* above IDX4_MIN: the bucket index is used */
 
 static int count_range(const struct ipaddr *a, const struct ipaddr *b, const struct enrichment *e, void *arg)
 {

@@ -80,7 +80,8 @@ static void one_round(struct state *s)
 		log_error("probe: %s", err.msg);
 		goto out;
 	}
-	qsort(c.v, c.n, sizeof(*c.v), cmp_cand);
+	if (c.n)
+		qsort(c.v, c.n, sizeof(*c.v), cmp_cand);
 	targets = xcalloc(c.n ? c.n : 1, sizeof(*targets));
 	for (size_t i = 0; i < c.n && n < ROUND_MAX; i++) {
 		struct device d;
