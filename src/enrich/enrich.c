@@ -61,6 +61,15 @@ static int combined_lookup(const struct enricher *self, const struct ipaddr *add
 	return 0;
 }
 
+static unsigned digits(const char *s, int n)
+{
+	unsigned v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (unsigned)(s[i] - '0');
+	return v;
+}
+
 int64_t enrich_csv_date(const char *path)
 {
 	char vpath[4096], line[256];
@@ -78,9 +87,15 @@ int64_t enrich_csv_date(const char *path)
 
 			while (d < n && line[n - 1 - d] >= '0' && line[n - 1 - d] <= '9')
 				d++;
-			if (d < 10 ||
-			    sscanf(line + n - 10, "%4u%2u%2u%2u", &y, &mo, &da, &h) != 4 || mo < 1 || mo > 12 ||
-			    da < 1 || da > 31 || h > 23)
+			if (d < 10)
+				continue;
+			/* The last ten digits: YYYYMMDDHH. */
+			const char *v = line + n - 10;
+			y = digits(v, 4);
+			mo = digits(v + 4, 2);
+			da = digits(v + 6, 2);
+			h = digits(v + 8, 2);
+			if (mo < 1 || mo > 12 || da < 1 || da > 31 || h > 23)
 				continue;
 			int64_t us = (time_days_from_civil(y, mo, da) * 86400 + (int64_t)h * 3600) * 1000000;
 			if (us > best)
