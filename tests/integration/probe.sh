@@ -31,10 +31,16 @@ ip -n "$PRB" link set "$VP" up
 
 # Fixture devices: .2 camera, .3 DVR, .4 router; .5 (do-not-probe) and .9
 # (outside --scope) answer like routers too, so only the policy keeps them quiet.
+# The camera also speaks TLS on 443 with a self-signed certificate.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/O=Hikvision/CN=DS-2CD2032-I" \
+	-keyout "$T/cam.key" -out "$T/cam.crt" >/dev/null 2>&1
 pids=""
 for spec in camera:2 dvr:3 router:4 router:5 router:9; do
+	tls=""
+	[ "${spec%%:*}" = camera ] && tls="$T/cam.crt $T/cam.key"
+	# shellcheck disable=SC2086
 	ip netns exec "$DEV" $PY "$ROOT/tests/integration/fixtures/device_server.py" "${spec%%:*}" "10.199.0.${spec#*:}" \
-		"$T/dev-${spec#*:}.log" 2>"$T/dev-${spec#*:}.err" &
+		"$T/dev-${spec#*:}.log" $tls 2>"$T/dev-${spec#*:}.err" &
 	pids="$pids $!"
 done
 at_exit "kill $pids 2>/dev/null"
@@ -51,7 +57,7 @@ cat >"$T/iotmon.conf" <<CONF
 [store]
 path = $T/iotmon.db
 [probe]
-ports = 80, 23, 554
+ports = 80, 23, 554, 443
 connect_timeout_ms = 1000
 read_timeout_ms = 2000
 rate_global = 200
@@ -96,6 +102,7 @@ check_eq "router: type" router "$(field 10.199.0.4 type)"
 check_grep "router: realm in the evidence" '"realm":"P-660HW-T1 v3"' "$T/probe.json"
 check_grep "DVR: telnet prompt in the evidence" '"banner":"\\n(none) login: "' "$T/probe.json"
 check_grep "camera: RTSP answer in the evidence" '"port":554,"proto":"rtsp","state":"open","status":401' "$T/probe.json"
+check_grep "camera: TLS certificate subject in the evidence" '"port":443,"proto":"tls","state":"open","tls_subject":"/O=Hikvision/CN=DS-2CD2032-I"' "$T/probe.json"
 check_grep "rule names its source" '"rule":"iot-threats 4.1: Server App-webs/' "$T/probe.json"
 
 check_grep "HTTP probe sends our User-Agent with the contact URL" \
