@@ -117,6 +117,22 @@ if command -v sqlite3 >/dev/null; then
 		"$(sqlite3 "$T/iotmon.db" "SELECT ip, vendor, type, evidence IS NOT NULL AND expires_us - probed_us = 168*3600*1000000 FROM devices ORDER BY ip")"
 fi
 
+# Rate limits: 4 ports of one host at 2 connections/s to one IP take at
+# least 1.5 s; 3 hosts on 1 port at 2 connections/s in total take at least 1 s.
+ms() { date +%s%3N; }
+sed -e 's/^rate_per_ip = .*/rate_per_ip = 2/' "$T/iotmon.conf" >"$T/perip.conf"
+t0=$(ms)
+ip netns exec "$PRB" "$IOTMON" probe -c "$T/perip.conf" --scope 10.199.0.0/29 10.199.0.4 >"$T/perip.out" 2>&1
+t1=$(ms)
+check_cmd "per-IP rate: 4 connections to one host took $((t1 - t0)) ms (>= 1500)" test $((t1 - t0)) -ge 1500
+sed -e 's/^rate_global = .*/rate_global = 2/' -e 's/^ports = .*/ports = 80/' "$T/iotmon.conf" >"$T/global.conf"
+t0=$(ms)
+ip netns exec "$PRB" "$IOTMON" probe -c "$T/global.conf" --scope 10.199.0.0/29 10.199.0.2 10.199.0.3 10.199.0.4 \
+	>"$T/global.out" 2>&1
+t1=$(ms)
+check_cmd "global rate: 3 connections took $((t1 - t0)) ms (>= 1000)" test $((t1 - t0)) -ge 1000
+check_eq "global rate: all three still named" 3 "$(grep -c -E 'Hikvision|XiongMai|ZyXEL' "$T/global.out")"
+
 # The background prober of `iotmon run`: it probes an infected in-scope IP
 # once an observation exists, and leaves the others alone.
 mkdir -p "$T/svc"
@@ -145,14 +161,25 @@ while [ $i -lt 100 ] && [ "$(sqlite3 "$T/svc/iotmon.db" 'SELECT count(*) FROM de
 	i=$((i + 1))
 done
 sleep 1.5 # a further round must not probe it again
+probed1=$(grep -c 'probing 1 newly infected' "$T/run.err")
+# Expire the result: the next round probes it again.
+sqlite3 "$T/svc/iotmon.db" "UPDATE devices SET expires_us = 0"
+i=0
+while [ $i -lt 50 ] && [ "$(grep -c 'probing 1 newly infected' "$T/run.err")" -lt 2 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+sleep 0.5
 kill -TERM "$run_pid"
 wait "$run_pid"
 check_eq "iotmon run: exit 0 after SIGTERM" 0 $?
 check_grep "iotmon run: prober service running" "service prober running" "$T/run.err"
 check_eq "prober service: the infected in-scope router named and stored once" "10.199.0.4|ZyXEL|router" \
 	"$(sqlite3 "$T/svc/iotmon.db" 'SELECT ip, vendor, type FROM devices')"
-check_eq "prober service: one round probed it (not re-probed before expiry)" 1 \
-	"$(grep -c 'probing 1 newly infected' "$T/run.err")"
+check_eq "prober service: one round probed it (not re-probed before expiry)" 1 "$probed1"
+check_eq "prober service: re-probed once the result expired" 2 "$(grep -c 'probing 1 newly infected' "$T/run.err")"
+check_cmd "prober service: the new result has a future expiry" test \
+	"$(sqlite3 "$T/svc/iotmon.db" 'SELECT expires_us > probed_us FROM devices')" = 1
 sed -e '/contact_url/d' "$T/run.conf" >"$T/nocontact.conf"
 check_exit "prober service refuses to start without contact_url" 1 "$IOTMON" run -c "$T/nocontact.conf"
 check_grep "... and says so" "contact_url must say" "$T/.err"
