@@ -227,8 +227,9 @@ static int parse_dec128(const char *p, size_t len, u128 *out)
 	return 0;
 }
 
-/* Parses an address field: returns 4 or 6 (family), or 0. */
-static int parse_addr(const struct field *f, u128 *out)
+/* Parses an address field: returns 4 or 6 (family), or 0; *numeric tells
+ * a decimal number from an address in text. */
+static int parse_addr(const struct field *f, u128 *out, bool *numeric_out)
 {
 	struct ipaddr a;
 	bool numeric = f->len > 0;
@@ -236,6 +237,7 @@ static int parse_addr(const struct field *f, u128 *out)
 	for (size_t i = 0; i < f->len; i++)
 		if (f->p[i] < '0' || f->p[i] > '9')
 			numeric = false;
+	*numeric_out = numeric;
 	if (numeric) {
 		if (parse_dec128(f->p, f->len, out))
 			return 0;
@@ -262,6 +264,7 @@ static const char *parse_line(struct range_table *t, const char *line, size_t le
 	size_t name_len = 0;
 	uint32_t asn = 0;
 	int n, fam1, fam2;
+	bool num1, num2;
 	u128 a, b;
 
 	if (len > MAX_LINE)
@@ -269,14 +272,16 @@ static const char *parse_line(struct range_table *t, const char *line, size_t le
 	n = split_csv(line, len, f, scratch);
 	if (n < 3)
 		return "expected start,end,asn,org or start,end,cc";
-	fam1 = parse_addr(&f[0], &a);
-	fam2 = parse_addr(&f[1], &b);
+	fam1 = parse_addr(&f[0], &a, &num1);
+	fam2 = parse_addr(&f[1], &b, &num2);
 	if (!fam1 || !fam2)
 		return "not an address range";
-	if (fam1 != fam2 && !(fam1 == 6 || fam2 == 6))
-		return "start and end of different families";
-	if (fam1 != fam2)
-		fam1 = fam2 = 6; /* a numeric IPv6 range that starts below 2^32 */
+	if (fam1 != fam2) {
+		/* Only a numeric IPv6 range may start below 2^32. */
+		if (!num1 || !num2)
+			return "start and end of different families";
+		fam1 = 6;
+	}
 	if (a > b)
 		return "start after end";
 	if (n == 3 && f[2].len == 2 && f[2].p[0] >= 'A' && f[2].p[0] <= 'Z' && f[2].p[1] >= 'A' &&

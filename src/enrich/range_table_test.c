@@ -123,6 +123,19 @@ static void test_bad_lines_and_overlaps(void **state)
 	assert_int_equal(st.ranges, 2);
 	assert_int_equal(st.bad, 6);
 	assert_string_equal(st.first_bad, "t.csv:2: not an address range");
+	memset(&st, 0, sizeof(st));
+	range_table_free(t);
+	t = range_table_new();
+	range_table_load_buf(t, "1.0.5.0,::1:0:0,1,F\n", 20, "m.csv", &st);
+	assert_string_equal(st.first_bad, "m.csv:1: start and end of different families");
+	range_table_load_buf(t, "16777216,42540766411282592856903984951653826560,2,G\n", 52, "n.csv", &st);
+	assert_int_equal(st.bad, 1); /* a numeric IPv6 range may start low */
+	range_table_finish(t);
+	a = v4(0x01000000);
+	memset(&e, 0, sizeof(e));
+	assert_false(range_table_lookup(t, &a, &e)); /* it is ::1.0.0.0, not 1.0.0.0 */
+	range_table_free(t);
+	t = load(csv, &st);
 	a = v4(0x01000080);
 	memset(&e, 0, sizeof(e));
 	assert_true(range_table_lookup(t, &a, &e));
