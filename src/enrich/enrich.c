@@ -12,7 +12,7 @@
 #include "mmdb_enricher.h"
 #include "range_table.h"
 
-#define MAX_SOURCES 8
+#define MAX_SOURCES 16
 
 struct range_source {
 	struct enricher base;
@@ -25,7 +25,8 @@ struct enrich {
 	const struct enricher *src[MAX_SOURCES];
 	int nsrc;
 	struct mmdb_enricher *mmdb[2];
-	struct range_source *ranges[2];
+	struct range_source *ranges[MAX_SOURCES];
+	int nranges;
 	int64_t newest_us;
 	char desc[1024];
 };
@@ -135,6 +136,8 @@ static int open_mmdb(struct enrich *e, const struct config *cfg, int which, cons
 
 	if (!*rel)
 		return 0;
+	if (e->nsrc == MAX_SOURCES)
+		return err_set(err, "enrich: more than %d sources", MAX_SOURCES);
 	if (!datadir_path(cfg, rel, path, sizeof(path)))
 		return err_set(err, "enrich.%s: path too long", key);
 	if (!exists(path)) {
@@ -154,19 +157,17 @@ static int open_mmdb(struct enrich *e, const struct config *cfg, int which, cons
 struct csv_ctx {
 	const struct config *cfg;
 	struct enrich *e;
-	struct range_table *t;
-	int64_t date_us;
 	const char *key;
 	struct err *err;
-	int loaded;
 };
 
+/* One source per file, so each answer carries its own file's date. */
 static int load_csv(const char *item, size_t len, void *arg)
 {
 	struct csv_ctx *c = arg;
 	struct range_load_stats st;
+	struct range_source *r;
 	char rel[1024], path[4096];
-	int64_t d;
 
 	if (len >= sizeof(rel))
 		return err_set(c->err, "enrich.%s: path too long", c->key);
@@ -178,40 +179,32 @@ static int load_csv(const char *item, size_t len, void *arg)
 		log_debug("enrich: %s not found, skipped", path);
 		return 0;
 	}
+	if (c->e->nsrc == MAX_SOURCES)
+		return err_set(c->err, "enrich: more than %d sources", MAX_SOURCES);
+	r = xcalloc(1, sizeof(*r));
+	r->base.lookup = range_source_lookup;
+	r->t = range_table_new();
 	memset(&st, 0, sizeof(st));
-	if (range_table_load_file(c->t, path, &st, c->err))
+	if (range_table_load_file(r->t, path, &st, c->err)) {
+		range_table_free(r->t);
+		free(r);
 		return -1;
+	}
 	if (st.bad)
 		log_warn("enrich: %zu bad lines skipped, the first: %s", st.bad, st.first_bad);
-	d = enrich_csv_date(path);
-	if (d > c->date_us)
-		c->date_us = d;
-	describe(c->e, "csv", path, d);
-	c->loaded++;
+	range_table_finish(r->t);
+	r->date_us = enrich_csv_date(path);
+	c->e->ranges[c->e->nranges++] = r;
+	c->e->src[c->e->nsrc++] = &r->base;
+	describe(c->e, "csv", path, r->date_us);
 	return 0;
 }
 
-static int open_csvs(struct enrich *e, const struct config *cfg, int which, const char *key, struct err *err)
+static int open_csvs(struct enrich *e, const struct config *cfg, const char *key, struct err *err)
 {
 	struct csv_ctx c = {.cfg = cfg, .e = e, .key = key, .err = err};
 
-	c.t = range_table_new();
-	if (config_each_item(config_str(cfg, "enrich", key), load_csv, &c)) {
-		range_table_free(c.t);
-		return -1;
-	}
-	if (!c.loaded) {
-		range_table_free(c.t);
-		return 0;
-	}
-	range_table_finish(c.t);
-	struct range_source *r = xcalloc(1, sizeof(*r));
-	r->base.lookup = range_source_lookup;
-	r->t = c.t;
-	r->date_us = c.date_us;
-	e->ranges[which] = r;
-	e->src[e->nsrc++] = &r->base;
-	return 0;
+	return config_each_item(config_str(cfg, "enrich", key), load_csv, &c);
 }
 
 struct enrich *enrich_open(const struct config *cfg, struct err *err)
@@ -219,8 +212,9 @@ struct enrich *enrich_open(const struct config *cfg, struct err *err)
 	struct enrich *e = xcalloc(1, sizeof(*e));
 
 	e->base.lookup = combined_lookup;
-	if (open_mmdb(e, cfg, 0, "asn_mmdb", err) || open_csvs(e, cfg, 0, "asn_csv", err) ||
-	    open_mmdb(e, cfg, 1, "country_mmdb", err) || open_csvs(e, cfg, 1, "country_csv", err)) {
+	/* Range files first: local ranges override a big database. */
+	if (open_csvs(e, cfg, "asn_csv", err) || open_mmdb(e, cfg, 0, "asn_mmdb", err) ||
+	    open_csvs(e, cfg, "country_csv", err) || open_mmdb(e, cfg, 1, "country_mmdb", err)) {
 		enrich_close(e);
 		return NULL;
 	}
@@ -239,12 +233,11 @@ void enrich_close(struct enrich *e)
 {
 	if (!e)
 		return;
-	for (int i = 0; i < 2; i++) {
+	for (int i = 0; i < 2; i++)
 		mmdb_enricher_close(e->mmdb[i]);
-		if (e->ranges[i]) {
-			range_table_free(e->ranges[i]->t);
-			free(e->ranges[i]);
-		}
+	for (int i = 0; i < e->nranges; i++) {
+		range_table_free(e->ranges[i]->t);
+		free(e->ranges[i]);
 	}
 	free(e);
 }

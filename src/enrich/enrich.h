@@ -3,9 +3,10 @@
  * [enrich] names an ASN source (an MMDB and/or range CSVs) and a country
  * source (an MMDB and/or range CSVs), paths relative to the data folder
  * (core/datadir.h). The combined enricher asks each source in turn (ASN
- * MMDB, ASN CSVs, country MMDB, country CSVs) and keeps the first answer
- * for each field; data_time_us is the newest date among the sources that
- * answered. A configured file that is missing is skipped, so the same
+ * CSVs, ASN MMDB, country CSVs, country MMDB: local range files override a
+ * big database) and keeps the first answer for each field; data_time_us is
+ * the newest date among the sources that answered (each CSV file is a
+ * source with its own date). A configured file that is missing is skipped, so the same
  * defaults work with and without `make data`. */
 #ifndef IOTMON_ENRICH_H
 #define IOTMON_ENRICH_H
