@@ -17,12 +17,17 @@ cat >"$T/data/ipdb/cc.csv" <<'CSV'
 2001:db8::,2001:db8::ffff,DE
 CSV
 echo "ip-location-db-asn-2.3.2026061719" >"$T/data/ipdb/VERSION"
+# A local range file without a VERSION: its date is its mtime.
+mkdir -p "$T/data/local"
+echo "100.64.0.0,100.64.0.255,64499,Local Corrections" >"$T/data/local/asn.csv"
+touch -d 2020-01-02T00:00:00Z "$T/data/local/asn.csv"
 cat >"$T/iotmon.conf" <<CONF
 [general]
 data_dir = $T/data
 [store]
 path = $T/iotmon.db
 [enrich]
+asn_csv = ipdb/asn-ipv4.csv, ipdb/asn-ipv6.csv, local/asn.csv
 country_mmdb =
 country_csv = ipdb/cc.csv
 CONF
@@ -40,6 +45,9 @@ check_eq "enrich: IPv6" '{"ip":"2001:db8::1","asn":64502,"as_name":"Doc Six","cc
 	"$(sed -n 3p "$T/out.json")"
 check_eq "enrich: unknown address" '{"ip":"203.0.113.1","asn":null,"as_name":null,"cc":null,"data_date":null}' \
 	"$(sed -n 4p "$T/out.json")"
+check_eq "enrich: each file's answer carries that file's date" \
+	'{"ip":"100.64.0.1","asn":64499,"as_name":"Local Corrections","cc":null,"data_date":"2020-01-02"}' \
+	"$("$IOTMON" enrich -c "$T/iotmon.conf" --ip 100.64.0.1 --format json)"
 check_eq "enrich text" "192.0.2.7	AS64500	NL	2026-06-17	Example Net, B.V." \
 	"$("$IOTMON" enrich -c "$T/iotmon.conf" --ip 192.0.2.7)"
 
@@ -73,6 +81,11 @@ check_eq "enrich --all: stored observations re-enriched" "192.0.2.7|64510|NL
 203.0.113.1||FR" "$(obs)"
 check_eq "enrich --all: the data date is recorded" "$(($(date -u -d 2026-06-17T19:00:00Z +%s) * 1000000))" \
 	"$(sqlite3 "$T/iotmon.db" "SELECT DISTINCT enriched_us FROM observations WHERE ip = '192.0.2.7'")"
+
+# make run's configuration: the sample's documentation ranges override the
+# real country MMDB (which places 2001:db8::/32 elsewhere).
+check_eq "etc/iotmon.conf: sample ranges answer for documentation addresses" \
+	"2001:db8:4::1	AS64502	DE" "$(cd "$ROOT" && "$IOTMON" enrich -c etc/iotmon.conf --ip 2001:db8:4::1 | cut -f1-3)"
 
 # The real data, found without configuration from the source root.
 if [ -f "$ROOT/data/ipdb/asn-ipv4.csv" ] && [ -f "$ROOT/data/ipdb/geo-whois-asn-country.mmdb" ]; then
