@@ -26,6 +26,8 @@ static const char usage[] =
 
 enum { OPT_IP = 1, OPT_FORMAT, OPT_ALL };
 
+#define ENRICH_BATCH 10000
+
 static void print_json(const char *ip, const struct enrichment *r)
 {
 	json_t *o = json_object();
@@ -99,6 +101,7 @@ static void sort_unique(struct ip_set *s)
 static int enrich_all(struct cli *cli, const struct enricher *enr)
 {
 	struct ip_set ips = {0};
+	struct enrichment *nets = NULL;
 	size_t with_asn = 0, with_cc = 0;
 	struct obs_filter f;
 	struct store *store;
@@ -114,19 +117,25 @@ static int enrich_all(struct cli *cli, const struct enricher *enr)
 		goto out;
 	}
 	sort_unique(&ips);
+	nets = xcalloc(ips.n ? ips.n : 1, sizeof(*nets));
 	for (size_t i = 0; i < ips.n; i++) {
-		struct enrichment r;
+		enr->lookup(enr, &ips.v[i], &nets[i]);
+		with_asn += nets[i].asn != 0;
+		with_cc += nets[i].cc[0] != '\0';
+	}
+	/* Batches: one transaction each, so a long run shows progress on disk
+	 * and a failure loses at most one batch. */
+	for (size_t i = 0; i < ips.n; i += ENRICH_BATCH) {
+		size_t k = ips.n - i < ENRICH_BATCH ? ips.n - i : ENRICH_BATCH;
 
-		enr->lookup(enr, &ips.v[i], &r);
-		with_asn += r.asn != 0;
-		with_cc += r.cc[0] != '\0';
-		if (store_set_enrichment(store, &ips.v[i], &r, &err)) {
+		if (store_set_enrichment_many(store, ips.v + i, nets + i, k, &err)) {
 			rc = cli_error("%s", err.msg);
 			goto out;
 		}
 	}
 	log_info("enrich: %zu addresses re-enriched (%zu with an AS, %zu with a country)", ips.n, with_asn, with_cc);
 out:
+	free(nets);
 	free(ips.v);
 	store_close(store);
 	return rc;

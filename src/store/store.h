@@ -103,6 +103,9 @@ struct store_ops {
 			  struct err *err);
 	int (*upsert_network)(struct store *s, const struct network *n, struct err *err);
 	int (*get_network)(struct store *s, uint32_t asn, struct network *n, bool *found, struct err *err);
+	/* set_enrichment for n addresses in one transaction (all or none). */
+	int (*set_enrichment_many)(struct store *s, const struct ipaddr *ips, const struct enrichment *nets,
+				   size_t n, struct err *err);
 };
 
 struct store {
@@ -168,6 +171,12 @@ static inline int store_get_network(struct store *s, uint32_t asn, struct networ
 				    struct err *err)
 {
 	return s->ops->get_network(s, asn, n, found, err);
+}
+
+static inline int store_set_enrichment_many(struct store *s, const struct ipaddr *ips,
+					    const struct enrichment *nets, size_t n, struct err *err)
+{
+	return s->ops->set_enrichment_many(s, ips, nets, n, err);
 }
 
 /* Filters that match everything. */
