@@ -46,6 +46,21 @@ struct job {
 	uint32_t host, port;
 };
 
+/* One prober_run(): its hosts, the queue of (host, port) jobs, the open
+ * connections. Only `window` hosts are active (answers allocated, jobs
+ * queued) at a time, so memory stays bounded however many targets come. */
+struct run {
+	const struct prober_options *o;
+	int epfd;
+	SSL_CTX *ctx;
+	prober_done_fn done;
+	void *arg;
+	struct host *hosts;
+	size_t n, next_host, window;
+	struct job *ring;
+	size_t cap, head, tail, queued, open;
+};
+
 static enum proto proto_of(uint16_t port)
 {
 	switch (port) {
@@ -94,7 +109,9 @@ int prober_parse_ports(const char *list, uint16_t *ports, size_t max)
 	return (int)n;
 }
 
-static void finish(struct conn *c, int epfd, enum port_state st, prober_done_fn done, void *arg)
+static void host_finished(struct run *r, struct host *h);
+
+static void finish(struct conn *c, struct run *r, enum port_state st)
 {
 	struct port_answer *a = c->a;
 
@@ -102,7 +119,7 @@ static void finish(struct conn *c, int epfd, enum port_state st, prober_done_fn 
 		SSL_free(c->ssl);
 		c->ssl = NULL;
 	}
-	epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, NULL);
+	epoll_ctl(r->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	a->state = st;
 	if (c->proto == P_HTTP || c->proto == P_RTSP) {
@@ -115,10 +132,9 @@ static void finish(struct conn *c, int epfd, enum port_state st, prober_done_fn 
 		memcpy(a->realm, b.realm, sizeof(a->realm));
 	}
 	c->state = C_FREE;
-	if (--c->h->remaining == 0) {
-		c->h->pub.finished_us = time_now_us();
-		done(&c->h->pub, arg);
-	}
+	r->open--;
+	if (--c->h->remaining == 0)
+		host_finished(r, c->h);
 }
 
 static void set_events(int epfd, struct conn *c, uint32_t slot, uint32_t ev)
@@ -173,7 +189,7 @@ static void telnet_refuse(struct conn *c, const char *buf, size_t n)
 	}
 }
 
-static void on_readable(struct conn *c, int epfd, prober_done_fn done, void *arg)
+static void on_readable(struct conn *c, struct run *r)
 {
 	struct port_answer *a = c->a;
 
@@ -182,12 +198,12 @@ static void on_readable(struct conn *c, int epfd, prober_done_fn done, void *arg
 		ssize_t n;
 
 		if (room == 0) {
-			finish(c, epfd, PORT_OPEN, done, arg);
+			finish(c, r, PORT_OPEN);
 			return;
 		}
 		n = recv(c->fd, a->raw + a->raw_len, room, 0);
 		if (n == 0) {
-			finish(c, epfd, PORT_OPEN, done, arg);
+			finish(c, r, PORT_OPEN);
 			return;
 		}
 		if (n < 0) {
@@ -195,7 +211,7 @@ static void on_readable(struct conn *c, int epfd, prober_done_fn done, void *arg
 				break;
 			if (errno == EINTR)
 				continue;
-			finish(c, epfd, a->raw_len ? PORT_OPEN : PORT_ERROR, done, arg);
+			finish(c, r, a->raw_len ? PORT_OPEN : PORT_ERROR);
 			return;
 		}
 		if (c->proto == P_TELNET)
@@ -205,10 +221,10 @@ static void on_readable(struct conn *c, int epfd, prober_done_fn done, void *arg
 	if ((c->proto == P_TELNET && banner_telnet_prompt(a->raw, a->raw_len)) ||
 	    (c->proto == P_HTTP && banner_http_complete(a->raw, a->raw_len, 0)) ||
 	    (c->proto == P_RTSP && banner_http_complete(a->raw, a->raw_len, 1)))
-		finish(c, epfd, PORT_OPEN, done, arg);
+		finish(c, r, PORT_OPEN);
 }
 
-static void tls_step(struct conn *c, uint32_t slot, int epfd, prober_done_fn done, void *arg)
+static void tls_step(struct conn *c, uint32_t slot, struct run *r)
 {
 	int rc = SSL_connect(c->ssl);
 
@@ -219,24 +235,23 @@ static void tls_step(struct conn *c, uint32_t slot, int epfd, prober_done_fn don
 			X509_NAME_oneline(X509_get_subject_name(cert), c->a->tls_subject, sizeof(c->a->tls_subject));
 			X509_free(cert);
 		}
-		finish(c, epfd, PORT_OPEN, done, arg);
+		finish(c, r, PORT_OPEN);
 		return;
 	}
 	switch (SSL_get_error(c->ssl, rc)) {
 	case SSL_ERROR_WANT_READ:
-		set_events(epfd, c, slot, EPOLLIN);
+		set_events(r->epfd, c, slot, EPOLLIN);
 		break;
 	case SSL_ERROR_WANT_WRITE:
-		set_events(epfd, c, slot, EPOLLOUT);
+		set_events(r->epfd, c, slot, EPOLLOUT);
 		break;
 	default:
 		ERR_clear_error();
-		finish(c, epfd, PORT_OPEN, done, arg); /* open, but no TLS we could read */
+		finish(c, r, PORT_OPEN); /* open, but no TLS we could read */
 	}
 }
 
-static void on_writable(struct conn *c, uint32_t slot, int epfd, const struct prober_options *o, SSL_CTX *ctx,
-			prober_done_fn done, void *arg)
+static void on_writable(struct conn *c, uint32_t slot, struct run *r)
 {
 	if (c->state == C_CONNECTING) {
 		int soerr = 0;
@@ -244,25 +259,25 @@ static void on_writable(struct conn *c, uint32_t slot, int epfd, const struct pr
 
 		getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl);
 		if (soerr) {
-			finish(c, epfd, soerr == ECONNREFUSED ? PORT_CLOSED : PORT_ERROR, done, arg);
+			finish(c, r, soerr == ECONNREFUSED ? PORT_CLOSED : PORT_ERROR);
 			return;
 		}
-		c->deadline_us = time_mono_us() + (int64_t)o->read_timeout_ms * 1000;
+		c->deadline_us = time_mono_us() + (int64_t)r->o->read_timeout_ms * 1000;
 		if (c->proto == P_TLS) {
-			c->ssl = ctx ? SSL_new(ctx) : NULL;
+			c->ssl = r->ctx ? SSL_new(r->ctx) : NULL;
 			if (!c->ssl) {
-				finish(c, epfd, PORT_OPEN, done, arg);
+				finish(c, r, PORT_OPEN);
 				return;
 			}
 			SSL_set_fd(c->ssl, c->fd);
 			c->state = C_TLS;
-			tls_step(c, slot, epfd, done, arg);
+			tls_step(c, slot, r);
 			return;
 		}
-		build_request(c, o->user_agent ? o->user_agent : "iotmon");
+		build_request(c, r->o->user_agent ? r->o->user_agent : "iotmon");
 		c->state = c->req_len ? C_SENDING : C_READING;
 		if (c->state == C_READING) {
-			set_events(epfd, c, slot, EPOLLIN);
+			set_events(r->epfd, c, slot, EPOLLIN);
 			return;
 		}
 	}
@@ -270,14 +285,14 @@ static void on_writable(struct conn *c, uint32_t slot, int epfd, const struct pr
 		ssize_t n = send(c->fd, c->req + c->req_off, c->req_len - c->req_off, MSG_NOSIGNAL);
 
 		if (n < 0 && errno != EAGAIN && errno != EINTR) {
-			finish(c, epfd, PORT_ERROR, done, arg);
+			finish(c, r, PORT_ERROR);
 			return;
 		}
 		if (n > 0)
 			c->req_off += (size_t)n;
 		if (c->req_off == c->req_len) {
 			c->state = C_READING;
-			set_events(epfd, c, slot, EPOLLIN);
+			set_events(r->epfd, c, slot, EPOLLIN);
 		}
 	}
 }
@@ -331,53 +346,70 @@ static int start_conn(struct conn *c, uint32_t slot, int epfd, struct host *h, s
 	return 0;
 }
 
+/* Makes the next waiting host active: its answers, its jobs in the queue. */
+static void activate_next(struct run *r)
+{
+	struct host *h;
+
+	if (r->next_host == r->n)
+		return;
+	h = &r->hosts[r->next_host];
+	h->pub.ports = xcalloc(r->o->nports, sizeof(struct port_answer));
+	h->pub.nports = r->o->nports;
+	h->remaining = r->o->nports;
+	for (size_t p = 0; p < r->o->nports; p++) {
+		h->pub.ports[p].port = r->o->ports[p];
+		snprintf(h->pub.ports[p].proto, sizeof(h->pub.ports[p].proto), "%s", proto_name(proto_of(r->o->ports[p])));
+		r->ring[r->tail] = (struct job){(uint32_t)r->next_host, (uint32_t)p};
+		r->tail = (r->tail + 1) % r->cap;
+		r->queued++;
+	}
+	r->next_host++;
+}
+
+static void host_finished(struct run *r, struct host *h)
+{
+	h->pub.finished_us = time_now_us();
+	r->done(&h->pub, r->arg);
+	free(h->pub.ports);
+	h->pub.ports = NULL;
+	activate_next(r);
+}
+
 int prober_run(const struct prober_options *o, const struct ipaddr *targets, size_t n, prober_done_fn done, void *arg,
 	       struct err *err)
 {
-	size_t njobs = n * o->nports, head = 0, tail = 0, queued = 0, open = 0;
 	int maxp = o->max_parallel > 0 ? o->max_parallel : 1;
-	struct host *hosts;
+	struct run r = {.o = o, .done = done, .arg = arg, .n = n};
 	struct conn *conns;
-	struct job *ring;
 	struct epoll_event evs[64];
 	double tokens = 1, burst = o->rate_global > 1 ? o->rate_global : 1;
 	int64_t last_us = time_mono_us();
-	SSL_CTX *ctx = NULL;
-	int epfd;
 
 	if (n == 0 || o->nports == 0)
 		return 0;
-	epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (epfd < 0)
+	r.epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (r.epfd < 0)
 		return err_set(err, "epoll: %s", strerror(errno));
 	for (size_t i = 0; i < o->nports; i++)
-		if (proto_of(o->ports[i]) == P_TLS && !ctx) {
-			ctx = SSL_CTX_new(TLS_client_method());
-			if (ctx)
-				SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+		if (proto_of(o->ports[i]) == P_TLS && !r.ctx) {
+			r.ctx = SSL_CTX_new(TLS_client_method());
+			if (r.ctx)
+				SSL_CTX_set_verify(r.ctx, SSL_VERIFY_NONE, NULL);
 		}
-	hosts = xcalloc(n, sizeof(*hosts));
+	r.hosts = xcalloc(n, sizeof(*r.hosts));
+	for (size_t i = 0; i < n; i++)
+		r.hosts[i].pub.ip = targets[i];
 	conns = xcalloc((size_t)maxp, sizeof(*conns));
-	ring = xmalloc(njobs * sizeof(*ring));
-	for (size_t i = 0; i < n; i++) {
-		hosts[i].pub.ip = targets[i];
-		hosts[i].pub.nports = o->nports;
-		hosts[i].pub.ports = xcalloc(o->nports, sizeof(struct port_answer));
-		hosts[i].remaining = o->nports;
-		for (size_t p = 0; p < o->nports; p++) {
-			hosts[i].pub.ports[p].port = o->ports[p];
-			snprintf(hosts[i].pub.ports[p].proto, sizeof(hosts[i].pub.ports[p].proto), "%s",
-				 proto_name(proto_of(o->ports[p])));
-		}
-	}
-	/* Port-major order spreads each host's connections out in time. */
-	for (size_t p = 0; p < o->nports; p++)
-		for (size_t i = 0; i < n; i++)
-			ring[tail++] = (struct job){(uint32_t)i, (uint32_t)p};
-	tail %= njobs;
-	queued = njobs;
+	/* Enough active hosts to fill every connection slot, a few more so a
+	 * host waiting for its per-IP turn does not leave a slot idle. */
+	r.window = (size_t)maxp + 16;
+	r.cap = r.window * o->nports;
+	r.ring = xmalloc(r.cap * sizeof(*r.ring));
+	for (size_t i = 0; i < r.window; i++)
+		activate_next(&r);
 
-	while ((queued || open) && !(o->stop && *o->stop)) {
+	while ((r.queued || r.open) && !(o->stop && *o->stop)) {
 		int64_t now = time_mono_us(), wait_ms = 50;
 
 		if (o->rate_global > 0) {
@@ -387,19 +419,19 @@ int prober_run(const struct prober_options *o, const struct ipaddr *targets, siz
 		}
 		last_us = now;
 		/* Start what the limits allow; jobs whose host must wait go to
-		 * the back of the ring. */
-		for (size_t tries = queued; tries > 0 && queued && open < (size_t)maxp; tries--) {
-			struct job j = ring[head];
-			struct host *h = &hosts[j.host];
+		 * the back of the queue. */
+		for (size_t tries = r.queued; tries > 0 && r.queued && r.open < (size_t)maxp; tries--) {
+			struct job j = r.ring[r.head];
+			struct host *h = &r.hosts[j.host];
 
 			if (o->rate_global > 0 && tokens < 1)
 				break;
-			head = (head + 1) % njobs;
-			queued--;
+			r.head = (r.head + 1) % r.cap;
+			r.queued--;
 			if (o->rate_per_ip > 0 && h->next_ok_us > now) {
-				ring[tail] = j;
-				tail = (tail + 1) % njobs;
-				queued++;
+				r.ring[r.tail] = j;
+				r.tail = (r.tail + 1) % r.cap;
+				r.queued++;
 				continue;
 			}
 			if (!h->pub.started_us)
@@ -410,21 +442,19 @@ int prober_run(const struct prober_options *o, const struct ipaddr *targets, siz
 			uint32_t slot = 0;
 			while (conns[slot].state != C_FREE)
 				slot++;
-			int rc = start_conn(&conns[slot], slot, epfd, h, &h->pub.ports[j.port], o);
+			int rc = start_conn(&conns[slot], slot, r.epfd, h, &h->pub.ports[j.port], o);
 			if (rc == 0) {
-				open++;
+				r.open++;
 			} else {
 				if (rc < 0)
 					h->pub.ports[j.port].state = PORT_ERROR;
-				if (--h->remaining == 0) {
-					h->pub.finished_us = time_now_us();
-					done(&h->pub, arg);
-				}
+				if (--h->remaining == 0)
+					host_finished(&r, h);
 			}
 		}
-		if (queued && open < (size_t)maxp)
+		if (r.queued && r.open < (size_t)maxp)
 			wait_ms = 5;
-		int ne = epoll_wait(epfd, evs, 64, (int)wait_ms);
+		int ne = epoll_wait(r.epfd, evs, 64, (int)wait_ms);
 		for (int i = 0; i < ne; i++) {
 			uint32_t slot = evs[i].data.u32;
 			struct conn *c = &conns[slot];
@@ -432,39 +462,36 @@ int prober_run(const struct prober_options *o, const struct ipaddr *targets, siz
 			if (c->state == C_FREE)
 				continue;
 			if (c->state == C_TLS)
-				tls_step(c, slot, epfd, done, arg);
+				tls_step(c, slot, &r);
 			else if (c->state == C_CONNECTING || c->state == C_SENDING)
-				on_writable(c, slot, epfd, o, ctx, done, arg);
+				on_writable(c, slot, &r);
 			else if (evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
-				on_readable(c, epfd, done, arg);
-			if (c->state == C_FREE)
-				open--;
+				on_readable(c, &r);
 		}
 		now = time_mono_us();
-		for (int s = 0; s < maxp; s++) {
-			struct conn *c = &conns[s];
+		for (int sl = 0; sl < maxp; sl++) {
+			struct conn *c = &conns[sl];
 
 			if (c->state == C_FREE || c->deadline_us > now)
 				continue;
-			finish(c, epfd, c->state == C_CONNECTING ? PORT_TIMEOUT : PORT_OPEN, done, arg);
-			open--;
+			finish(c, &r, c->state == C_CONNECTING ? PORT_TIMEOUT : PORT_OPEN);
 		}
 	}
 	/* Stopped early: close what is open without reporting. */
-	for (int s = 0; s < maxp; s++)
-		if (conns[s].state != C_FREE) {
-			if (conns[s].ssl)
-				SSL_free(conns[s].ssl);
-			close(conns[s].fd);
+	for (int sl = 0; sl < maxp; sl++)
+		if (conns[sl].state != C_FREE) {
+			if (conns[sl].ssl)
+				SSL_free(conns[sl].ssl);
+			close(conns[sl].fd);
 		}
 	for (size_t i = 0; i < n; i++)
-		free(hosts[i].pub.ports);
-	free(hosts);
+		free(r.hosts[i].pub.ports);
+	free(r.hosts);
 	free(conns);
-	free(ring);
-	if (ctx)
-		SSL_CTX_free(ctx);
-	close(epfd);
+	free(r.ring);
+	if (r.ctx)
+		SSL_CTX_free(r.ctx);
+	close(r.epfd);
 	return 0;
 }
 
