@@ -28,13 +28,17 @@ struct raw6 {
 	uint32_t val;
 };
 
-struct tail4 {
-	uint32_t end, val;
+/* Finished entries carry their value inline: a hit costs the entry's
+ * cache line and the name, nothing else. A row has an AS (and aux is its
+ * name's offset) or a country (asn 0, aux holds the two letters): 16 bytes,
+ * four to a cache line. */
+struct ent4 {
+	uint32_t start, end, asn, aux;
 };
 
 struct tail6 {
 	u128 end;
-	uint32_t val;
+	struct value v;
 };
 
 #define FENCE 32
@@ -54,8 +58,7 @@ struct range_table {
 	uint32_t *hash; /* value index + 1, 0 empty */
 	size_t hash_cap;
 	/* Finished: structure of arrays. */
-	uint32_t *start4; /* searched */
-	struct tail4 *tail4; /* read once, on the hit */
+	struct ent4 *r4;
 	uint32_t *idx4; /* idx4[h]: first range whose start >> 16 >= h; NULL for small tables */
 	u128 *start6;
 	struct tail6 *tail6;
@@ -84,8 +87,7 @@ void range_table_free(struct range_table *t)
 	free(t->vals);
 	free(t->names);
 	free(t->hash);
-	free(t->start4);
-	free(t->tail4);
+	free(t->r4);
 	free(t->idx4);
 	free(t->start6);
 	free(t->tail6);
@@ -408,20 +410,23 @@ size_t range_table_finish(struct range_table *t)
 
 	if (t->n4)
 		qsort(t->raw4, t->n4, sizeof(*t->raw4), cmp4);
-	t->start4 = xmalloc((t->n4 + 1) * sizeof(uint32_t));
-	t->tail4 = xmalloc((t->n4 + 1) * sizeof(*t->tail4));
+	t->r4 = xmalloc((t->n4 + 1) * sizeof(*t->r4));
+	/* Clipping compares with the previous kept range. */
 	for (size_t i = 0; i < t->n4; i++) {
 		struct raw4 r = t->raw4[i];
 
-		if (n && r.start <= t->tail4[n - 1].end) {
+		if (n && r.start <= t->r4[n - 1].end) {
 			clipped++;
-			if (r.end <= t->tail4[n - 1].end)
+			if (r.end <= t->r4[n - 1].end)
 				continue;
-			r.start = t->tail4[n - 1].end + 1;
+			r.start = t->r4[n - 1].end + 1;
 		}
-		t->start4[n] = r.start;
-		t->tail4[n].end = r.end;
-		t->tail4[n].val = r.val;
+		t->r4[n].start = r.start;
+		t->r4[n].end = r.end;
+		t->r4[n].asn = t->vals[r.val].asn;
+		t->r4[n].aux = t->vals[r.val].asn ? t->vals[r.val].name_off
+						  : (uint32_t)(uint8_t)t->vals[r.val].cc[0] |
+							    (uint32_t)(uint8_t)t->vals[r.val].cc[1] << 8;
 		n++;
 	}
 	t->n4 = n;
@@ -432,7 +437,7 @@ size_t range_table_finish(struct range_table *t)
 	if (n >= IDX4_MIN) {
 		t->idx4 = xmalloc(65537 * sizeof(uint32_t));
 		for (size_t h = 0, i = 0; h <= 65536; h++) {
-			while (i < n && (t->start4[i] >> 16) < h)
+			while (i < n && (t->r4[i].start >> 16) < h)
 				i++;
 			t->idx4[h] = (uint32_t)i;
 		}
@@ -454,7 +459,7 @@ size_t range_table_finish(struct range_table *t)
 		}
 		t->start6[n] = r.start;
 		t->tail6[n].end = r.end;
-		t->tail6[n].val = r.val;
+		t->tail6[n].v = t->vals[r.val];
 		n++;
 	}
 	t->n6 = n;
@@ -468,14 +473,30 @@ size_t range_table_finish(struct range_table *t)
 	free(t->hash);
 	t->hash = NULL;
 	t->hash_cap = 0;
+	/* Values now live in the entries; only the names stay shared. */
+	free(t->vals);
+	t->vals = NULL;
+	t->nvals = t->capvals = 0;
 	t->finished = true;
 	return clipped;
 }
 
-static void fill(const struct range_table *t, uint32_t vi, struct enrichment *out)
+static void fill4(const struct range_table *t, const struct ent4 *e, struct enrichment *out)
 {
-	const struct value *v = &t->vals[vi];
+	if (e->asn) {
+		const char *nm = t->names + e->aux;
 
+		out->asn = e->asn;
+		memcpy(out->as_name, nm, strlen(nm) + 1);
+	} else {
+		out->cc[0] = (char)(e->aux & 0xff);
+		out->cc[1] = (char)(e->aux >> 8);
+		out->cc[2] = '\0';
+	}
+}
+
+static void fill(const struct range_table *t, const struct value *v, struct enrichment *out)
+{
 	if (v->asn) {
 		const char *nm = t->names + v->name_off;
 		size_t len = strlen(nm);
@@ -499,14 +520,14 @@ bool range_table_lookup_v4(const struct range_table *t, uint32_t ip, struct enri
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
 
-		if (t->start4[mid] <= ip)
+		if (t->r4[mid].start <= ip)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo == 0 || t->tail4[lo - 1].end < ip)
+	if (lo == 0 || t->r4[lo - 1].end < ip)
 		return false;
-	fill(t, t->tail4[lo - 1].val, out);
+	fill4(t, &t->r4[lo - 1], out);
 	return true;
 }
 
@@ -549,7 +570,7 @@ bool range_table_lookup(const struct range_table *t, const struct ipaddr *addr, 
 	}
 	if (lo == 0 || t->tail6[lo - 1].end < ip)
 		return false;
-	fill(t, t->tail6[lo - 1].val, out);
+	fill(t, &t->tail6[lo - 1].v, out);
 	return true;
 }
 
@@ -560,7 +581,7 @@ size_t range_table_count(const struct range_table *t)
 
 size_t range_table_memory(const struct range_table *t)
 {
-	return sizeof(*t) + (t->idx4 ? 65537 * sizeof(uint32_t) : 0) + t->n4 * (sizeof(uint32_t) + sizeof(struct tail4)) +
+	return sizeof(*t) + (t->idx4 ? 65537 * sizeof(uint32_t) : 0) + t->n4 * sizeof(struct ent4) +
 	       t->n6 * (sizeof(u128) + sizeof(struct tail6)) + t->nfence6 * sizeof(u128) +
 	       t->nvals * sizeof(struct value) + t->names_len;
 }
@@ -588,15 +609,15 @@ int range_table_each(const struct range_table *t,
 		return 0;
 	for (size_t i = 0; i < t->n4; i++) {
 		memset(&e, 0, sizeof(e));
-		fill(t, t->tail4[i].val, &e);
-		ipaddr_from_v4(t->start4[i], &a);
-		ipaddr_from_v4(t->tail4[i].end, &b);
+		fill4(t, &t->r4[i], &e);
+		ipaddr_from_v4(t->r4[i].start, &a);
+		ipaddr_from_v4(t->r4[i].end, &b);
 		if ((rc = fn(&a, &b, &e, arg)) != 0)
 			return rc;
 	}
 	for (size_t i = 0; i < t->n6; i++) {
 		memset(&e, 0, sizeof(e));
-		fill(t, t->tail6[i].val, &e);
+		fill(t, &t->tail6[i].v, &e);
 		a = from128(t->start6[i]);
 		b = from128(t->tail6[i].end);
 		if ((rc = fn(&a, &b, &e, arg)) != 0)
