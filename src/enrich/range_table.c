@@ -41,7 +41,6 @@ struct tail6 {
 	struct value v;
 };
 
-#define FENCE 32
 #define IDX4_MIN 4096
 
 struct range_table {
@@ -62,8 +61,7 @@ struct range_table {
 	uint32_t *idx4; /* idx4[h]: first range whose start >> 16 >= h; NULL for small tables */
 	u128 *start6;
 	struct tail6 *tail6;
-	u128 *fence6; /* start6[k * FENCE]: a small array that stays in cache */
-	size_t nfence6;
+	uint32_t *idx6; /* like idx4, on the top 16 bits of the address; NULL for small tables */
 	bool finished;
 };
 
@@ -91,7 +89,7 @@ void range_table_free(struct range_table *t)
 	free(t->idx4);
 	free(t->start6);
 	free(t->tail6);
-	free(t->fence6);
+	free(t->idx6);
 	free(t);
 }
 
@@ -463,10 +461,16 @@ size_t range_table_finish(struct range_table *t)
 		n++;
 	}
 	t->n6 = n;
-	t->nfence6 = (n + FENCE - 1) / FENCE;
-	t->fence6 = xmalloc((t->nfence6 + 1) * sizeof(u128));
-	for (size_t k = 0; k < t->nfence6; k++)
-		t->fence6[k] = t->start6[k * FENCE];
+	/* Random IPv6 addresses mostly fall in empty top-16-bit buckets:
+	 * the index answers those with two loads. */
+	if (n >= IDX4_MIN) {
+		t->idx6 = xmalloc(65537 * sizeof(uint32_t));
+		for (size_t h = 0, i = 0; h <= 65536; h++) {
+			while (i < n && (size_t)(t->start6[i] >> 112) < h)
+				i++;
+			t->idx6[h] = (uint32_t)i;
+		}
+	}
 	free(t->raw6);
 	t->raw6 = NULL;
 	t->cap6 = 0;
@@ -542,24 +546,16 @@ bool range_table_lookup(const struct range_table *t, const struct ipaddr *addr, 
 	if (addr->af != 6)
 		return false;
 	u128 ip = 0;
-	size_t lo = 0, hi = t->nfence6;
+	size_t lo = 0, hi = t->n6;
 
 	for (int i = 0; i < 16; i++)
 		ip = ip << 8 | addr->b[i];
-	/* The block whose first start is the last at or before ip ... */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	if (t->idx6) {
+		size_t h = (size_t)(ip >> 112);
 
-		if (t->fence6[mid] <= ip)
-			lo = mid + 1;
-		else
-			hi = mid;
+		lo = t->idx6[h];
+		hi = t->idx6[h + 1];
 	}
-	if (lo == 0)
-		return false;
-	/* ... then the range inside that block. */
-	hi = (lo - 1) * FENCE + FENCE < t->n6 ? (lo - 1) * FENCE + FENCE : t->n6;
-	lo = (lo - 1) * FENCE;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -582,7 +578,7 @@ size_t range_table_count(const struct range_table *t)
 size_t range_table_memory(const struct range_table *t)
 {
 	return sizeof(*t) + (t->idx4 ? 65537 * sizeof(uint32_t) : 0) + t->n4 * sizeof(struct ent4) +
-	       t->n6 * (sizeof(u128) + sizeof(struct tail6)) + t->nfence6 * sizeof(u128) +
+	       t->n6 * (sizeof(u128) + sizeof(struct tail6)) + (t->idx6 ? 65537 * sizeof(uint32_t) : 0) +
 	       t->nvals * sizeof(struct value) + t->names_len;
 }
 
