@@ -3,10 +3,11 @@
  * Loads ip-location-db range CSVs: `start,end,asn,org` (ASN files) and
  * `start,end,cc` (country files), addresses textual (1.0.0.0, 2001::) or
  * numeric (16777216, a decimal up to 2^128-1; above 2^32-1 means IPv6), IPv4 and
- * IPv6 in one table. After range_table_finish() the table is a few sorted
- * arrays (IPv4 as u32 with a 64 Ki-bucket index on the top 16 bits, IPv6 as
- * 128-bit integers) searched by bisection; values (asn, name, cc) are
- * de-duplicated. Lookups are read-only and safe from many threads.
+ * IPv6 in one table. After range_table_finish() the table is two sorted
+ * arrays (IPv4 entries of 16 bytes with their value inline, IPv6 as 128-bit
+ * integers), each with a 64 Ki-bucket index on the top 16 bits when large,
+ * searched by bisection; names are de-duplicated in one pool. Lookups are
+ * read-only and safe from many threads.
  *
  * Overlapping ranges are clipped (the earlier-starting range keeps its
  * addresses) and counted; a malformed line is skipped and counted, and the
