@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 
 static const struct cli_command kinds[] = {
+	{"remediation", report_remediation, "time to clean-up per group: Kaplan-Meier, log-rank, reinfection"},
 	{NULL, NULL, NULL},
 };
 
