@@ -145,11 +145,68 @@ static void test_global_rate(void **state)
 	assert_true(time_mono_us() - t0 >= 400000);
 }
 
+/* An IPv6 target: a listener on ::1 that answers like an RTSP camera. */
+static int rtsp6_fd;
+static void *serve_rtsp6(void *arg)
+{
+	static const char answer[] = "RTSP/1.0 200 OK\r\nCSeq: 1\r\nServer: Dahua Rtsp Server\r\n\r\n";
+	char buf[1024];
+	int c = accept(rtsp6_fd, NULL, NULL);
+
+	(void)arg;
+	if (c >= 0) {
+		if (recv(c, buf, sizeof(buf), 0) > 0 && send(c, answer, sizeof(answer) - 1, MSG_NOSIGNAL) < 0)
+			buf[0] = 0;
+		close(c);
+	}
+	return NULL;
+}
+
+static void keep(const struct probe_host *h, void *arg)
+{
+	memcpy(arg, &h->ports[0], sizeof(h->ports[0]));
+}
+
+static void test_ipv6_target(void **state)
+{
+	struct sockaddr_in6 sin6 = {.sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT};
+	socklen_t sl = sizeof(sin6);
+	static struct port_answer got;
+	struct ipaddr target;
+	struct err err;
+	pthread_t th;
+	uint16_t port;
+
+	(void)state;
+	rtsp6_fd = socket(AF_INET6, SOCK_STREAM, 0);
+	if (rtsp6_fd < 0 || bind(rtsp6_fd, (struct sockaddr *)&sin6, sizeof(sin6)) != 0) {
+		if (rtsp6_fd >= 0)
+			close(rtsp6_fd);
+		skip(); /* no IPv6 loopback here */
+	}
+	assert_int_equal(listen(rtsp6_fd, 4), 0);
+	assert_int_equal(getsockname(rtsp6_fd, (struct sockaddr *)&sin6, &sl), 0);
+	/* Not port 554, so the prober speaks HTTP to it; an RTSP answer's
+	 * status line and Server header parse all the same. */
+	port = ntohs(sin6.sin6_port);
+	pthread_create(&th, NULL, serve_rtsp6, NULL);
+	assert_int_equal(ipaddr_parse("::1", 3, &target), 0);
+	struct prober_options o = {.ports = &port, .nports = 1, .connect_timeout_ms = 1000, .read_timeout_ms = 500,
+				   .max_parallel = 1, .user_agent = "t"};
+	assert_int_equal(prober_run(&o, &target, 1, keep, &got, &err), 0);
+	pthread_join(th, NULL);
+	close(rtsp6_fd);
+	assert_int_equal(got.state, PORT_OPEN);
+	assert_int_equal(got.status, 200);
+	assert_string_equal(got.server, "Dahua Rtsp Server");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_many_hosts_few_slots),
 		cmocka_unit_test(test_global_rate),
+		cmocka_unit_test(test_ipv6_target),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
