@@ -224,11 +224,12 @@ static int nmap_line(struct sigset *s, const char *line, size_t n)
 	uint32_t flags = 0;
 	char delim, why[192];
 
-	if (n > 7 && memcmp(p, "telnet ", 7) == 0)
+	/* The service name after "match " (the caller checked n > 6). */
+	if (end - p > 7 && memcmp(p, "telnet ", 7) == 0)
 		f = F_TELNET, p += 7;
-	else if (n > 5 && memcmp(p, "http ", 5) == 0)
+	else if (end - p > 5 && memcmp(p, "http ", 5) == 0)
 		f = F_HTTP, p += 5;
-	else if (n > 5 && memcmp(p, "rtsp ", 5) == 0)
+	else if (end - p > 5 && memcmp(p, "rtsp ", 5) == 0)
 		f = F_RTSP, p += 5;
 	else
 		return 0;
@@ -297,22 +298,30 @@ static int nmap_line(struct sigset *s, const char *line, size_t n)
 	return 1;
 }
 
-int sigset_load_nmap(struct sigset *s, const char *path, size_t *loaded, struct err *err)
+size_t sigset_load_nmap_buf(struct sigset *s, const char *buf, size_t len)
 {
-	size_t len, pos = 0;
-	char *buf = slurp(path, &len, err);
+	size_t pos = 0, loaded = 0;
 
-	*loaded = 0;
-	if (!buf)
-		return -1;
 	while (pos < len) {
 		const char *line = buf + pos, *nl = memchr(line, '\n', len - pos);
 		size_t n = nl ? (size_t)(nl - line) : len - pos;
 
 		pos += n + (nl ? 1 : 0);
 		if (n > 6 && memcmp(line, "match ", 6) == 0)
-			*loaded += (size_t)nmap_line(s, line, n);
+			loaded += (size_t)nmap_line(s, line, n);
 	}
+	return loaded;
+}
+
+int sigset_load_nmap(struct sigset *s, const char *path, size_t *loaded, struct err *err)
+{
+	size_t len;
+	char *buf = slurp(path, &len, err);
+
+	*loaded = 0;
+	if (!buf)
+		return -1;
+	*loaded = sigset_load_nmap_buf(s, buf, len);
 	free(buf);
 	return 0;
 }

@@ -45,6 +45,8 @@ int sigset_load_rules_buf(struct sigset *s, const char *buf, size_t len, const c
 /* nmap-service-probes; lines it cannot use (other services, patterns PCRE2
  * rejects) are skipped. *loaded gets the number of rules taken. */
 int sigset_load_nmap(struct sigset *s, const char *path, size_t *loaded, struct err *err);
+/* The same for text in memory; returns the number of rules taken. */
+size_t sigset_load_nmap_buf(struct sigset *s, const char *buf, size_t len);
 size_t sigset_count(const struct sigset *s);
 /* Returns true when some rule matched (m filled; fields not learnt are ""). */
 bool sigset_match(const struct sigset *s, const struct probe_facts *f, struct device_match *m);
