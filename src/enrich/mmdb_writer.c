@@ -20,7 +20,13 @@ struct mmdb_writer {
 	size_t nrec, caprec;
 	char *type;
 	uint64_t epoch;
+	enum mmdb_layout layout;
 };
+
+void mmdb_writer_layout(struct mmdb_writer *w, enum mmdb_layout layout)
+{
+	w->layout = layout;
+}
 
 struct mmdb_writer *mmdb_writer_new(const char *database_type, uint64_t build_epoch)
 {
@@ -155,13 +161,26 @@ int mmdb_writer_add_range(struct mmdb_writer *w, const struct ipaddr *start, con
 	rec = (uint32_t)w->nrec;
 	w->rec_off[w->nrec++] = (uint32_t)w->data.len;
 	put_ctrl(&w->data, 7, (asn ? 2 : 0) + (cc && *cc ? 1 : 0));
-	if (asn) {
+	if (asn && w->layout == MMDB_LAYOUT_IPINFO) {
+		char text[16];
+
+		snprintf(text, sizeof(text), "AS%u", asn);
+		put_string(&w->data, "asn");
+		put_string(&w->data, text);
+		put_string(&w->data, "as_name");
+		put_string(&w->data, as_name ? as_name : "");
+	} else if (asn) {
 		put_string(&w->data, "autonomous_system_number");
 		put_uint(&w->data, 6, asn);
 		put_string(&w->data, "autonomous_system_organization");
 		put_string(&w->data, as_name ? as_name : "");
 	}
-	if (cc && *cc) {
+	if (cc && *cc && w->layout == MMDB_LAYOUT_GEOLITE2) {
+		put_string(&w->data, "country");
+		put_ctrl(&w->data, 7, 1);
+		put_string(&w->data, "iso_code");
+		put_string(&w->data, cc);
+	} else if (cc && *cc) {
 		put_string(&w->data, "country_code");
 		put_string(&w->data, cc);
 	}

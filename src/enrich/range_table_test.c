@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/config.h"
 #include "core/strbuf.h"
 #include "enrich/mmdb_enricher.h"
 #include "enrich/mmdb_writer.h"
@@ -282,6 +283,62 @@ static void test_against_libmaxminddb(void **state)
 	strbuf_free(&csv);
 }
 
+/* The default record paths read every layout the issue names. */
+static void test_mmdb_layouts(void **state)
+{
+	static const enum mmdb_layout layouts[] = {MMDB_LAYOUT_IPLOCATIONDB, MMDB_LAYOUT_GEOLITE2, MMDB_LAYOUT_IPINFO};
+	struct config *cfg = config_load_string("", "defaults", NULL);
+	struct ipaddr a, b;
+	struct err err;
+
+	(void)state;
+	assert_non_null(cfg);
+	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
+		char dir[] = "/tmp/iotmon-mmdb.XXXXXX", path[64];
+		struct mmdb_writer *w = mmdb_writer_new("layout-test", 1700000000);
+		struct mmdb_enricher *m;
+		struct enrichment e;
+
+		assert_non_null(mkdtemp(dir));
+		snprintf(path, sizeof(path), "%s/t.mmdb", dir);
+		mmdb_writer_layout(w, layouts[i]);
+		assert_int_equal(ipaddr_parse("192.0.2.0", 9, &a), 0);
+		assert_int_equal(ipaddr_parse("192.0.2.255", 11, &b), 0);
+		assert_int_equal(mmdb_writer_add_range(w, &a, &b, 64500, "Example Net", "NL"), 0);
+		assert_int_equal(ipaddr_parse("2001:db8::", 10, &a), 0);
+		assert_int_equal(ipaddr_parse("2001:db8::ffff", 14, &b), 0);
+		assert_int_equal(mmdb_writer_add_range(w, &a, &b, 4200000000u, "Six", "DE"), 0);
+		assert_int_equal(mmdb_writer_write(w, path, &err), 0);
+		mmdb_writer_free(w);
+		m = mmdb_enricher_open(path, config_str(cfg, "enrich", "mmdb_asn_paths"),
+				       config_str(cfg, "enrich", "mmdb_as_name_paths"),
+				       config_str(cfg, "enrich", "mmdb_cc_paths"), &err);
+		assert_non_null(m);
+		unlink(path);
+		rmdir(dir);
+
+		assert_int_equal(ipaddr_parse("192.0.2.9", 9, &a), 0);
+		memset(&e, 0, sizeof(e));
+		mmdb_enricher_get(m)->lookup(mmdb_enricher_get(m), &a, &e);
+		assert_int_equal(e.asn, 64500);
+		assert_string_equal(e.as_name, "Example Net");
+		assert_string_equal(e.cc, "NL");
+		assert_int_equal(e.data_time_us, 1700000000LL * 1000000);
+		assert_int_equal(ipaddr_parse("2001:db8::1", 11, &a), 0);
+		memset(&e, 0, sizeof(e));
+		mmdb_enricher_get(m)->lookup(mmdb_enricher_get(m), &a, &e);
+		assert_int_equal(e.asn, 4200000000u);
+		assert_string_equal(e.cc, "DE");
+		assert_int_equal(ipaddr_parse("198.51.100.1", 12, &a), 0);
+		memset(&e, 0, sizeof(e));
+		mmdb_enricher_get(m)->lookup(mmdb_enricher_get(m), &a, &e);
+		assert_int_equal(e.asn, 0);
+		assert_int_equal(e.data_time_us, 0);
+		mmdb_enricher_close(m);
+	}
+	config_free(cfg);
+}
+
 /* The real ip-location-db files, when `make data` has put them in place. */
 static void test_real_data(void **state)
 {
@@ -330,6 +387,7 @@ int main(void)
 		cmocka_unit_test(test_asn_and_country_lines),
 		cmocka_unit_test(test_bad_lines_and_overlaps),
 		cmocka_unit_test(test_against_libmaxminddb),
+		cmocka_unit_test(test_mmdb_layouts),
 		cmocka_unit_test(test_real_data),
 	};
 
