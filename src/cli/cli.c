@@ -133,14 +133,16 @@ const struct enricher *cli_default_enricher(struct cli *cli)
 
 struct sink *cli_store_sink(struct cli *cli, struct store *store, const struct enricher *enr)
 {
-	if (!enr)
-		enr = cli_default_enricher(cli);
 	struct store_sink_options opt = {
 		.batch_max = (size_t)config_int(cli->cfg, "store", "batch_size"),
 		.interval_ms = (int)config_int(cli->cfg, "store", "batch_interval_ms"),
 		.queue_max = (size_t)config_int(cli->cfg, "store", "queue_max"),
 		.enricher = enr,
 	};
+
+	/* Observations are enriched as they are made, whoever makes them. */
+	if (!opt.enricher)
+		opt.enricher = cli_default_enricher(cli);
 	return store_sink_new(store, &opt);
 }
 
