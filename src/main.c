@@ -16,6 +16,8 @@ static const struct cli_command commands[] = {
 	{"report", cmd_report, "aggregated reports: text, CSV, JSON, SVG"},
 	{"serve", cmd_serve, "dashboard and authenticated per-network API over HTTP"},
 	{"token", cmd_token, "add, list or revoke tokens of the per-network API"},
+	{"enrich", cmd_enrich, "network and country of addresses; re-enrich stored observations"},
+	{"probe", cmd_probe, "characterize devices: vendor, type, model, firmware"},
 	{"treatment", cmd_treatment, "notification experiments: assign groups, record notifications"},
 	{"config", cmd_config, "check the configuration and print every setting"},
 	{NULL, NULL, NULL},

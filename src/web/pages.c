@@ -182,28 +182,37 @@ int page_overview(const struct web_request *rq, struct web_response *r)
 	uint64_t *counts, *all, focus_last = 0;
 	char ccs[WEB_FOCUS_MAX][3], day[11], line[256], num[32], list[WEB_FOCUS_MAX * 4] = "";
 	struct chart_series series[WEB_FOCUS_MAX];
+	const char *label[WEB_FOCUS_MAX];
 	double *xs, *ys;
-	size_t nd, w7;
+	size_t nd, w7, nser = o->nfocus;
 	struct err err;
 
 	if (period_of(rq, r, 90, &p))
 		return 0;
 	nd = (size_t)p.days;
 	memcpy(ccs, o->focus, sizeof(ccs));
-	counts = xcalloc(o->nfocus * nd + 1, sizeof(*counts));
+	counts = xcalloc((nser ? nser : 1) * nd + 1, sizeof(*counts));
 	all = xcalloc(nd, sizeof(*all));
-	if (stats_daily(rq->store, &p, ccs, o->nfocus, counts, all, &err)) {
+	if (stats_daily(rq->store, &p, ccs, nser, counts, all, &err)) {
 		free(counts);
 		free(all);
 		return web_store_error(r, &err);
+	}
+	for (size_t i = 0; i < nser; i++)
+		label[i] = o->focus[i];
+	if (o->all_countries) {
+		/* focus "*": one line, every country */
+		nser = 1;
+		label[0] = text(T_ALL_COUNTRIES);
+		memcpy(counts, all, nd * sizeof(*counts));
 	}
 	page_open(r, "/", T_OVERVIEW_TITLE);
 	para(b, text(T_OVERVIEW_INTRO));
 	period_line(b, &p);
 	time_format_day(p.to_day, day);
-	for (size_t i = 0; i < o->nfocus; i++) {
+	for (size_t i = 0; i < nser; i++) {
 		focus_last += counts[i * nd + nd - 1];
-		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "", o->focus[i]);
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? ", " : "", label[i]);
 	}
 	snprintf(num, sizeof(num), "%llu", (unsigned long long)focus_last);
 	snprintf(line, sizeof(line), text(T_OVERVIEW_FOCUS_TODAY), day, list, num);
@@ -218,19 +227,19 @@ int page_overview(const struct web_request *rq, struct web_response *r)
 
 	/* The chart: one line per focus country. */
 	xs = xcalloc(nd, sizeof(double));
-	ys = xcalloc(o->nfocus * nd + 1, sizeof(double));
+	ys = xcalloc(nser * nd + 1, sizeof(double));
 	for (size_t d = 0; d < nd; d++)
 		xs[d] = (double)(p.from_day + (int64_t)d);
-	for (size_t i = 0; i < o->nfocus; i++) {
+	for (size_t i = 0; i < nser; i++) {
 		for (size_t d = 0; d < nd; d++)
 			ys[i * nd + d] = (double)counts[i * nd + d];
-		series[i] = (struct chart_series){.label = o->focus[i], .x = xs, .y = ys + i * nd, .n = nd};
+		series[i] = (struct chart_series){.label = label[i], .x = xs, .y = ys + i * nd, .n = nd};
 	}
 	snprintf(line, sizeof(line), text(T_OVERVIEW_CHART), p.days);
 	struct chart c = {.title = line, .x_label = text(T_AXIS_DAY), .y_label = text(T_AXIS_DEVICES),
 			  .x_is_day = true, .width = 900, .height = 360};
 	strbuf_puts(b, "<figure id=\"chart-daily\">");
-	chart_lines(b, &c, series, o->nfocus);
+	chart_lines(b, &c, series, nser);
 	strbuf_puts(b, "</figure>");
 	free(xs);
 	free(ys);
@@ -247,12 +256,12 @@ int page_overview(const struct web_request *rq, struct web_response *r)
 	th(b, T_COL_CHANGE);
 	th(b, T_COL_SLOPE);
 	strbuf_puts(b, "</tr>");
-	for (size_t i = 0; i < o->nfocus; i++) {
+	for (size_t i = 0; i < nser; i++) {
 		const uint64_t *v = counts + i * nd;
 		double first = mean(v, w7), last = mean(v + nd - w7, w7);
 
-		row_open(b, o->focus[i]);
-		td_text(b, "cc", o->focus[i]);
+		row_open(b, o->all_countries ? "*" : label[i]);
+		td_text(b, "cc", label[i]);
 		td_num(b, "last-day", v[nd - 1]);
 		strbuf_printf(b, "<td class=\"n first7\">%.1f</td><td class=\"n last7\">%.1f</td>", first, last);
 		if (first > 0)

@@ -400,10 +400,14 @@ static int add_focus(const char *item, size_t len, void *arg)
 {
 	struct focus_arg *a = arg;
 
+	if (len == 1 && item[0] == '*') {
+		a->o->all_countries = true;
+		return 0;
+	}
 	if (len != 2)
-		return err_set(a->err, "[web] focus_countries: not a country code: %.*s", (int)len, item);
+		return err_set(a->err, "[enrich] focus_countries: not a country code: %.*s", (int)len, item);
 	if (a->o->nfocus == WEB_FOCUS_MAX)
-		return err_set(a->err, "[web] focus_countries: more than %d countries", WEB_FOCUS_MAX);
+		return err_set(a->err, "[enrich] focus_countries: more than %d countries", WEB_FOCUS_MAX);
 	a->o->focus[a->o->nfocus][0] = (char)(item[0] & ~0x20);
 	a->o->focus[a->o->nfocus][1] = (char)(item[1] & ~0x20);
 	a->o->focus[a->o->nfocus][2] = '\0';
@@ -431,8 +435,10 @@ int web_options_from_config(const struct config *cfg, const char *db_path, const
 	o->rate_per_minute = (int)config_int(cfg, "web", "rate_per_minute");
 	o->burst = (int)config_int(cfg, "web", "burst");
 	snprintf(o->language, sizeof(o->language), "%s", config_str(cfg, "web", "language"));
-	if (config_each_item(config_str(cfg, "web", "focus_countries"), add_focus, &fa))
+	if (config_each_item(config_str(cfg, "enrich", "focus_countries"), add_focus, &fa))
 		return -1;
+	if (o->all_countries)
+		o->nfocus = 0;
 	pop = config_str(cfg, "web", "population_file");
 	if (*pop) {
 		snprintf(o->population_path, sizeof(o->population_path), "%s", pop);

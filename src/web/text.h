@@ -24,6 +24,7 @@ enum text_id {
 	T_NO_DATA,
 	T_UNKNOWN,
 	T_DASH, /* a missing figure */
+	T_ALL_COUNTRIES,
 
 	T_OVERVIEW_TITLE,
 	T_OVERVIEW_INTRO,

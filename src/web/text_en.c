@@ -19,6 +19,7 @@ const char *const text_en[T_COUNT] = {
 	[T_NO_DATA] = "No data for this period.",
 	[T_UNKNOWN] = "unknown",
 	[T_DASH] = "–",
+	[T_ALL_COUNTRIES] = "all countries",
 
 	[T_OVERVIEW_TITLE] = "Overview",
 	[T_OVERVIEW_INTRO] = "Infected devices per day in the focus countries, and how the numbers move.",

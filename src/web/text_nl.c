@@ -18,6 +18,7 @@ const char *const text_nl[T_COUNT] = {
 	[T_NO_DATA] = "Geen gegevens voor deze periode.",
 	[T_UNKNOWN] = "onbekend",
 	[T_DASH] = "–",
+	[T_ALL_COUNTRIES] = "alle landen",
 
 	[T_OVERVIEW_TITLE] = "Overzicht",
 	[T_OVERVIEW_INTRO] = "Besmette apparaten per dag in de focuslanden, en hoe de aantallen zich ontwikkelen.",

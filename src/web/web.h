@@ -8,6 +8,7 @@
 #ifndef IOTMON_WEB_H
 #define IOTMON_WEB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,8 +24,9 @@ struct web_options {
 	uint16_t port; /* 0: any free port (see web_port) */
 	int threads, max_connections, max_per_ip, timeout_s, cache_seconds;
 	int rate_per_minute, burst;
-	char focus[WEB_FOCUS_MAX][3];
+	char focus[WEB_FOCUS_MAX][3]; /* [enrich] focus_countries */
 	size_t nfocus;
+	bool all_countries; /* "*": the overview charts all countries as one */
 	char population_path[512]; /* "" none */
 	char language[8]; /* text.h */
 };

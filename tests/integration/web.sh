@@ -38,8 +38,9 @@ check_exit "revoking an unknown token fails" 1 "$IOTMON" token revoke --db "$DB"
 # --- serve -------------------------------------------------------------------
 PORT=$(free_port)
 cat >"$T/web.conf" <<CONF
-[web]
+[enrich]
 focus_countries = NL,DE
+[web]
 population_file = $T/population.csv
 cache_seconds = 5
 threads = 2
@@ -180,7 +181,7 @@ PYEOF
 
 # --- rate limit ------------------------------------------------------------------
 PORT2=$(free_port)
-printf '[web]\nrate_per_minute = 1\nburst = 3\ntimeout_s = 2\nmax_per_ip = 4\n' >"$T/rl.conf"
+printf '[enrich]\nfocus_countries = *\n[web]\nrate_per_minute = 1\nburst = 3\ntimeout_s = 2\nmax_per_ip = 4\n' >"$T/rl.conf"
 "$IOTMON" serve -c "$T/rl.conf" --db "$DB" --listen "127.0.0.1:$PORT2" 2>"$T/rl.err" &
 RPID=$!
 at_exit "kill $RPID 2>/dev/null"
@@ -192,6 +193,10 @@ done
 check_eq "a token gets its burst, then 429" " 200 200 200 429" "$codes"
 check_grep "429 says when to retry" "^Retry-After: [0-9]" "$T/rl.hdr"
 check_grep "429 has a JSON message" '"status":429' "$T/rl.out"
+curl -s -o "$T/all.html" "http://127.0.0.1:$PORT2/?to=$TO"
+check_eq "focus_countries = * charts all countries as one line" \
+	"$(sqlite3 "$DB" "SELECT count(*) FROM observations WHERE day = '$TO'") 1 1" \
+	"$(sed -n 's/.*id="focus-last-day" data-value="\([0-9]*\)".*/\1/p' "$T/all.html") $(grep -o '<polyline' "$T/all.html" | wc -l) $(grep -c 'data-key="\*"' "$T/all.html")"
 check_eq "another token is not slowed down" 200 "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TA" "http://127.0.0.1:$PORT2/api/v1/networks")"
 # Connection limits: a client that stops mid-request is dropped after
 # timeout_s; connections beyond max_per_ip from one address are closed.
