@@ -17,6 +17,7 @@ static const struct command {
 	{"run", cmd_run, "the monitor daemon: sensors, jobs and web, on the configured store"},
 	{"events", cmd_events, "list stored events as JSON lines"},
 	{"import", cmd_import, "read evidence files (iotmon events, ...) into the store"},
+	{"feed", cmd_feed, "one UTC day's feed of infected hosts per network (csv, json, xarf, mail)"},
 	{"report", cmd_report, "aggregated reports: text, CSV, JSON, SVG"},
 	{"config", cmd_config, "check the configuration and print every setting"},
 	{NULL, NULL, NULL},

@@ -75,6 +75,29 @@ struct network {
 	char abuse_contact[256];
 };
 
+/* An observation with what the store knows beside it (feeds, reports). */
+struct observation_detail {
+	const struct observation *obs;
+	const struct device *device; /* NULL when the IP was never characterized */
+	const struct network *network; /* NULL when the ASN has no networks row */
+	const struct event *events; /* the IP's events of that UTC day, oldest first */
+	size_t nevents;
+	bool events_truncated; /* more than max_events that day */
+};
+
+/* One attempt to hand a day's feed of a network to its abuse contact. */
+struct delivery {
+	int64_t day;
+	uint32_t asn;
+	char format[16];
+	char recipient[256];
+	char sha256[65]; /* of the bytes delivered (or tried) */
+	char status[16]; /* "sent" or "failed" */
+	uint32_t attempts;
+	char last_error[256];
+	int64_t updated_us;
+};
+
 struct store;
 
 struct store_ops {
@@ -103,6 +126,19 @@ struct store_ops {
 			  struct err *err);
 	int (*upsert_network)(struct store *s, const struct network *n, struct err *err);
 	int (*get_network)(struct store *s, uint32_t asn, struct network *n, bool *found, struct err *err);
+	/* Observations matching f in the order (day, asn, ip) (unenriched ASN
+	 * 0 first), each with its device, network and at most max_events of
+	 * that day's events of the IP (0: none). */
+	int (*query_observation_details)(struct store *s, const struct obs_filter *f, size_t max_events,
+					 int (*cb)(const struct observation_detail *d, void *arg), void *arg,
+					 struct err *err);
+	/* The delivery record of (day, asn, format, recipient); *found false when
+	 * none was ever attempted. */
+	int (*get_delivery)(struct store *s, int64_t day, uint32_t asn, const char *format, const char *recipient,
+			    struct delivery *d, bool *found, struct err *err);
+	/* Records an attempt: status, sha256, last_error and updated_us are
+	 * replaced, attempts goes up by one. */
+	int (*record_delivery)(struct store *s, const struct delivery *d, struct err *err);
 };
 
 struct store {
@@ -168,6 +204,24 @@ static inline int store_get_network(struct store *s, uint32_t asn, struct networ
 				    struct err *err)
 {
 	return s->ops->get_network(s, asn, n, found, err);
+}
+
+static inline int store_query_observation_details(struct store *s, const struct obs_filter *f, size_t max_events,
+						  int (*cb)(const struct observation_detail *, void *), void *arg,
+						  struct err *err)
+{
+	return s->ops->query_observation_details(s, f, max_events, cb, arg, err);
+}
+
+static inline int store_get_delivery(struct store *s, int64_t day, uint32_t asn, const char *format,
+				     const char *recipient, struct delivery *d, bool *found, struct err *err)
+{
+	return s->ops->get_delivery(s, day, asn, format, recipient, d, found, err);
+}
+
+static inline int store_record_delivery(struct store *s, const struct delivery *d, struct err *err)
+{
+	return s->ops->record_delivery(s, d, err);
 }
 
 /* Filters that match everything. */
