@@ -3,6 +3,9 @@
 
 #include <stddef.h>
 
+extern const struct service feeds_service;
+
 const struct service *const services[] = {
+	&feeds_service,
 	NULL,
 };
