@@ -12,5 +12,7 @@ int cmd_report(int argc, char **argv);
 int cmd_feed(int argc, char **argv);
 
 /* Report kinds (iotmon report KIND). */
+int cmd_report_countries(int argc, char **argv);
+int cmd_report_manufacturers(int argc, char **argv);
 
 #endif

@@ -10,6 +10,8 @@ static const struct report_kind {
 	int (*main)(int argc, char **argv);
 	const char *summary;
 } kinds[] = {
+	{"countries", cmd_report_countries, "infected devices per country and day, per million inhabitants, ranked"},
+	{"manufacturers", cmd_report_manufacturers, "infected devices per vendor/model/firmware: trend, families, vectors"},
 	{NULL, NULL, NULL},
 };
 

@@ -1,0 +1,416 @@
+/* manufacturers.c - `iotmon report manufacturers`: infected devices per
+ * vendor / model / firmware, with trend, families and infection vectors. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "report/chart.h"
+#include "report/reports.h"
+#include "report/table.h"
+
+#define MAX_CVES 4
+#define REPORT_EVENTS 200
+
+/* Interned strings: models, families and CVEs repeat across millions of
+ * observations; each is kept once and compared as an index. */
+struct strtab {
+	char **s;
+	size_t n, cap;
+	uint32_t *slots; /* index + 1, 0 empty */
+	size_t nslots;
+};
+
+static uint64_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static uint32_t intern(struct strtab *t, const char *s)
+{
+	size_t i;
+
+	if (t->n * 2 >= t->nslots) {
+		size_t ns = t->nslots ? t->nslots * 2 : 256;
+		uint32_t *slots = xcalloc(ns, sizeof(*slots));
+
+		for (size_t k = 0; k < t->n; k++) {
+			for (i = hash(t->s[k]) & (ns - 1); slots[i]; i = (i + 1) & (ns - 1))
+				;
+			slots[i] = (uint32_t)k + 1;
+		}
+		free(t->slots);
+		t->slots = slots;
+		t->nslots = ns;
+	}
+	for (i = hash(s) & (t->nslots - 1); t->slots[i]; i = (i + 1) & (t->nslots - 1))
+		if (strcmp(t->s[t->slots[i] - 1], s) == 0)
+			return t->slots[i] - 1;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->s = xrealloc(t->s, t->cap * sizeof(*t->s));
+	}
+	t->s[t->n] = xstrdup(s);
+	t->slots[i] = (uint32_t)t->n + 1;
+	return (uint32_t)t->n++;
+}
+
+static void strtab_free(struct strtab *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->s[i]);
+	free(t->s);
+	free(t->slots);
+}
+
+#define NONE UINT32_MAX
+
+struct sighting {
+	uint32_t model; /* "vendor\x1fmodel\x1ffirmware" in models */
+	uint32_t family; /* NONE: unknown */
+	uint32_t kinds;
+	uint32_t cves[MAX_CVES]; /* NONE-terminated */
+	int64_t week; /* day of the Monday */
+	struct ipaddr ip;
+};
+
+struct magg {
+	struct strtab models, names; /* names: families and CVEs */
+	struct sighting *v;
+	size_t n, cap;
+};
+
+static int64_t week_of(int64_t day)
+{
+	/* Day 0 (1970-01-01) was a Thursday: Monday is 3 days before. */
+	return day - (((day + 3) % 7) + 7) % 7;
+}
+
+static int on_detail(const struct observation_detail *d, void *arg)
+{
+	struct magg *g = arg;
+	struct sighting *s;
+	char key[64 * 3 + 4];
+	size_t nc = 0;
+
+	if (!d->device || (!d->device->vendor[0] && !d->device->model[0]))
+		return 0; /* not characterized */
+	if (g->n == g->cap) {
+		g->cap = g->cap ? 2 * g->cap : 1024;
+		g->v = xrealloc(g->v, g->cap * sizeof(*g->v));
+	}
+	s = &g->v[g->n++];
+	snprintf(key, sizeof(key), "%s\x1f%s\x1f%s", d->device->vendor, d->device->model, d->device->firmware);
+	s->model = intern(&g->models, key);
+	s->family = d->obs->family[0] ? intern(&g->names, d->obs->family) : NONE;
+	s->kinds = d->obs->kinds;
+	s->week = week_of(d->obs->day);
+	s->ip = d->obs->ip;
+	for (size_t i = 0; i < d->nevents && nc < MAX_CVES; i++) {
+		const struct event *ev = &d->events[i];
+		uint32_t id;
+		size_t k;
+
+		if (ev->kind != EVENT_EXPLOIT || !ev->cve || !*ev->cve)
+			continue;
+		id = intern(&g->names, ev->cve);
+		for (k = 0; k < nc && s->cves[k] != id; k++)
+			;
+		if (k == nc)
+			s->cves[nc++] = id;
+	}
+	if (nc < MAX_CVES)
+		s->cves[nc] = NONE;
+	return 0;
+}
+
+static int cmp_sighting(const void *a, const void *b)
+{
+	const struct sighting *x = a, *y = b;
+	int c;
+
+	if (x->model != y->model)
+		return x->model < y->model ? -1 : 1;
+	c = ipaddr_compare(&x->ip, &y->ip);
+	if (c)
+		return c;
+	return x->week < y->week ? -1 : x->week > y->week;
+}
+
+struct count {
+	uint32_t id;
+	int64_t key; /* week for trends */
+	uint64_t n;
+};
+
+struct model_row {
+	uint32_t model;
+	char vendor[64], name[64], firmware[64];
+	uint64_t devices, via_credentials, via_exploit;
+	struct count *families, *cves, *weeks;
+	size_t nfam, ncve, nweek;
+};
+
+static void bump(struct count **v, size_t *n, uint32_t id, int64_t key)
+{
+	for (size_t i = 0; i < *n; i++)
+		if ((*v)[i].id == id && (*v)[i].key == key) {
+			(*v)[i].n++;
+			return;
+		}
+	*v = xrealloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[*n].id = id;
+	(*v)[*n].key = key;
+	(*v)[(*n)++].n = 1;
+}
+
+static int cmp_count(const void *a, const void *b)
+{
+	const struct count *x = a, *y = b;
+
+	if (x->n != y->n)
+		return x->n > y->n ? -1 : 1;
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static int cmp_week(const void *a, const void *b)
+{
+	const struct count *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
+static int cmp_row(const void *a, const void *b)
+{
+	const struct model_row *x = a, *y = b;
+	int c;
+
+	if (x->devices != y->devices)
+		return x->devices > y->devices ? -1 : 1;
+	if ((c = strcmp(x->vendor, y->vendor)) || (c = strcmp(x->name, y->name)))
+		return c;
+	return strcmp(x->firmware, y->firmware);
+}
+
+/* "mirai 3; gafgyt 1" (names sorted by count, then by name id). */
+static void counts_text(struct strbuf *b, const struct count *v, size_t n, const struct strtab *names)
+{
+	for (size_t i = 0; i < n; i++)
+		strbuf_printf(b, "%s%s %llu", i ? "; " : "", names->s[v[i].id], (unsigned long long)v[i].n);
+}
+
+static void weeks_text(struct strbuf *b, const struct count *v, size_t n)
+{
+	char day[11];
+
+	for (size_t i = 0; i < n; i++) {
+		time_format_day(v[i].key, day);
+		strbuf_printf(b, "%s%s:%llu", i ? " " : "", day, (unsigned long long)v[i].n);
+	}
+}
+
+static json_t *counts_json(const struct count *v, size_t n, const struct strtab *names, const char *key)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_pack("{s:s,s:I}", key, names->s[v[i].id], "devices", (json_int_t)v[i].n));
+	return a;
+}
+
+int report_manufacturers(struct store *s, const struct report_range *r, enum report_format fmt, struct strbuf *out,
+			 struct err *err)
+{
+	struct magg g = {0};
+	struct obs_filter f;
+	struct model_row *rows = NULL;
+	size_t nrows = 0;
+	uint64_t total = 0;
+	int rc;
+
+	obs_filter_init(&f);
+	f.day_from = r->from;
+	f.day_to = r->to;
+	rc = store_query_observation_details(s, &f, REPORT_EVENTS, on_detail, &g, err);
+	if (rc)
+		goto out;
+	qsort(g.v, g.n, sizeof(*g.v), cmp_sighting);
+	/* One pass over (model, ip, week): a device is one IP of a model. */
+	for (size_t i = 0; i < g.n;) {
+		size_t j = i;
+		struct model_row *m;
+		char *key, *p;
+
+		rows = xrealloc(rows, (nrows + 1) * sizeof(*rows));
+		m = &rows[nrows++];
+		memset(m, 0, sizeof(*m));
+		m->model = g.v[i].model;
+		key = xstrdup(g.models.s[m->model]);
+		p = strchr(key, '\x1f');
+		*p++ = '\0';
+		snprintf(m->vendor, sizeof(m->vendor), "%s", key);
+		snprintf(m->name, sizeof(m->name), "%s", p);
+		p = strchr(p, '\x1f');
+		snprintf(m->firmware, sizeof(m->firmware), "%s", p + 1);
+		p = strchr(m->name, '\x1f');
+		if (p)
+			*p = '\0';
+		free(key);
+		while (j < g.n && g.v[j].model == m->model) {
+			size_t k = j;
+			uint32_t kinds = 0, fam[8], cv[16];
+			size_t nf = 0, ncv = 0;
+
+			/* All sightings of one device (IP) of this model. */
+			while (k < g.n && g.v[k].model == m->model && ipaddr_compare(&g.v[k].ip, &g.v[j].ip) == 0) {
+				const struct sighting *s1 = &g.v[k];
+
+				kinds |= s1->kinds;
+				if (k == j || s1->week != g.v[k - 1].week)
+					bump(&m->weeks, &m->nweek, 0, s1->week);
+				if (s1->family != NONE) {
+					size_t q;
+
+					for (q = 0; q < nf && fam[q] != s1->family; q++)
+						;
+					if (q == nf && nf < 8)
+						fam[nf++] = s1->family;
+				}
+				for (size_t c = 0; c < MAX_CVES && s1->cves[c] != NONE; c++) {
+					size_t q;
+
+					for (q = 0; q < ncv && cv[q] != s1->cves[c]; q++)
+						;
+					if (q == ncv && ncv < 16)
+						cv[ncv++] = s1->cves[c];
+				}
+				k++;
+			}
+			m->devices++;
+			if (kinds & KIND_BIT(EVENT_LOGIN))
+				m->via_credentials++;
+			if (kinds & KIND_BIT(EVENT_EXPLOIT))
+				m->via_exploit++;
+			for (size_t q = 0; q < nf; q++)
+				bump(&m->families, &m->nfam, fam[q], 0);
+			for (size_t q = 0; q < ncv; q++)
+				bump(&m->cves, &m->ncve, cv[q], 0); /* once per device */
+			j = k;
+		}
+		total += m->devices;
+		qsort(m->families, m->nfam, sizeof(*m->families), cmp_count);
+		qsort(m->cves, m->ncve, sizeof(*m->cves), cmp_count);
+		qsort(m->weeks, m->nweek, sizeof(*m->weeks), cmp_week);
+		i = j;
+	}
+	qsort(rows, nrows, sizeof(*rows), cmp_row);
+
+	if (fmt == REPORT_SVG) {
+		struct chart_bar bars[20];
+		char labels[20][140];
+		struct chart c = {0};
+		size_t k = 0;
+
+		for (; k < nrows && k < 20; k++) {
+			snprintf(labels[k], sizeof(labels[k]), "%s %s%s%s", rows[k].vendor, rows[k].name,
+				 rows[k].firmware[0] ? " " : "", rows[k].firmware);
+			bars[k].label = labels[k];
+			bars[k].value = (double)rows[k].devices;
+		}
+		c.title = "Infected devices per vendor, model and firmware";
+		c.x_label = "infected devices";
+		c.y_label = "model";
+		rc = chart_bars(out, &c, bars, k);
+	} else if (fmt == REPORT_JSON) {
+		json_t *root = json_object(), *arr = json_array();
+		char *text;
+
+		json_object_set_new(root, "report", json_string("manufacturers"));
+		json_object_set_new(root, "characterized_infected_devices", json_integer((json_int_t)total));
+		for (size_t i = 0; i < nrows; i++) {
+			struct model_row *m = &rows[i];
+			json_t *o = json_object(), *w = json_array();
+
+			json_object_set_new(o, "vendor", json_string(m->vendor));
+			json_object_set_new(o, "model", json_string(m->name));
+			json_object_set_new(o, "firmware", json_string(m->firmware));
+			json_object_set_new(o, "devices", json_integer((json_int_t)m->devices));
+			json_object_set_new(o, "share", json_real(total ? (double)m->devices / (double)total : 0));
+			json_object_set_new(o, "families", counts_json(m->families, m->nfam, &g.names, "family"));
+			json_object_set_new(o, "via_credentials", json_integer((json_int_t)m->via_credentials));
+			json_object_set_new(o, "via_exploit", json_integer((json_int_t)m->via_exploit));
+			json_object_set_new(o, "cves", counts_json(m->cves, m->ncve, &g.names, "cve"));
+			for (size_t k = 0; k < m->nweek; k++) {
+				char day[11];
+
+				time_format_day(m->weeks[k].key, day);
+				json_array_append_new(w, json_pack("{s:s,s:I}", "week", day, "devices",
+								   (json_int_t)m->weeks[k].n));
+			}
+			json_object_set_new(o, "weeks", w);
+			json_array_append_new(arr, o);
+		}
+		json_object_set_new(root, "models", arr);
+		text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+		json_decref(root);
+		rc = !text || strbuf_puts(out, text) || strbuf_puts(out, "\n") ? -1 : 0;
+		free(text);
+	} else {
+		static const struct table_column cols[] = {
+			{"vendor", TABLE_TEXT, 0},	 {"model", TABLE_TEXT, 0},	  {"firmware", TABLE_TEXT, 0},
+			{"devices", TABLE_INT, 0},	 {"share_pct", TABLE_REAL, 1},	  {"families", TABLE_TEXT, 0},
+			{"via_credentials", TABLE_INT, 0}, {"via_exploit", TABLE_INT, 0}, {"cves", TABLE_TEXT, 0},
+			{"weekly_devices", TABLE_TEXT, 0}};
+		struct table *t = table_new(cols, 10);
+		struct strbuf b;
+
+		strbuf_init(&b, 0);
+		for (size_t i = 0; i < nrows; i++) {
+			struct model_row *m = &rows[i];
+
+			table_row(t);
+			table_text(t, m->vendor);
+			table_text(t, m->name);
+			table_text(t, m->firmware);
+			table_int(t, (int64_t)m->devices);
+			table_real(t, total ? 100.0 * (double)m->devices / (double)total : 0);
+			strbuf_reset(&b);
+			counts_text(&b, m->families, m->nfam, &g.names);
+			table_text(t, b.data);
+			table_int(t, (int64_t)m->via_credentials);
+			table_int(t, (int64_t)m->via_exploit);
+			strbuf_reset(&b);
+			counts_text(&b, m->cves, m->ncve, &g.names);
+			table_text(t, b.data);
+			strbuf_reset(&b);
+			weeks_text(&b, m->weeks, m->nweek);
+			table_text(t, b.data);
+		}
+		strbuf_free(&b);
+		if (fmt == REPORT_TEXT)
+			strbuf_printf(out, "Infected devices per manufacturer and model: %llu characterized devices\n\n",
+				      (unsigned long long)total);
+		rc = fmt == REPORT_CSV ? table_write_csv(t, out) : table_write_text(t, out);
+		table_free(t);
+	}
+	if (rc)
+		rc = err_set(err, "report too large");
+out:
+	for (size_t i = 0; i < nrows; i++) {
+		free(rows[i].families);
+		free(rows[i].cves);
+		free(rows[i].weeks);
+	}
+	free(rows);
+	free(g.v);
+	strtab_free(&g.models);
+	strtab_free(&g.names);
+	return rc;
+}
