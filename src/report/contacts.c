@@ -143,7 +143,8 @@ struct contacts *contacts_parse(const char *text, size_t len, const char *name, 
 	free(buf);
 	buf = NULL;
 	/* Several lines of one ASN merge in file order (idx breaks ties). */
-	qsort(c->v, c->n, sizeof(*c->v), cmp_contact);
+	if (c->n)
+		qsort(c->v, c->n, sizeof(*c->v), cmp_contact);
 	size_t out = 0;
 	for (size_t i = 0; i < c->n; i++) {
 		if (out && c->v[out - 1].asn == c->v[i].asn) {

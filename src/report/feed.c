@@ -896,7 +896,8 @@ int feed_generate(struct store *s, const struct feed_query *q, const struct feed
 
 		asns = xmalloc(q->nasns * sizeof(*asns));
 		memcpy(asns, q->asns, q->nasns * sizeof(*asns));
-		qsort(asns, q->nasns, sizeof(*asns), cmp_u32);
+		if (q->nasns)
+			qsort(asns, q->nasns, sizeof(*asns), cmp_u32);
 		for (size_t i = 0; i < q->nasns; i++)
 			if (i == 0 || asns[i] != asns[n - 1])
 				asns[n++] = asns[i];

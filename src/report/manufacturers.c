@@ -241,7 +241,8 @@ int report_manufacturers(struct store *s, const struct report_range *r, enum rep
 	rc = store_query_observation_details(s, &f, REPORT_EVENTS, on_detail, &g, err);
 	if (rc)
 		goto out;
-	qsort(g.v, g.n, sizeof(*g.v), cmp_sighting);
+	if (g.n)
+		qsort(g.v, g.n, sizeof(*g.v), cmp_sighting);
 	/* One pass over (model, ip, week): a device is one IP of a model. */
 	for (size_t i = 0; i < g.n;) {
 		size_t j = i;
@@ -305,12 +306,16 @@ int report_manufacturers(struct store *s, const struct report_range *r, enum rep
 			j = k;
 		}
 		total += m->devices;
-		qsort(m->families, m->nfam, sizeof(*m->families), cmp_count);
-		qsort(m->cves, m->ncve, sizeof(*m->cves), cmp_count);
-		qsort(m->weeks, m->nweek, sizeof(*m->weeks), cmp_week);
+		if (m->nfam)
+			qsort(m->families, m->nfam, sizeof(*m->families), cmp_count);
+		if (m->ncve)
+			qsort(m->cves, m->ncve, sizeof(*m->cves), cmp_count);
+		if (m->nweek)
+			qsort(m->weeks, m->nweek, sizeof(*m->weeks), cmp_week);
 		i = j;
 	}
-	qsort(rows, nrows, sizeof(*rows), cmp_row);
+	if (nrows)
+		qsort(rows, nrows, sizeof(*rows), cmp_row);
 
 	if (fmt == REPORT_SVG) {
 		struct chart_bar bars[20];

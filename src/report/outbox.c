@@ -504,7 +504,8 @@ int outbox_deliver_day(struct store *s, const struct outbox_config *oc, int64_t 
 		}
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
 	strbuf_init(&mail, (size_t)1 << 31);
 	for (size_t i = 0; i < n && !rc; i++) {
 		uint32_t asn = (uint32_t)strtoul(names[i], NULL, 10);
