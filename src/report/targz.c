@@ -21,7 +21,7 @@ struct targz *targz_new(struct strbuf *out, int64_t mtime_s)
 	t->out = out;
 	t->mtime_s = mtime_s < 0 ? 0 : mtime_s;
 	/* windowBits 15 + 16: a gzip wrapper with a zeroed header time. */
-	if (deflateInit2(&t->z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+	if (deflateInit2(&t->z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
 		free(t);
 		return NULL;
 	}
