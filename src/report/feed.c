@@ -66,7 +66,7 @@ static void time_intelmq(int64_t us, char *buf)
 	time_format_rfc3339(us, buf);
 	n = strlen(buf);
 	if (n && buf[n - 1] == 'Z')
-		strcpy(buf + n - 1, "+00:00");
+		memcpy(buf + n - 1, "+00:00", 7); /* buf holds TIME_RFC3339_LEN + 6 */
 }
 
 /* RFC 5322 date, UTC: "Sat, 01 Mar 2025 10:15:04 +0000". */
@@ -295,14 +295,16 @@ static void derive_row(const struct observation_detail *d, struct feed_row *r)
 			      : "high";
 }
 
+/* The evidence kinds that list a host, in the order feeds name them. */
+static const enum event_kind kind_order[] = {EVENT_SCAN, EVENT_LOGIN, EVENT_EXPLOIT, EVENT_DOWNLOAD};
+
 static int put_kinds(struct strbuf *b, uint32_t kinds, const char *sep)
 {
-	static const enum event_kind order[] = {EVENT_SCAN, EVENT_LOGIN, EVENT_EXPLOIT, EVENT_DOWNLOAD};
 	int n = 0;
 
-	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
-		if (kinds & KIND_BIT(order[i]))
-			if ((n++ && strbuf_puts(b, sep)) || strbuf_puts(b, event_kind_name(order[i])))
+	for (size_t i = 0; i < sizeof(kind_order) / sizeof(kind_order[0]); i++)
+		if (kinds & KIND_BIT(kind_order[i]))
+			if ((n++ && strbuf_puts(b, sep)) || strbuf_puts(b, event_kind_name(kind_order[i])))
 				return -1;
 	return 0;
 }
@@ -515,17 +517,11 @@ static int json_row(struct feed_writer *w, const struct feed_row *r)
 	time_intelmq(o->last_us, t);
 	json_object_set_new(e, "extra.last_seen", json_string(t));
 	json_object_set_new(e, "extra.events", json_integer(o->events));
-	{
-		struct strbuf k;
-
-		strbuf_init(&k, 256);
-		put_kinds(&k, o->kinds, ",");
-		a = json_array();
-		for (char *p = strtok(k.data, ","); p; p = strtok(NULL, ","))
-			json_array_append_new(a, json_string(p));
-		strbuf_free(&k);
-		json_object_set_new(e, "extra.evidence", a);
-	}
+	a = json_array();
+	for (size_t i = 0; i < sizeof(kind_order) / sizeof(kind_order[0]); i++)
+		if (o->kinds & KIND_BIT(kind_order[i]))
+			json_array_append_new(a, json_string(event_kind_name(kind_order[i])));
+	json_object_set_new(e, "extra.evidence", a);
 	if (r->nports)
 		json_object_set_new(e, "extra.ports", jports(r));
 	if (r->logins)

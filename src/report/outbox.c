@@ -150,8 +150,8 @@ int outbox_write_atomic(const char *path, const void *data, size_t len, bool *un
 			*unchanged = true;
 		return 0;
 	}
-	tmp = xmalloc(strlen(path) + 16);
-	sprintf(tmp, "%s.tmp.%d", path, (int)getpid());
+	tmp = xmalloc(strlen(path) + 32);
+	snprintf(tmp, strlen(path) + 32, "%s.tmp.%d", path, (int)getpid());
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		err_set(err, "%s: %s", tmp, strerror(errno));

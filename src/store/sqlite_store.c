@@ -14,13 +14,14 @@
 
 #include "core/timeutil.h"
 #include "core/xalloc.h"
+#include "obs_batch.h"
 #include "store.h"
 
 static const char *const migrations[] = {
 	/* 1: the evidence, what it says per IP and day, devices and networks. */
 	"CREATE TABLE events ("
 	" id INTEGER PRIMARY KEY,"
-	" uid INTEGER NOT NULL UNIQUE,"
+	" uid INTEGER NOT NULL,"
 	" time_us INTEGER NOT NULL,"
 	" sensor TEXT NOT NULL,"
 	" kind TEXT NOT NULL,"
@@ -35,8 +36,11 @@ static const char *const migrations[] = {
 	" username TEXT, password TEXT, success INTEGER,"
 	" input TEXT, url TEXT, sha256 TEXT, cve TEXT, packets INTEGER,"
 	" extra TEXT);"
-	"CREATE INDEX events_time ON events(time_us);"
-	"CREATE INDEX events_src ON events(src_ip, time_us);"
+	/* The identity is unique per instant: evidence arrives roughly in time
+	 * order, so this index grows at its end (fast inserts), and it is also
+	 * the index for time-range queries. Per-IP questions go to the
+	 * observations table, so events carry no IP index. */
+	"CREATE UNIQUE INDEX events_identity ON events(time_us, uid);"
 	"CREATE TABLE observations ("
 	" ip TEXT NOT NULL,"
 	" day TEXT NOT NULL," /* YYYY-MM-DD, UTC */
@@ -78,6 +82,7 @@ struct sqlite_store {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *insert_event, *upsert_obs;
+	struct obs_batch batch; /* observations of the batch being inserted */
 };
 
 static int db_error(struct sqlite_store *s, struct err *err, const char *what)
@@ -182,6 +187,7 @@ static void sqlite_close(struct store *base)
 
 	sqlite3_finalize(s->insert_event);
 	sqlite3_finalize(s->upsert_obs);
+	obs_batch_free(&s->batch);
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);
@@ -281,23 +287,6 @@ static int step_done(struct sqlite_store *s, sqlite3_stmt *st, struct err *err, 
 	return 0;
 }
 
-static int observe(struct sqlite_store *s, const struct event *ev, const struct enricher *enr, struct err *err)
-{
-	struct observation o;
-
-	memset(&o, 0, sizeof(o));
-	o.ip = ev->src;
-	o.day = time_day_of(ev->time_us);
-	o.first_us = o.last_us = ev->time_us;
-	o.kinds = KIND_BIT(ev->kind);
-	o.events = 1;
-	memcpy(o.family, ev->family, sizeof(o.family));
-	if (enr)
-		enr->lookup(enr, &ev->src, &o.net);
-	bind_observation(s->upsert_obs, &o);
-	return step_done(s, s->upsert_obs, err, "record observation");
-}
-
 static int sqlite_insert_events(struct store *base, const struct event *evs, size_t n,
 				const struct enricher *enr, size_t *inserted, struct err *err)
 {
@@ -306,16 +295,23 @@ static int sqlite_insert_events(struct store *base, const struct event *evs, siz
 
 	if (exec(s, "BEGIN IMMEDIATE", err))
 		return -1;
+	obs_batch_reset(&s->batch);
 	for (size_t i = 0; i < n; i++) {
-		const struct event *ev = &evs[i];
-
-		bind_event(s->insert_event, ev);
+		bind_event(s->insert_event, &evs[i]);
 		if (step_done(s, s->insert_event, err, "insert event"))
 			goto fail;
 		if (sqlite3_changes(s->db) == 0)
 			continue; /* already stored: an import seen before */
 		added++;
-		if ((KIND_BIT(ev->kind) & KINDS_INFECTED) && observe(s, ev, enr, err))
+		obs_batch_add(&s->batch, &evs[i]);
+	}
+	for (size_t i = 0; i < s->batch.n; i++) {
+		struct observation *o = &s->batch.rows[i];
+
+		if (enr)
+			enr->lookup(enr, &o->ip, &o->net);
+		bind_observation(s->upsert_obs, o);
+		if (step_done(s, s->upsert_obs, err, "record observation"))
 			goto fail;
 	}
 	if (exec(s, "COMMIT", err))
@@ -907,7 +903,7 @@ struct store *sqlite_store_open(const char *path, int flags, struct err *err)
 	 * writer; synchronous=FULL makes a committed batch survive power loss,
 	 * and costs one fsync per batch, not per event. */
 	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-		    " PRAGMA cache_size=-65536",
+		    " PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=10000",
 		 err))
 		goto fail;
 	if (version < SCHEMA_VERSION && migrate(s, version, err))
