@@ -25,7 +25,7 @@ struct feeds_state {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	bool stop;
+	bool stop, running;
 };
 
 static bool feeds_enabled(const struct config *cfg)
@@ -107,14 +107,19 @@ static void *feeds_start(const struct service_env *env, struct err *err)
 	st->db_path = xstrdup(env->db_path);
 	pthread_mutex_init(&st->mu, NULL);
 	pthread_cond_init(&st->cv, NULL);
-	if (pthread_create(&st->thread, NULL, feeds_thread, st) != 0) {
-		err_set(err, "feeds: cannot start a thread");
-		outbox_config_free(&st->oc);
-		free(st->db_path);
-		free(st);
-		return NULL;
-	}
 	return st;
+}
+
+/* The thread starts only after privileges are dropped, so no outbox file
+ * is ever written as root. */
+static int feeds_ready(void *arg, struct err *err)
+{
+	struct feeds_state *st = arg;
+
+	if (pthread_create(&st->thread, NULL, feeds_thread, st) != 0)
+		return err_set(err, "feeds: cannot start a thread");
+	st->running = true;
+	return 0;
 }
 
 static void feeds_stop(void *arg)
@@ -125,7 +130,8 @@ static void feeds_stop(void *arg)
 	st->stop = true;
 	pthread_cond_signal(&st->cv);
 	pthread_mutex_unlock(&st->mu);
-	pthread_join(st->thread, NULL);
+	if (st->running)
+		pthread_join(st->thread, NULL);
 	pthread_mutex_destroy(&st->mu);
 	pthread_cond_destroy(&st->cv);
 	outbox_config_free(&st->oc);
@@ -137,6 +143,6 @@ const struct service feeds_service = {
 	.name = "feeds",
 	.enabled = feeds_enabled,
 	.start = feeds_start,
-	.ready = NULL,
+	.ready = feeds_ready,
 	.stop = feeds_stop,
 };
