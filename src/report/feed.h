@@ -127,7 +127,9 @@ int feed_generate(struct store *s, const struct feed_query *q, const struct feed
 /* The one call other modules use (the web API serves `/api/v1/feed` with it
  * and gets the same bytes as `iotmon feed`): the feed of day for the given
  * networks (nasns 0: all) in the named format, appended to out (bounded by
- * its ceiling: overflow is an error). opt may be NULL for defaults. */
+ * its ceiling: overflow is an error). opt may be NULL for defaults; pass
+ * the `feed` member of outbox_config_load()'s result ([feeds] provider,
+ * reporter, contacts) to get exactly what `iotmon feed` prints. */
 int feed_write(struct store *s, int64_t day, const uint32_t *asns, size_t nasns, const char *format,
 	       const struct feed_options *opt, struct strbuf *out, struct err *err);
 /* The same, streamed to fp network by network (no size ceiling). */
