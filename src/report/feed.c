@@ -11,6 +11,7 @@
 #include "core/event.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
+#include "report/strtab.h"
 
 #ifndef IOTMON_VERSION
 #define IOTMON_VERSION "0.0.0-dev"
@@ -188,87 +189,234 @@ static const char *application_of(uint16_t port)
 	}
 }
 
-static int add_port(struct feed_row *r, uint16_t p)
+/* ---- the day's evidence per listed IP ----
+ *
+ * Events are not indexed by source in the store, so the day's events are
+ * read once in time order and folded into one small summary per listed IP
+ * (a hash on the address); strings are interned, so a million hosts trying
+ * the same few passwords cost a few bytes each. */
+
+enum { ITEM_CRED, ITEM_CVE, ITEM_URL, ITEM_HASH, ITEM_TYPES };
+
+struct item {
+	uint32_t next; /* index + 1 of the IP's next item, 0 last */
+	uint32_t a, b; /* string ids (b: the password of a credential) */
+	uint8_t type;
+};
+
+struct ipsum {
+	struct ipaddr ip;
+	uint32_t head, tail; /* item list, index + 1 */
+	uint32_t logins;
+	uint16_t src_port, dst_port, login_port;
+	uint16_t ports[FEED_MAX_ITEMS];
+	uint8_t transport, has_first, nports, n[ITEM_TYPES];
+};
+
+struct daysum {
+	struct ipsum *v;
+	size_t n, cap;
+	uint32_t *slots; /* index + 1 */
+	size_t nslots;
+	struct item *items;
+	size_t nitems, icap;
+	struct strtab str;
+};
+
+static uint64_t ip_hash(const struct ipaddr *a)
+{
+	uint64_t h = 1469598103934665603ULL ^ a->af;
+
+	for (int i = 0; i < 16; i++)
+		h = (h ^ a->b[i]) * 1099511628211ULL;
+	return h ^ (h >> 29);
+}
+
+static size_t slot_of(const struct daysum *ds, const struct ipaddr *ip)
+{
+	size_t i = ip_hash(ip) & (ds->nslots - 1);
+
+	while (ds->slots[i] && ipaddr_compare(&ds->v[ds->slots[i] - 1].ip, ip) != 0)
+		i = (i + 1) & (ds->nslots - 1);
+	return i;
+}
+
+static void daysum_add(struct daysum *ds, const struct ipaddr *ip)
 {
 	size_t i;
 
+	if (ds->n * 2 >= ds->nslots) {
+		size_t ns = ds->nslots ? ds->nslots * 2 : 1024;
+
+		free(ds->slots);
+		ds->slots = xcalloc(ns, sizeof(*ds->slots));
+		ds->nslots = ns;
+		for (size_t k = 0; k < ds->n; k++)
+			ds->slots[slot_of(ds, &ds->v[k].ip)] = (uint32_t)k + 1;
+	}
+	i = slot_of(ds, ip);
+	if (ds->slots[i])
+		return;
+	if (ds->n == ds->cap) {
+		ds->cap = ds->cap ? ds->cap * 2 : 1024;
+		ds->v = xrealloc(ds->v, ds->cap * sizeof(*ds->v));
+	}
+	memset(&ds->v[ds->n], 0, sizeof(ds->v[0]));
+	ds->v[ds->n].ip = *ip;
+	ds->slots[i] = (uint32_t)++ds->n;
+}
+
+static struct ipsum *daysum_find(const struct daysum *ds, const struct ipaddr *ip)
+{
+	size_t i;
+
+	if (!ds->nslots)
+		return NULL;
+	i = slot_of(ds, ip);
+	return ds->slots[i] ? &ds->v[ds->slots[i] - 1] : NULL;
+}
+
+static void daysum_free(struct daysum *ds)
+{
+	free(ds->v);
+	free(ds->slots);
+	free(ds->items);
+	strtab_free(&ds->str);
+	memset(ds, 0, sizeof(*ds));
+}
+
+/* Adds (type, a, b) to the IP's list unless it is there or the type is full. */
+static void add_item(struct daysum *ds, struct ipsum *p, uint8_t type, const char *a, const char *b)
+{
+	uint32_t ia, ib = 0;
+	struct item *it;
+
+	if (!a || !*a || p->n[type] >= FEED_MAX_ITEMS)
+		return;
+	ia = strtab_intern(&ds->str, a);
+	if (type == ITEM_CRED)
+		ib = strtab_intern(&ds->str, b ? b : "");
+	for (uint32_t k = p->head; k; k = ds->items[k - 1].next)
+		if (ds->items[k - 1].type == type && ds->items[k - 1].a == ia && ds->items[k - 1].b == ib)
+			return;
+	if (ds->nitems == ds->icap) {
+		ds->icap = ds->icap ? ds->icap * 2 : 1024;
+		ds->items = xrealloc(ds->items, ds->icap * sizeof(*ds->items));
+	}
+	it = &ds->items[ds->nitems++];
+	it->next = 0;
+	it->a = ia;
+	it->b = ib;
+	it->type = type;
+	if (p->tail)
+		ds->items[p->tail - 1].next = (uint32_t)ds->nitems;
+	else
+		p->head = (uint32_t)ds->nitems;
+	p->tail = (uint32_t)ds->nitems;
+	p->n[type]++;
+}
+
+static void add_port(struct ipsum *p, uint16_t port)
+{
+	size_t i;
+
+	if (!port)
+		return;
+	for (i = 0; i < p->nports; i++)
+		if (p->ports[i] == port)
+			return;
+	if (p->nports == FEED_MAX_ITEMS)
+		return;
+	for (i = p->nports; i > 0 && p->ports[i - 1] > port; i--) /* keep ascending */
+		p->ports[i] = p->ports[i - 1];
+	p->ports[i] = port;
+	p->nports++;
+}
+
+struct fold_ctx {
+	struct daysum *ds;
+	int64_t day;
+};
+
+static int fold_event(const struct event *ev, void *arg)
+{
+	struct fold_ctx *c = arg;
+	struct ipsum *p;
+
+	if (!(KIND_BIT(ev->kind) & KINDS_INFECTED) && ev->kind != EVENT_COMMAND)
+		return 0;
+	p = daysum_find(c->ds, &ev->src);
 	if (!p)
-		return 0;
-	for (i = 0; i < r->nports; i++)
-		if (r->ports[i] == p)
-			return 0;
-	if (r->nports == FEED_MAX_ITEMS)
-		return 0;
-	/* keep ascending */
-	for (i = r->nports; i > 0 && r->ports[i - 1] > p; i--)
-		r->ports[i] = r->ports[i - 1];
-	r->ports[i] = p;
-	r->nports++;
+		return 0; /* not listed (another network, or unenriched) */
+	if (!p->has_first && (KIND_BIT(ev->kind) & KINDS_INFECTED)) {
+		p->has_first = 1;
+		p->transport = (uint8_t)ev->transport;
+		p->src_port = ev->src_port;
+		p->dst_port = ev->dst_port;
+	}
+	add_port(p, ev->dst_port);
+	switch (ev->kind) {
+	case EVENT_LOGIN:
+		if (!p->logins)
+			p->login_port = ev->dst_port;
+		if (p->logins < UINT32_MAX)
+			p->logins++;
+		if (ev->username)
+			add_item(c->ds, p, ITEM_CRED, ev->username, ev->password);
+		break;
+	case EVENT_EXPLOIT:
+		add_item(c->ds, p, ITEM_CVE, ev->cve, NULL);
+		add_item(c->ds, p, ITEM_URL, ev->url, NULL);
+		break;
+	case EVENT_DOWNLOAD:
+		add_item(c->ds, p, ITEM_URL, ev->url, NULL);
+		add_item(c->ds, p, ITEM_HASH, ev->sha256[0] ? ev->sha256 : NULL, NULL);
+		break;
+	default:
+		break;
+	}
 	return 0;
 }
 
-static void add_text(const char **v, size_t *n, const char *s)
-{
-	if (!s || !*s || *n == FEED_MAX_ITEMS)
-		return;
-	for (size_t i = 0; i < *n; i++)
-		if (strcmp(v[i], s) == 0)
-			return;
-	v[(*n)++] = s;
-}
-
-static void add_cred(struct feed_row *r, const char *u, const char *p)
-{
-	if (!u || r->ncreds == FEED_MAX_ITEMS)
-		return;
-	p = p ? p : "";
-	for (size_t i = 0; i < r->ncreds; i++)
-		if (strcmp(r->users[i], u) == 0 && strcmp(r->passwords[i], p) == 0)
-			return;
-	r->users[r->ncreds] = u;
-	r->passwords[r->ncreds++] = p;
-}
-
-static void derive_row(const struct observation_detail *d, struct feed_row *r)
+static void derive_row(const struct observation_detail *d, const struct daysum *ds, struct feed_row *r)
 {
 	const struct observation *o = d->obs;
-	const struct event *first = NULL;
+	const struct ipsum *p = daysum_find(ds, &o->ip);
 
 	memset(r, 0, sizeof(*r));
 	r->obs = o;
 	r->device = d->device;
 	ipaddr_format(&o->ip, r->ip);
-	for (size_t i = 0; i < d->nevents; i++) {
-		const struct event *ev = &d->events[i];
+	if (p) {
+		for (uint32_t k = p->head; k; k = ds->items[k - 1].next) {
+			const struct item *it = &ds->items[k - 1];
+			const char *a = strtab_get(&ds->str, it->a);
 
-		if (!(KIND_BIT(ev->kind) & KINDS_INFECTED) && ev->kind != EVENT_COMMAND)
-			continue;
-		if (!first && (KIND_BIT(ev->kind) & KINDS_INFECTED))
-			first = ev;
-		add_port(r, ev->dst_port);
-		switch (ev->kind) {
-		case EVENT_LOGIN:
-			if (!r->logins)
-				r->login_port = ev->dst_port;
-			r->logins++;
-			add_cred(r, ev->username, ev->password);
-			break;
-		case EVENT_EXPLOIT:
-			add_text(r->cves, &r->ncves, ev->cve);
-			add_text(r->urls, &r->nurls, ev->url);
-			break;
-		case EVENT_DOWNLOAD:
-			add_text(r->urls, &r->nurls, ev->url);
-			add_text(r->hashes, &r->nhashes, ev->sha256[0] ? ev->sha256 : NULL);
-			break;
-		default:
-			break;
+			switch (it->type) {
+			case ITEM_CRED:
+				r->users[r->ncreds] = a;
+				r->passwords[r->ncreds++] = strtab_get(&ds->str, it->b);
+				break;
+			case ITEM_CVE:
+				r->cves[r->ncves++] = a;
+				break;
+			case ITEM_URL:
+				r->urls[r->nurls++] = a;
+				break;
+			default:
+				r->hashes[r->nhashes++] = a;
+				break;
+			}
 		}
+		memcpy(r->ports, p->ports, sizeof(r->ports));
+		r->nports = p->nports;
+		r->logins = p->logins;
+		r->login_port = p->login_port;
 	}
-	r->transport = first ? transport_name(first->transport) : "tcp";
-	r->src_port = first ? first->src_port : 0;
-	r->dst_port = first ? first->dst_port : 0;
-	r->application = first ? application_of(first->dst_port) : "";
+	r->transport = p && p->has_first ? transport_name((enum transport)p->transport) : "tcp";
+	r->src_port = p ? p->src_port : 0;
+	r->dst_port = p ? p->dst_port : 0;
+	r->application = application_of(r->dst_port);
 	if (o->family[0]) {
 		r->taxonomy = "malicious-code";
 		r->type = "infected-system";
@@ -782,6 +930,7 @@ struct gen {
 	struct feed_writer w[MAX_FORMATS];
 	struct strbuf out[MAX_FORMATS];
 	bool started[MAX_FORMATS];
+	struct daysum ds;
 	struct err *err;
 };
 
@@ -847,7 +996,7 @@ static int on_detail(const struct observation_detail *d, void *arg)
 	for (size_t i = 0; i < g->q->nfocus && !g->net.in_focus; i++)
 		if (strcasecmp(g->q->focus[i], d->obs->net.cc) == 0)
 			g->net.in_focus = true;
-	derive_row(d, &r);
+	derive_row(d, &g->ds, &r);
 	for (size_t i = 0; i < g->nfmts; i++) {
 		if (g->fmts[i]->row(&g->w[i], &r))
 			return err_set(g->err, "feed of AS%u too large", g->net.asn);
@@ -863,17 +1012,63 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static int collect_ip(const struct observation *o, void *arg)
+{
+	daysum_add(arg, &o->ip);
+	return 0;
+}
+
+/* Runs query over the observations the feed lists: every enriched one for
+ * LIST_ALL, else those of one ASN (asn 0: the unenriched). */
+static int each_listed(struct store *s, struct gen *g, struct obs_filter *f, uint32_t asn, bool details)
+{
+	f->has_asn = g->mode == LIST_ONE;
+	f->asn = asn;
+	if (details)
+		return store_query_observation_details(s, f, on_detail, g, g->err);
+	return store_query_observations(s, f, collect_ip, &g->ds, g->err);
+}
+
 int feed_generate(struct store *s, const struct feed_query *q, const struct feed_format *const *fmts, size_t nfmts,
 		  const struct feed_options *opt, bool standalone, feed_network_fn fn, void *arg, struct err *err)
 {
 	struct gen g = {.q = q, .fmts = fmts, .nfmts = nfmts, .opt = opt, .standalone = standalone, .fn = fn,
 			.arg = arg, .err = err};
+	struct fold_ctx fc = {.ds = &g.ds, .day = q->day};
+	struct event_filter ef;
 	struct obs_filter f;
 	uint32_t *asns = NULL;
+	size_t n = 0;
 	int rc = 0;
 
 	if (nfmts == 0 || nfmts > MAX_FORMATS)
 		return err_set(err, "feed: between 1 and %d formats", MAX_FORMATS);
+	obs_filter_init(&f);
+	f.day_from = f.day_to = q->day;
+	if (q->asns && q->nasns) {
+		asns = xmalloc(q->nasns * sizeof(*asns));
+		memcpy(asns, q->asns, q->nasns * sizeof(*asns));
+		qsort(asns, q->nasns, sizeof(*asns), cmp_u32);
+		for (size_t i = 0; i < q->nasns; i++)
+			if (i == 0 || asns[i] != asns[n - 1])
+				asns[n++] = asns[i];
+	}
+	/* 1: the listed IPs; 2: the day's events, once, folded per IP. */
+	if (!asns) {
+		g.mode = LIST_ALL;
+		rc = each_listed(s, &g, &f, 0, false);
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		g.mode = asns[i] ? LIST_ONE : LIST_UNKNOWN;
+		rc = each_listed(s, &g, &f, asns[i], false);
+	}
+	if (!rc && g.ds.n) {
+		event_filter_init(&ef);
+		ef.since_us = q->day * US_PER_DAY;
+		ef.until_us = (q->day + 1) * US_PER_DAY;
+		rc = store_query_events(s, &ef, fold_event, &fc, err);
+	}
+	/* 3: the rows, network by network. */
 	for (size_t i = 0; i < nfmts; i++) {
 		g.w[i].fmt = fmts[i];
 		g.w[i].opt = opt;
@@ -882,28 +1077,13 @@ int feed_generate(struct store *s, const struct feed_query *q, const struct feed
 		strbuf_init(&g.w[i].aux, FEED_NETWORK_MAX);
 		strbuf_init(&g.w[i].aux2, FEED_NETWORK_MAX);
 	}
-	obs_filter_init(&f);
-	f.day_from = f.day_to = q->day;
-	if (!q->asns || q->nasns == 0) {
+	if (!rc && !asns) {
 		g.mode = LIST_ALL;
-		rc = store_query_observation_details(s, &f, FEED_MAX_EVENTS, on_detail, &g, err);
-	} else {
-		size_t n = 0;
-
-		asns = xmalloc(q->nasns * sizeof(*asns));
-		memcpy(asns, q->asns, q->nasns * sizeof(*asns));
-		if (q->nasns)
-			qsort(asns, q->nasns, sizeof(*asns), cmp_u32);
-		for (size_t i = 0; i < q->nasns; i++)
-			if (i == 0 || asns[i] != asns[n - 1])
-				asns[n++] = asns[i];
-		for (size_t i = 0; i < n && !rc; i++) {
-			/* ASN 0 lists the observations nobody could enrich. */
-			f.has_asn = asns[i] != 0;
-			f.asn = asns[i];
-			g.mode = asns[i] ? LIST_ONE : LIST_UNKNOWN;
-			rc = store_query_observation_details(s, &f, FEED_MAX_EVENTS, on_detail, &g, err);
-		}
+		rc = each_listed(s, &g, &f, 0, true);
+	}
+	for (size_t i = 0; i < n && !rc; i++) {
+		g.mode = asns[i] ? LIST_ONE : LIST_UNKNOWN;
+		rc = each_listed(s, &g, &f, asns[i], true);
 	}
 	if (!rc)
 		rc = close_network(&g);
@@ -912,6 +1092,7 @@ int feed_generate(struct store *s, const struct feed_query *q, const struct feed
 		strbuf_free(&g.w[i].aux);
 		strbuf_free(&g.w[i].aux2);
 	}
+	daysum_free(&g.ds);
 	free(asns);
 	return rc;
 }

@@ -8,65 +8,9 @@
 #include "core/xalloc.h"
 #include "report/chart.h"
 #include "report/reports.h"
+#include "report/strtab.h"
 #include "report/table.h"
 
-#define MAX_CVES 4
-#define REPORT_EVENTS 200
-
-/* Interned strings: models, families and CVEs repeat across millions of
- * observations; each is kept once and compared as an index. */
-struct strtab {
-	char **s;
-	size_t n, cap;
-	uint32_t *slots; /* index + 1, 0 empty */
-	size_t nslots;
-};
-
-static uint64_t hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return h;
-}
-
-static uint32_t intern(struct strtab *t, const char *s)
-{
-	size_t i;
-
-	if (t->n * 2 >= t->nslots) {
-		size_t ns = t->nslots ? t->nslots * 2 : 256;
-		uint32_t *slots = xcalloc(ns, sizeof(*slots));
-
-		for (size_t k = 0; k < t->n; k++) {
-			for (i = hash(t->s[k]) & (ns - 1); slots[i]; i = (i + 1) & (ns - 1))
-				;
-			slots[i] = (uint32_t)k + 1;
-		}
-		free(t->slots);
-		t->slots = slots;
-		t->nslots = ns;
-	}
-	for (i = hash(s) & (t->nslots - 1); t->slots[i]; i = (i + 1) & (t->nslots - 1))
-		if (strcmp(t->s[t->slots[i] - 1], s) == 0)
-			return t->slots[i] - 1;
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 64;
-		t->s = xrealloc(t->s, t->cap * sizeof(*t->s));
-	}
-	t->s[t->n] = xstrdup(s);
-	t->slots[i] = (uint32_t)t->n + 1;
-	return (uint32_t)t->n++;
-}
-
-static void strtab_free(struct strtab *t)
-{
-	for (size_t i = 0; i < t->n; i++)
-		free(t->s[i]);
-	free(t->s);
-	free(t->slots);
-}
 
 #define NONE UINT32_MAX
 
@@ -74,15 +18,22 @@ struct sighting {
 	uint32_t model; /* "vendor\x1fmodel\x1ffirmware" in models */
 	uint32_t family; /* NONE: unknown */
 	uint32_t kinds;
-	uint32_t cves[MAX_CVES]; /* NONE-terminated */
 	int64_t week; /* day of the Monday */
 	struct ipaddr ip;
+};
+
+/* A CVE an IP sent an exploit for (in the range). */
+struct ip_cve {
+	struct ipaddr ip;
+	uint32_t cve;
 };
 
 struct magg {
 	struct strtab models, names; /* names: families and CVEs */
 	struct sighting *v;
 	size_t n, cap;
+	struct ip_cve *cves;
+	size_t ncves, cvecap;
 };
 
 static int64_t week_of(int64_t day)
@@ -96,7 +47,6 @@ static int on_detail(const struct observation_detail *d, void *arg)
 	struct magg *g = arg;
 	struct sighting *s;
 	char key[64 * 3 + 4];
-	size_t nc = 0;
 
 	if (!d->device || (!d->device->vendor[0] && !d->device->model[0]))
 		return 0; /* not characterized */
@@ -106,27 +56,51 @@ static int on_detail(const struct observation_detail *d, void *arg)
 	}
 	s = &g->v[g->n++];
 	snprintf(key, sizeof(key), "%s\x1f%s\x1f%s", d->device->vendor, d->device->model, d->device->firmware);
-	s->model = intern(&g->models, key);
-	s->family = d->obs->family[0] ? intern(&g->names, d->obs->family) : NONE;
+	s->model = strtab_intern(&g->models, key);
+	s->family = d->obs->family[0] ? strtab_intern(&g->names, d->obs->family) : NONE;
 	s->kinds = d->obs->kinds;
 	s->week = week_of(d->obs->day);
 	s->ip = d->obs->ip;
-	for (size_t i = 0; i < d->nevents && nc < MAX_CVES; i++) {
-		const struct event *ev = &d->events[i];
-		uint32_t id;
-		size_t k;
-
-		if (ev->kind != EVENT_EXPLOIT || !ev->cve || !*ev->cve)
-			continue;
-		id = intern(&g->names, ev->cve);
-		for (k = 0; k < nc && s->cves[k] != id; k++)
-			;
-		if (k == nc)
-			s->cves[nc++] = id;
-	}
-	if (nc < MAX_CVES)
-		s->cves[nc] = NONE;
 	return 0;
+}
+
+static int on_exploit(const struct event *ev, void *arg)
+{
+	struct magg *g = arg;
+
+	if (!ev->cve || !*ev->cve)
+		return 0;
+	if (g->ncves == g->cvecap) {
+		g->cvecap = g->cvecap ? 2 * g->cvecap : 1024;
+		g->cves = xrealloc(g->cves, g->cvecap * sizeof(*g->cves));
+	}
+	g->cves[g->ncves].ip = ev->src;
+	g->cves[g->ncves++].cve = strtab_intern(&g->names, ev->cve);
+	return 0;
+}
+
+static int cmp_ip_cve(const void *a, const void *b)
+{
+	const struct ip_cve *x = a, *y = b;
+	int c = ipaddr_compare(&x->ip, &y->ip);
+
+	return c ? c : (x->cve < y->cve ? -1 : x->cve > y->cve);
+}
+
+/* The first (ip, cve) pair of ip, or NULL. */
+static const struct ip_cve *first_cve(const struct magg *g, const struct ipaddr *ip)
+{
+	size_t lo = 0, hi = g->ncves;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ipaddr_compare(&g->cves[mid].ip, ip) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < g->ncves && ipaddr_compare(&g->cves[lo].ip, ip) == 0 ? &g->cves[lo] : NULL;
 }
 
 static int cmp_sighting(const void *a, const void *b)
@@ -238,9 +212,26 @@ int report_manufacturers(struct store *s, const struct report_range *r, enum rep
 	obs_filter_init(&f);
 	f.day_from = r->from;
 	f.day_to = r->to;
-	rc = store_query_observation_details(s, &f, REPORT_EVENTS, on_detail, &g, err);
+	rc = store_query_observation_details(s, &f, on_detail, &g, err);
 	if (rc)
 		goto out;
+	/* Exploit CVEs per IP: one pass over the range's exploit events (the
+	 * store has no index by source, so no per-device lookups). */
+	{
+		struct event_filter ef;
+
+		event_filter_init(&ef);
+		ef.kind = EVENT_EXPLOIT;
+		if (r->from != INT64_MIN)
+			ef.since_us = r->from * US_PER_DAY;
+		if (r->to != INT64_MAX)
+			ef.until_us = (r->to + 1) * US_PER_DAY;
+		rc = store_query_events(s, &ef, on_exploit, &g, err);
+		if (rc)
+			goto out;
+		if (g.ncves)
+			qsort(g.cves, g.ncves, sizeof(*g.cves), cmp_ip_cve);
+	}
 	if (g.n)
 		qsort(g.v, g.n, sizeof(*g.v), cmp_sighting);
 	/* One pass over (model, ip, week): a device is one IP of a model. */
@@ -266,8 +257,8 @@ int report_manufacturers(struct store *s, const struct report_range *r, enum rep
 		free(key);
 		while (j < g.n && g.v[j].model == m->model) {
 			size_t k = j;
-			uint32_t kinds = 0, fam[8], cv[16];
-			size_t nf = 0, ncv = 0;
+			uint32_t kinds = 0, fam[8];
+			size_t nf = 0;
 
 			/* All sightings of one device (IP) of this model. */
 			while (k < g.n && g.v[k].model == m->model && ipaddr_compare(&g.v[k].ip, &g.v[j].ip) == 0) {
@@ -284,14 +275,6 @@ int report_manufacturers(struct store *s, const struct report_range *r, enum rep
 					if (q == nf && nf < 8)
 						fam[nf++] = s1->family;
 				}
-				for (size_t c = 0; c < MAX_CVES && s1->cves[c] != NONE; c++) {
-					size_t q;
-
-					for (q = 0; q < ncv && cv[q] != s1->cves[c]; q++)
-						;
-					if (q == ncv && ncv < 16)
-						cv[ncv++] = s1->cves[c];
-				}
 				k++;
 			}
 			m->devices++;
@@ -301,8 +284,11 @@ int report_manufacturers(struct store *s, const struct report_range *r, enum rep
 				m->via_exploit++;
 			for (size_t q = 0; q < nf; q++)
 				bump(&m->families, &m->nfam, fam[q], 0);
-			for (size_t q = 0; q < ncv; q++)
-				bump(&m->cves, &m->ncve, cv[q], 0); /* once per device */
+			/* CVEs once per device (pairs are sorted and unique-ish). */
+			for (const struct ip_cve *pc = first_cve(&g, &g.v[j].ip);
+			     pc && pc < g.cves + g.ncves && ipaddr_compare(&pc->ip, &g.v[j].ip) == 0; pc++)
+				if (pc == first_cve(&g, &g.v[j].ip) || pc[-1].cve != pc->cve)
+					bump(&m->cves, &m->ncve, pc->cve, 0);
 			j = k;
 		}
 		total += m->devices;
@@ -415,6 +401,7 @@ out:
 	}
 	free(rows);
 	free(g.v);
+	free(g.cves);
 	strtab_free(&g.models);
 	strtab_free(&g.names);
 	return rc;

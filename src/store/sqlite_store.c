@@ -621,10 +621,6 @@ static int sqlite_get_network(struct store *base, uint32_t asn, struct network *
 	return 0;
 }
 
-#define EVENT_COLUMNS                                                                                       \
-	"time_us, sensor, kind, family, src_ip, src_port, dst_ip, dst_port, transport, session, seq, username,"   \
-	" password, success, input, url, sha256, cve, packets, extra"
-
 static void row_to_observation(sqlite3_stmt *st, struct observation *o)
 {
 	const unsigned char *day = sqlite3_column_text(st, 1);
@@ -646,47 +642,13 @@ static void row_to_observation(sqlite3_stmt *st, struct observation *o)
 	column_fixed(st, 12, o->treatment, sizeof(o->treatment));
 }
 
-/* Reads up to max events of ip on day into *evs (grown as needed). */
-static int load_day_events(struct sqlite_store *s, sqlite3_stmt *st, const struct observation *o, size_t max,
-			   struct event **evs, size_t *cap, size_t *n, bool *truncated, struct err *err)
-{
-	char ip[IPADDR_STRLEN];
-	int step;
-
-	*n = 0;
-	*truncated = false;
-	ipaddr_format(&o->ip, ip);
-	sqlite3_bind_text(st, 1, ip, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, o->day * US_PER_DAY);
-	sqlite3_bind_int64(st, 3, (o->day + 1) * US_PER_DAY);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)max + 1);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		if (*n == max) {
-			*truncated = true;
-			continue;
-		}
-		if (*n == *cap) {
-			*cap = *cap ? *cap * 2 : 16;
-			*evs = xrealloc(*evs, *cap * sizeof(**evs));
-		}
-		row_to_event(st, &(*evs)[(*n)++]);
-	}
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (step != SQLITE_DONE)
-		return db_error(s, err, "query events of an observation");
-	return 0;
-}
-
-static int sqlite_query_observation_details(struct store *base, const struct obs_filter *f, size_t max_events,
+static int sqlite_query_observation_details(struct store *base, const struct obs_filter *f,
 					    int (*cb)(const struct observation_detail *, void *), void *arg,
 					    struct err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
 	char sql[1536], from[11] = "0000-00-00", to[11] = "9999-99-99", ip[IPADDR_STRLEN];
-	sqlite3_stmt *st, *evst = NULL;
-	struct event *evs = NULL;
-	size_t cap = 0, nev = 0;
+	sqlite3_stmt *st;
 	int rc = 0, step = SQLITE_DONE, i = 1;
 
 	if (f->day_from != INT64_MIN)
@@ -703,13 +665,6 @@ static int sqlite_query_observation_details(struct store *base, const struct obs
 		 f->has_asn ? " AND o.asn = ?" : "", f->cc ? " AND o.cc = ?" : "", f->has_ip ? " AND o.ip = ?" : "");
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return db_error(s, err, "query observation details");
-	if (max_events && sqlite3_prepare_v2(s->db,
-					     "SELECT " EVENT_COLUMNS " FROM events WHERE src_ip = ? AND time_us >= ?"
-					     " AND time_us < ? ORDER BY time_us, id LIMIT ?",
-					     -1, &evst, NULL) != SQLITE_OK) {
-		sqlite3_finalize(st);
-		return db_error(s, err, "query observation events");
-	}
 	sqlite3_bind_text(st, i++, from, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, i++, to, -1, SQLITE_TRANSIENT);
 	if (f->has_asn)
@@ -747,26 +702,12 @@ static int sqlite_query_observation_details(struct store *base, const struct obs
 			column_fixed(st, 24, net.abuse_contact, sizeof(net.abuse_contact));
 			d.network = &net;
 		}
-		if (evst) {
-			rc = load_day_events(s, evst, &o, max_events, &evs, &cap, &nev, &d.events_truncated, err);
-			if (rc)
-				break;
-		}
-		d.events = evs;
-		d.nevents = nev;
 		rc = cb(&d, arg);
-		for (size_t k = 0; k < nev; k++)
-			event_free(&evs[k]);
-		nev = 0;
 		if (rc)
 			break;
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = db_error(s, err, "query observation details");
-	for (size_t k = 0; k < nev; k++)
-		event_free(&evs[k]);
-	free(evs);
-	sqlite3_finalize(evst);
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -80,9 +80,6 @@ struct observation_detail {
 	const struct observation *obs;
 	const struct device *device; /* NULL when the IP was never characterized */
 	const struct network *network; /* NULL when the ASN has no networks row */
-	const struct event *events; /* the IP's events of that UTC day, oldest first */
-	size_t nevents;
-	bool events_truncated; /* more than max_events that day */
 };
 
 /* One attempt to hand a day's feed of a network to its abuse contact. */
@@ -127,9 +124,10 @@ struct store_ops {
 	int (*upsert_network)(struct store *s, const struct network *n, struct err *err);
 	int (*get_network)(struct store *s, uint32_t asn, struct network *n, bool *found, struct err *err);
 	/* Observations matching f in the order (day, asn, ip) (unenriched ASN
-	 * 0 first), each with its device, network and at most max_events of
-	 * that day's events of the IP (0: none). */
-	int (*query_observation_details)(struct store *s, const struct obs_filter *f, size_t max_events,
+	 * 0 first), each with its device and network rows. (Events are not
+	 * indexed by source: callers that need them per IP read the day's
+	 * events once, in time order, with query_events.) */
+	int (*query_observation_details)(struct store *s, const struct obs_filter *f,
 					 int (*cb)(const struct observation_detail *d, void *arg), void *arg,
 					 struct err *err);
 	/* The delivery record of (day, asn, format, recipient); *found false when
@@ -206,11 +204,11 @@ static inline int store_get_network(struct store *s, uint32_t asn, struct networ
 	return s->ops->get_network(s, asn, n, found, err);
 }
 
-static inline int store_query_observation_details(struct store *s, const struct obs_filter *f, size_t max_events,
+static inline int store_query_observation_details(struct store *s, const struct obs_filter *f,
 						  int (*cb)(const struct observation_detail *, void *), void *arg,
 						  struct err *err)
 {
-	return s->ops->query_observation_details(s, f, max_events, cb, arg, err);
+	return s->ops->query_observation_details(s, f, cb, arg, err);
 }
 
 static inline int store_get_delivery(struct store *s, int64_t day, uint32_t asn, const char *format,
