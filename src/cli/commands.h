@@ -14,5 +14,9 @@ int cmd_feed(int argc, char **argv);
 /* Report kinds (iotmon report KIND). */
 int cmd_report_countries(int argc, char **argv);
 int cmd_report_manufacturers(int argc, char **argv);
+int cmd_treatment(int argc, char **argv);
+
+/* Report kinds (iotmon report KIND). */
+int report_remediation(int argc, char **argv);
 
 #endif
