@@ -223,13 +223,20 @@ struct daysum {
 	struct strtab str;
 };
 
+/* The address's 16 bytes folded into 64 bits and mixed (splitmix64's
+ * finalizer): consecutive addresses must land far apart. */
 static uint64_t ip_hash(const struct ipaddr *a)
 {
-	uint64_t h = 1469598103934665603ULL ^ a->af;
+	uint64_t lo, hi, x;
 
-	for (int i = 0; i < 16; i++)
-		h = (h ^ a->b[i]) * 1099511628211ULL;
-	return h ^ (h >> 29);
+	memcpy(&lo, a->b, 8);
+	memcpy(&hi, a->b + 8, 8);
+	x = lo ^ (hi * 0x9e3779b97f4a7c15ULL) ^ a->af;
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
 }
 
 static size_t slot_of(const struct daysum *ds, const struct ipaddr *ip)
