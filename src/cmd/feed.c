@@ -59,6 +59,7 @@ int cmd_feed(int argc, char **argv)
 	};
 	struct cli cli = {.command = "feed", .usage = usage};
 	const char *format = "csv", *output = NULL, *outbox = NULL;
+	bool has_format = false;
 	uint32_t *asns = NULL;
 	size_t nasns = 0;
 	bool has_day = false, all = false, deliver = false;
@@ -91,6 +92,7 @@ int cmd_feed(int argc, char **argv)
 			if (!feed_format_find(optarg))
 				cli_usage_error(&cli, "--format: one of %s, not %s", feed_format_names(), optarg);
 			format = optarg;
+			has_format = true;
 			break;
 		case OPT_OUTPUT:
 			output = optarg;
@@ -113,8 +115,8 @@ int cmd_feed(int argc, char **argv)
 		cli_usage_error(&cli, "--network all and a network number exclude each other");
 	if (deliver && !outbox)
 		cli_usage_error(&cli, "--deliver needs --outbox");
-	if (outbox && (output || nasns))
-		cli_usage_error(&cli, "--outbox writes every network in the [feeds] formats; no --output/--network");
+	if (outbox && (output || nasns || has_format))
+		cli_usage_error(&cli, "--outbox writes every network in the [feeds] formats; no --output/--network/--format");
 	if (cli_load_config(&cli))
 		return EXIT_ERROR;
 	if (outbox_config_load(&oc, cli.cfg, &err)) {

@@ -41,17 +41,40 @@ static int cmp_asn(const void *a, const void *b)
 
 /* A plain address: local@domain, printable ASCII, no separators that
  * could smuggle a second recipient or a header into a mail. */
-static int valid_email(const char *s)
+bool contacts_valid_email(const char *s)
 {
 	const char *at = strchr(s, '@');
 	size_t n = strlen(s);
 
 	if (!at || at == s || !at[1] || strchr(at + 1, '@') || n > CONTACT_MAX)
-		return 0;
+		return false;
 	for (; *s; s++)
 		if (*s <= ' ' || *s >= 127 || strchr(",;<>()[]\\\"", *s))
-			return 0;
-	return 1;
+			return false;
+	return true;
+}
+
+bool contacts_valid_list(const char *list)
+{
+	char one[CONTACT_MAX + 1];
+
+	if (!list || !*list)
+		return false;
+	while (*list) {
+		const char *comma = strchr(list, ',');
+		size_t n = comma ? (size_t)(comma - list) : strlen(list);
+
+		if (n == 0 || n > CONTACT_MAX)
+			return false;
+		memcpy(one, list, n);
+		one[n] = '\0';
+		if (!contacts_valid_email(one))
+			return false;
+		list += n + (comma != NULL);
+		if (comma && !*list)
+			return false;
+	}
+	return true;
 }
 
 static int parse_asn(const char *s, uint32_t *asn)
@@ -127,7 +150,7 @@ struct contacts *contacts_parse(const char *text, size_t len, const char *name, 
 			err_set(err, "%s:%zu: not an AS number: %.40s", name, lineno, asn_text);
 			goto fail;
 		}
-		if (!valid_email(email)) {
+		if (!contacts_valid_email(email)) {
 			err_set(err, "%s:%zu: not a plain e-mail address: %.80s", name, lineno, email);
 			goto fail;
 		}

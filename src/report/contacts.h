@@ -7,6 +7,7 @@
 #ifndef IOTMON_CONTACTS_H
 #define IOTMON_CONTACTS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,5 +22,11 @@ void contacts_free(struct contacts *c);
 /* The recipients of asn ("a@x,b@y"), or NULL. */
 const char *contacts_find(const struct contacts *c, uint32_t asn);
 size_t contacts_count(const struct contacts *c);
+/* True for a plain address (local@domain, printable ASCII, none of
+ * , ; < > ( ) [ ] \ " or spaces): one recipient, nothing that could end a
+ * mail header. Used for contacts from any source before mail goes out. */
+bool contacts_valid_email(const char *s);
+/* True when every comma-separated part of list is a valid address. */
+bool contacts_valid_list(const char *list);
 
 #endif

@@ -971,7 +971,9 @@ static int open_network(struct gen *g, const struct observation_detail *d)
 	snprintf(g->net.as_name, sizeof(g->net.as_name), "%s",
 		 o->net.as_name[0] ? o->net.as_name : d->network ? d->network->name : "");
 	snprintf(g->net.cc, sizeof(g->net.cc), "%s", d->network && d->network->cc[0] ? d->network->cc : o->net.cc);
-	if (!contact && d->network)
+	/* The networks table's contact comes from outside data (registry
+	 * lookups): used only when it is a plain address list. */
+	if (!contact && d->network && contacts_valid_list(d->network->abuse_contact))
 		contact = d->network->abuse_contact;
 	snprintf(g->net.contact, sizeof(g->net.contact), "%s", contact ? contact : "");
 	g->net.in_focus = g->q->nfocus == 0;

@@ -520,7 +520,7 @@ int outbox_deliver_day(struct store *s, const struct outbox_config *oc, int64_t 
 				rc = -1;
 				break;
 			}
-			to = found && net.abuse_contact[0] ? net.abuse_contact : NULL;
+			to = found && contacts_valid_list(net.abuse_contact) ? net.abuse_contact : NULL;
 		}
 		if (!to) {
 			res->no_contact++;
