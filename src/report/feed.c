@@ -861,18 +861,18 @@ static int mail_end(struct feed_writer *w)
 	if (strbuf_printf(b, "From: \"%s\" <%s>\r\n", provider, opt_email(w->opt)) ||
 	    (contact[0] && strbuf_printf(b, "To: %s\r\n", contact)) ||
 	    strbuf_printf(b,
-			  "Subject: abuse report about AS%u - %s: %zu infected hosts\r\n"
+			  "Subject: abuse report about AS%u - %s: %zu infected host%s\r\n"
 			  "Date: %s\r\nMessage-ID: <xarf-%s-AS%u@%s>\r\nMIME-Version: 1.0\r\n"
 			  "Auto-Submitted: auto-generated\r\nX-XARF: PLAIN\r\n"
 			  "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n"
 			  "This is a multi-part message in MIME format (X-ARF 0.2).\r\n\r\n",
-			  n->asn, day, w->rows, date, day, n->asn, opt_domain(w->opt), boundary))
+			  n->asn, day, w->rows, w->rows == 1 ? "" : "s", date, day, n->asn, opt_domain(w->opt), boundary))
 		return -1;
 	/* Part 1: for people. */
 	if (strbuf_printf(b,
 			  "--%s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
 			  "This is an automated report from %s.\r\n\r\n"
-			  "On %s (UTC), %zu hosts in your network AS%u%s%s%s behaved like infected IoT\r\n"
+			  "On %s (UTC), %zu host%s in your network AS%u%s%s%s behaved like infected IoT\r\n"
 			  "devices towards our sensors (honeypots and a network telescope):\r\n\r\n"
 			  "  login attempts:   %zu hosts\r\n  exploit attempts: %zu hosts\r\n"
 			  "  downloads:        %zu hosts\r\n  scanning:         %zu hosts\r\n\r\n"
@@ -880,7 +880,8 @@ static int mail_end(struct feed_writer *w)
 			  "with first and last seen, ports, credentials tried, CVEs, payloads and the\r\n"
 			  "device when known. Please contact the customers behind these addresses:\r\n"
 			  "the devices are likely compromised and attack others.\r\n\r\n",
-			  boundary, provider, day, w->rows, n->asn, name[0] ? " (" : "", name, name[0] ? ")" : "",
+			  boundary, provider, day, w->rows, w->rows == 1 ? "" : "s", n->asn, name[0] ? " (" : "", name,
+			  name[0] ? ")" : "",
 			  w->kind_rows[EVENT_LOGIN], w->kind_rows[EVENT_EXPLOIT], w->kind_rows[EVENT_DOWNLOAD],
 			  w->kind_rows[EVENT_SCAN]))
 		return -1;
@@ -1109,6 +1110,7 @@ int feed_generate(struct store *s, const struct feed_query *q, const struct feed
 struct write_ctx {
 	struct strbuf *out;
 	FILE *fp;
+	size_t networks;
 	struct err *err;
 };
 
@@ -1119,6 +1121,7 @@ static int write_network(const struct feed_network *net, const struct feed_forma
 
 	(void)net;
 	(void)fmt;
+	c->networks++;
 	if (c->fp) {
 		if (len && fwrite(text, 1, len, c->fp) != len)
 			return err_set(c->err, "write error");
@@ -1144,7 +1147,12 @@ static int write_any(struct store *s, int64_t day, const uint32_t *asns, size_t 
 	/* Several mails in one stream need separators: mbox. */
 	if (fmt == &feed_xarf_mail && nasns != 1)
 		o.mbox = true;
-	return feed_generate(s, &q, &fmt, 1, &o, false, write_network, &c, err);
+	if (feed_generate(s, &q, &fmt, 1, &o, false, write_network, &c, err))
+		return -1;
+	/* A CSV feed without hosts is still a CSV file: its header. */
+	if (c.networks == 0 && fmt == &feed_csv)
+		return write_network(NULL, fmt, csv_header, strlen(csv_header), &c);
+	return 0;
 }
 
 int feed_write(struct store *s, int64_t day, const uint32_t *asns, size_t nasns, const char *format,

@@ -29,6 +29,8 @@ $CHECK mbox "$T/all.mbox" 2
 check_eq "bare connection not listed" 0 "$(grep -c 198.51.100.99 "$T/all.csv")"
 check_eq "network 0 lists the unenriched host" "192.0.2.1" \
 	"$($IOTMON feed -q --db "$DB" --date $D --network 0 | tail -n +2 | cut -d, -f3 | tr -d '"')"
+check_eq "a day without hosts: the CSV header only" "timestamp,protocol,src_ip" \
+	"$($IOTMON feed -q --db "$DB" --date 2025-04-01 | cut -d, -f1-3)"
 check_eq "other day: one host" 1 "$($IOTMON feed -q --db "$DB" --date 2025-03-02 | tail -n +2 | wc -l)"
 $IOTMON feed -q --db "$DB" --date $D --format csv --output "$T/out.csv"
 check_cmd "--output writes the same bytes" cmp "$T/all.csv" "$T/out.csv"

@@ -159,7 +159,7 @@ def check_mail_message(msg, csv_bytes, to, ips, label):
         return
     check("%s: part types" % label, [p.get_content_type() for p in parts] == ["text/plain", "text/plain", "text/csv"])
     check("%s: human part names the network" % label, "AS" in parts[0].get_content() and
-          ("%d hosts" % len(ips)) in parts[0].get_content())
+          ("%d host%s" % (len(ips), "" if len(ips) == 1 else "s")) in parts[0].get_content())
     docs = list(yaml.safe_load_all(parts[1].get_content()))
     req = ["Reported-From", "Category", "Report-Type", "Report-ID", "Date", "Source", "Source-Type", "Attachment",
            "Schema-URL", "User-Agent", "Version"]
