@@ -199,6 +199,66 @@ static json_t *counts_json(const struct count *v, size_t n, const struct strtab 
 	return a;
 }
 
+#define SVG_BARS 20
+#define SVG_LINES 8
+
+/* Two charts in one SVG: devices per model (bars) and, below, devices per
+ * week of the largest models (lines; weeks without a device count 0). */
+static int write_svg(const struct model_row *rows, size_t nrows, struct strbuf *out)
+{
+	struct chart_bar bars[SVG_BARS];
+	struct chart_series series[SVG_LINES];
+	char labels[SVG_BARS][140];
+	struct chart cb = {0}, cl = {0};
+	int64_t w0 = INT64_MAX, w1 = INT64_MIN;
+	size_t nb = nrows < SVG_BARS ? nrows : SVG_BARS, nl = nrows < SVG_LINES ? nrows : SVG_LINES, nw;
+	double *xs = NULL, *ys = NULL;
+	int rc;
+
+	for (size_t k = 0; k < nb; k++) {
+		snprintf(labels[k], sizeof(labels[k]), "%s %s%s%s", rows[k].vendor, rows[k].name,
+			 rows[k].firmware[0] ? " " : "", rows[k].firmware);
+		bars[k].label = labels[k];
+		bars[k].value = (double)rows[k].devices;
+	}
+	for (size_t k = 0; k < nl; k++)
+		for (size_t i = 0; i < rows[k].nweek; i++) {
+			w0 = rows[k].weeks[i].key < w0 ? rows[k].weeks[i].key : w0;
+			w1 = rows[k].weeks[i].key > w1 ? rows[k].weeks[i].key : w1;
+		}
+	nw = w0 <= w1 ? (size_t)((w1 - w0) / 7 + 1) : 0;
+	if (nw) {
+		xs = xcalloc(nw, sizeof(*xs));
+		ys = xcalloc(nw * nl, sizeof(*ys));
+	}
+	for (size_t i = 0; i < nw; i++)
+		xs[i] = (double)(w0 + 7 * (int64_t)i);
+	for (size_t k = 0; k < nl; k++) {
+		for (size_t i = 0; i < rows[k].nweek; i++)
+			ys[k * nw + (size_t)((rows[k].weeks[i].key - w0) / 7)] = (double)rows[k].weeks[i].n;
+		series[k].label = labels[k];
+		series[k].x = xs;
+		series[k].y = ys + k * nw;
+		series[k].lower = series[k].upper = NULL;
+		series[k].n = nw;
+		series[k].step = false;
+	}
+	cb.title = "Infected devices per vendor, model and firmware";
+	cb.x_label = "infected devices";
+	cb.y_label = "model";
+	cl.title = "Infected devices per week (weeks start on Monday)";
+	cl.x_label = "week";
+	cl.y_label = "devices";
+	cl.x_is_day = true;
+	rc = strbuf_puts(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"720\" height=\"740\""
+			      " viewBox=\"0 0 720 740\" role=\"img\"><g>") ||
+	     chart_bars(out, &cb, bars, nb) || strbuf_puts(out, "</g><g transform=\"translate(0,380)\">") ||
+	     chart_lines(out, &cl, series, nl) || strbuf_puts(out, "</g></svg>\n");
+	free(xs);
+	free(ys);
+	return rc ? -1 : 0;
+}
+
 int report_manufacturers(struct store *s, const struct report_range *r, enum report_format fmt, struct strbuf *out,
 			 struct err *err)
 {
@@ -304,21 +364,7 @@ int report_manufacturers(struct store *s, const struct report_range *r, enum rep
 		qsort(rows, nrows, sizeof(*rows), cmp_row);
 
 	if (fmt == REPORT_SVG) {
-		struct chart_bar bars[20];
-		char labels[20][140];
-		struct chart c = {0};
-		size_t k = 0;
-
-		for (; k < nrows && k < 20; k++) {
-			snprintf(labels[k], sizeof(labels[k]), "%s %s%s%s", rows[k].vendor, rows[k].name,
-				 rows[k].firmware[0] ? " " : "", rows[k].firmware);
-			bars[k].label = labels[k];
-			bars[k].value = (double)rows[k].devices;
-		}
-		c.title = "Infected devices per vendor, model and firmware";
-		c.x_label = "infected devices";
-		c.y_label = "model";
-		rc = chart_bars(out, &c, bars, k);
+		rc = write_svg(rows, nrows, out);
 	} else if (fmt == REPORT_JSON) {
 		json_t *root = json_object(), *arr = json_array();
 		char *text;
