@@ -144,8 +144,9 @@ int cmd_feed(int argc, char **argv)
 
 			rc = outbox_deliver_day(store, &oc, day, &dr, &err);
 			if (!rc)
-				log_info("delivery: %zu sent, %zu already sent, %zu failed, %zu without contact", dr.sent,
-					 dr.already_sent, dr.failed, dr.no_contact);
+				log_info("delivery: %zu sent, %zu already sent, %zu failed, %zu without contact, %zu being"
+					 " sent by another process",
+					 dr.sent, dr.already_sent, dr.failed, dr.no_contact, dr.in_progress);
 			if (!rc && dr.failed)
 				rc = err_set(&err, "%zu deliveries failed (retried next time)", dr.failed);
 		}

@@ -545,6 +545,15 @@ int outbox_deliver_day(struct store *s, const struct outbox_config *oc, int64_t 
 		snprintf(dv.format, sizeof(dv.format), "xarf-mail");
 		snprintf(dv.recipient, sizeof(dv.recipient), "%s", to);
 		sha256_hex(mail.data, mail.len, dv.sha256);
+		dv.updated_us = time_now_us();
+		if (store_claim_delivery(s, &dv, dv.updated_us - OUTBOX_STALE_CLAIM_US, &found, err)) {
+			rc = -1;
+			break;
+		}
+		if (!found) {
+			res->in_progress++; /* another sender has it */
+			continue;
+		}
 		if (smtp_send(oc->smtp_url, oc->feed.reporter_email, to, mail.data, mail.len, &send_err) == 0) {
 			snprintf(dv.status, sizeof(dv.status), "sent");
 			res->sent++;

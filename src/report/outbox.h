@@ -10,7 +10,10 @@
  *
  * outbox_deliver_day mails each DIR/DATE/ASN.eml to the network's abuse
  * contact over SMTP (libcurl) and records every attempt in the store: a
- * sent mail is never sent again, a failed one is tried again next time. */
+ * sent mail is never sent again, a failed one is tried again next time.
+ * Each send is claimed first (store_claim_delivery), so two processes
+ * delivering the same day (the run job and a manual --deliver) never both
+ * send one mail. */
 #ifndef IOTMON_OUTBOX_H
 #define IOTMON_OUTBOX_H
 
@@ -54,8 +57,11 @@ int outbox_write_day(struct store *s, const struct outbox_config *oc, int64_t da
 		     struct err *err);
 
 struct outbox_delivery_result {
-	size_t sent, already_sent, failed, no_contact;
+	size_t sent, already_sent, failed, no_contact, in_progress;
 };
+
+/* A "sending" claim older than this is a sender that died: tried again. */
+#define OUTBOX_STALE_CLAIM_US (INT64_C(3600) * 1000000)
 
 /* Mails the day's .eml files not yet sent (needs smtp_url). */
 int outbox_deliver_day(struct store *s, const struct outbox_config *oc, int64_t day,

@@ -1014,6 +1014,36 @@ static int sqlite_record_delivery(struct store *base, const struct delivery *d, 
 	return rc;
 }
 
+static int sqlite_claim_delivery(struct store *base, const struct delivery *d, int64_t stale_us, bool *claimed,
+				 struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	char text[11];
+	sqlite3_stmt *st;
+	int rc;
+
+	/* One statement, so the claim is atomic between processes. */
+	if (prepare(s,
+		    "INSERT INTO deliveries (day, asn, format, recipient, sha256, status, attempts, updated_us)"
+		    " VALUES (?, ?, ?, ?, ?, 'sending', 0, ?) ON CONFLICT(day, asn, format, recipient) DO UPDATE"
+		    " SET status = 'sending', updated_us = excluded.updated_us WHERE status = 'failed' OR"
+		    " (status = 'sending' AND updated_us < ?)",
+		    &st, err))
+		return -1;
+	time_format_day(d->day, text);
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, d->asn);
+	sqlite3_bind_text(st, 3, d->format, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, d->recipient, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, d->sha256, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 6, d->updated_us);
+	sqlite3_bind_int64(st, 7, stale_us);
+	rc = step_done(s, st, err, "claim delivery");
+	*claimed = rc == 0 && sqlite3_changes(s->db) == 1;
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static const struct store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sqlite_close,
@@ -1035,6 +1065,7 @@ static const struct store_ops sqlite_ops = {
 	.query_observation_details = sqlite_query_observation_details,
 	.get_delivery = sqlite_get_delivery,
 	.record_delivery = sqlite_record_delivery,
+	.claim_delivery = sqlite_claim_delivery,
 };
 
 /* Imports never add up counts: a new row is inserted as given, an existing

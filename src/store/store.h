@@ -179,6 +179,12 @@ struct store_ops {
 	/* Records an attempt: status, sha256, last_error and updated_us are
 	 * replaced, attempts goes up by one. */
 	int (*record_delivery)(struct store *s, const struct delivery *d, struct err *err);
+	/* Atomically marks (day, asn, format, recipient) "sending" when it has
+	 * no record, a "failed" one, or a "sending" one last updated before
+	 * stale_us (a sender that died); *claimed says whether this caller may
+	 * send. Two senders never both get the claim. */
+	int (*claim_delivery)(struct store *s, const struct delivery *d, int64_t stale_us, bool *claimed,
+			      struct err *err);
 };
 
 struct store {
@@ -298,6 +304,12 @@ static inline int store_get_delivery(struct store *s, int64_t day, uint32_t asn,
 static inline int store_record_delivery(struct store *s, const struct delivery *d, struct err *err)
 {
 	return s->ops->record_delivery(s, d, err);
+}
+
+static inline int store_claim_delivery(struct store *s, const struct delivery *d, int64_t stale_us, bool *claimed,
+				       struct err *err)
+{
+	return s->ops->claim_delivery(s, d, stale_us, claimed, err);
 }
 
 /* Filters that match everything. */

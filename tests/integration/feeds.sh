@@ -90,7 +90,14 @@ $PY -m aiosmtpd -n -l 127.0.0.1:$SMTP_PORT -c aiosmtpd.handlers.Mailbox "$T/mail
 SMTPD=$!
 at_exit "kill $SMTPD 2>/dev/null"
 i=0; while ! $PY -c "import socket; socket.create_connection(('127.0.0.1', $SMTP_PORT), 1)" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+# Another process holds AS64501's claim (fresh "sending"): this run leaves it alone.
+sqlite3 "$DB" "update deliveries set status='sending', updated_us=$($PY -c 'import time; print(int(time.time()*1e6))') where asn=64501"
 check_exit "delivery retried once the server is up" 0 $IOTMON feed -c "$T/iotmon.conf" --db "$DB" --date $D --outbox "$T/outbox" --deliver
+check_grep "a claimed mail is left to its sender" "1 sent, 0 already sent, 0 failed, 0 without contact, 1 being sent" "$T/.err"
+# The other sender died: its claim is stale after an hour, and the mail goes.
+sqlite3 "$DB" "update deliveries set updated_us=0 where asn=64501"
+check_exit "a stale claim is taken over" 0 $IOTMON feed -c "$T/iotmon.conf" --db "$DB" --date $D --outbox "$T/outbox" --deliver
+check_grep "stale claim: one sent, one already sent" "1 sent, 1 already sent" "$T/.err"
 check_exit "delivery again sends nothing" 0 $IOTMON feed -c "$T/iotmon.conf" --db "$DB" --date $D --outbox "$T/outbox" --deliver
 check_grep "second run: already sent" "0 sent, 2 already sent" "$T/.err"
 $CHECK maildir "$T/maildir" 2 abuse@example.net,abuse@beispiel.example
