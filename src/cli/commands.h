@@ -14,6 +14,8 @@ int cmd_feed(int argc, char **argv);
 /* Report kinds (iotmon report KIND). */
 int cmd_report_countries(int argc, char **argv);
 int cmd_report_manufacturers(int argc, char **argv);
+int cmd_enrich(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 int cmd_treatment(int argc, char **argv);
 
 /* Report kinds (iotmon report KIND). */

@@ -3,17 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "core/datadir.h"
 #include "core/timeutil.h"
 #include "report/population.h"
 #include "report/reports.h"
-
-#ifndef IOTMON_SHAREDIR
-#define IOTMON_SHAREDIR "/usr/local/share/iotmon"
-#endif
 
 #define RANGE_HELP                                                                                          \
 	"      --from D            first UTC day (YYYY-MM-DD; default: the first with data)\n"                 \
@@ -49,18 +45,6 @@ static int write_out(const char *path, const struct strbuf *b)
 	if (path && fclose(f) != 0)
 		return cli_error("%s: write error", path);
 	return EXIT_OK;
-}
-
-/* The population table shipped in data/: [general] data_dir, else ./data
- * when present, else the installed share folder. */
-static void default_population(const struct cli *cli, char *buf, size_t size)
-{
-	const char *dir = cli->cfg ? config_str(cli->cfg, "general", "data_dir") : "";
-	struct stat sb;
-
-	if (!*dir)
-		dir = stat("data/population.csv", &sb) == 0 ? "data" : IOTMON_SHAREDIR;
-	snprintf(buf, size, "%s/population.csv", dir);
 }
 
 static int run(int argc, char **argv, bool countries)
@@ -125,9 +109,11 @@ static int run(int argc, char **argv, bool countries)
 	if (cli_load_config(&cli))
 		return EXIT_ERROR;
 	if (countries) {
+		if (!popfile)
+			popfile = datadir_path(cli.cfg, "population.csv", popdefault, sizeof(popdefault));
 		if (!popfile) {
-			default_population(&cli, popdefault, sizeof(popdefault));
-			popfile = popdefault;
+			config_free(cli.cfg);
+			return cli_error("data folder path too long");
 		}
 		pop = population_load(popfile, &err);
 		if (!pop) {

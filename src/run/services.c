@@ -3,9 +3,11 @@
 
 #include <stddef.h>
 
+extern const struct service probe_service;
 extern const struct service feeds_service;
 
 const struct service *const services[] = {
+	&probe_service,
 	&feeds_service,
 	NULL,
 };

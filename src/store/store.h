@@ -165,6 +165,9 @@ struct store_ops {
 	int (*record_notification)(struct store *s, const struct notification *n, bool *added, struct err *err);
 	int (*query_notifications)(struct store *s, int (*cb)(const struct notification *n, void *arg), void *arg,
 				   struct err *err);
+	/* set_enrichment for n addresses in one transaction (all or none). */
+	int (*set_enrichment_many)(struct store *s, const struct ipaddr *ips, const struct enrichment *nets,
+				   size_t n, struct err *err);
 	/* Observations matching f in the order (day, asn, ip) (unenriched ASN
 	 * 0 first), each with its device and network rows. (Events are not
 	 * indexed by source: callers that need them per IP read the day's
@@ -286,6 +289,12 @@ static inline int store_query_notifications(struct store *s, int (*cb)(const str
 					    void *arg, struct err *err)
 {
 	return s->ops->query_notifications(s, cb, arg, err);
+}
+
+static inline int store_set_enrichment_many(struct store *s, const struct ipaddr *ips,
+					    const struct enrichment *nets, size_t n, struct err *err)
+{
+	return s->ops->set_enrichment_many(s, ips, nets, n, err);
 }
 
 static inline int store_query_observation_details(struct store *s, const struct obs_filter *f,
