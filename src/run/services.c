@@ -4,10 +4,12 @@
 #include <stddef.h>
 
 extern const struct service probe_service;
+extern const struct service feeds_service;
 extern const struct service web_service;
 
 const struct service *const services[] = {
 	&probe_service,
+	&feeds_service,
 	&web_service,
 	NULL,
 };

@@ -11,7 +11,7 @@
 
 #include "core/strbuf.h"
 #include "store/store.h"
-#include "web/population.h"
+#include "report/population.h"
 #include "web/query.h"
 #include "web/web.h"
 
@@ -20,7 +20,7 @@ struct web_request {
 	const struct query *query;
 	struct store *store;
 	const struct web_options *opt;
-	const struct population *population; /* n == 0 when none */
+	const struct population *population; /* NULL when none */
 	const struct api_token *token; /* authenticated routes only */
 };
 

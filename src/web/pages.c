@@ -317,7 +317,7 @@ int page_countries(const struct web_request *rq, struct web_response *r)
 	b = &r->body;
 	para(b, text(T_COUNTRIES_INTRO));
 	period_line(b, &p);
-	if (pop->n == 0)
+	if (!pop)
 		strbuf_puts(b, "<p id=\"no-population\">"), strbuf_xml_escape(b, text(T_COUNTRIES_NO_POPULATION)),
 			strbuf_puts(b, "</p>");
 	bars = xcalloc(t.n + 1, sizeof(*bars));
@@ -326,14 +326,14 @@ int page_countries(const struct web_request *rq, struct web_response *r)
 	th(b, T_COL_COUNTRY);
 	th(b, T_COL_DEVICES);
 	th(b, T_COL_LAST_DAY);
-	if (pop->n) {
+	if (pop) {
 		th(b, T_COL_POPULATION);
 		th(b, T_COL_PER_MILLION);
 	}
 	strbuf_puts(b, "</tr>");
 	for (size_t i = 0; i < t.n; i++) {
 		const struct stats_row *row = &t.rows[i];
-		const struct population_row *pr = population_find(pop, row->key);
+		const struct population_row *pr = pop ? population_find(pop, row->key) : NULL;
 		bool known = strcmp(row->key, "??") != 0;
 
 		row_open(b, row->key);
@@ -341,7 +341,7 @@ int page_countries(const struct web_request *rq, struct web_response *r)
 		td_text(b, "country", pr ? pr->country : "");
 		td_num(b, "devices", row->devices);
 		td_num(b, "last-day", row->last_day);
-		if (pop->n && pr) {
+		if (pop && pr) {
 			double pm = (double)row->devices / (double)pr->population * 1e6;
 
 			td_num(b, "population", pr->population);
@@ -349,7 +349,7 @@ int page_countries(const struct web_request *rq, struct web_response *r)
 			if (!source)
 				source = pr->source;
 			bars[nbars++] = (struct chart_bar){.label = pr->country[0] ? pr->country : row->key, .value = pm};
-		} else if (pop->n) {
+		} else if (pop) {
 			td_dash(b, "population");
 			td_dash(b, "per-million");
 		} else if (known) {
@@ -360,9 +360,9 @@ int page_countries(const struct web_request *rq, struct web_response *r)
 	strbuf_puts(b, "</table>");
 	if (t.n == 0)
 		para(b, text(T_NO_DATA));
-	if (pop->n)
+	if (pop)
 		qsort(bars, nbars, sizeof(*bars), by_per_million);
-	bars_of(b, "chart-countries", text(pop->n ? T_COUNTRIES_CHART_PM : T_COUNTRIES_CHART_COUNT), bars,
+	bars_of(b, "chart-countries", text(pop ? T_COUNTRIES_CHART_PM : T_COUNTRIES_CHART_COUNT), bars,
 		nbars < TOP_CHART ? nbars : TOP_CHART);
 	if (source) {
 		char line[256];

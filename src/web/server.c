@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/datadir.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/timeutil.h"
@@ -41,7 +42,7 @@ struct web_server {
 	struct web_options opt;
 	struct MHD_Daemon *daemon;
 	uint16_t port;
-	struct population population;
+	struct population *population; /* NULL when none */
 	struct ratelimit *rl;
 	/* store pool: one connection per worker thread */
 	pthread_mutex_t pool_lock;
@@ -203,7 +204,7 @@ static void serve(struct web_server *w, const char *uri, bool too_long, const ch
 	struct err err;
 	const struct route *route;
 	struct api_token token;
-	struct web_request rq = {.query = &q, .opt = &w->opt, .population = &w->population};
+	struct web_request rq = {.query = &q, .opt = &w->opt, .population = w->population};
 
 	if (too_long) {
 		web_error(r, 414, "request target longer than %d bytes", URI_MAX);
@@ -440,20 +441,8 @@ int web_options_from_config(const struct config *cfg, const char *db_path, const
 	if (o->all_countries)
 		o->nfocus = 0;
 	pop = config_str(cfg, "web", "population_file");
-	if (*pop) {
-		snprintf(o->population_path, sizeof(o->population_path), "%s", pop);
-	} else {
-		/* The data folder as the other commands find it. */
-		const char *dir = config_str(cfg, "general", "data_dir");
-
-		if (*dir)
-			snprintf(o->population_path, sizeof(o->population_path), "%s/population.csv", dir);
-		else if (access("data/population.csv", R_OK) == 0)
-			snprintf(o->population_path, sizeof(o->population_path), "data/population.csv");
-		else
-			snprintf(o->population_path, sizeof(o->population_path), "%s/population.csv",
-				 IOTMON_SHAREDIR);
-	}
+	if (!datadir_path(cfg, *pop ? pop : "population.csv", o->population_path, sizeof(o->population_path)))
+		o->population_path[0] = '\0';
 	return 0;
 }
 
@@ -485,7 +474,8 @@ struct web_server *web_start(const struct web_options *o, struct err *err)
 	if (o->population_path[0]) {
 		struct err perr;
 
-		if (access(o->population_path, R_OK) == 0 && population_load(o->population_path, &w->population, &perr))
+		if (access(o->population_path, R_OK) == 0 &&
+		    !(w->population = population_load(o->population_path, &perr)))
 			log_warn("web: %s (per-million figures left out)", perr.msg);
 	}
 	pthread_mutex_init(&w->pool_lock, NULL);
@@ -521,7 +511,8 @@ fail:
 			store_close(w->stores[i]);
 	free(w->stores);
 	ratelimit_free(w->rl);
-	population_free(&w->population);
+	if (w->population)
+		population_free(w->population);
 	free(w);
 	return NULL;
 }
@@ -544,7 +535,8 @@ void web_stop(struct web_server *w)
 		free(w->cache[i].body);
 	}
 	ratelimit_free(w->rl);
-	population_free(&w->population);
+	if (w->population)
+		population_free(w->population);
 	pthread_mutex_destroy(&w->pool_lock);
 	pthread_cond_destroy(&w->pool_cond);
 	pthread_mutex_destroy(&w->cache_lock);
