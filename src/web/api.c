@@ -219,3 +219,35 @@ int api_infections(const struct web_request *rq, struct web_response *r)
 	return json_body(r, json_pack("{s:o,s:I,s:o}", "items", a.items, "count", (json_int_t)a.count, "next_cursor",
 				      next));
 }
+
+/* The day's feed of the token's networks, byte for byte what
+ * `iotmon feed --date D --network ASN... --format F` prints. */
+int api_feed(const struct web_request *rq, struct web_response *r)
+{
+	uint32_t asns[TOKEN_ASNS_MAX];
+	size_t nasns = 0;
+	int64_t day = INT64_MIN;
+	const char *format = "json";
+	char labels[64];
+	struct err err;
+
+	if (query_day(rq->query, "date", &day, &err) || query_choice(rq->query, "format", "csv|json", &format, &err))
+		return web_error(r, 400, "%s", err.msg);
+	if (day == INT64_MIN)
+		return web_error(r, 400, "parameter \"date\" (YYYY-MM-DD) is required");
+	if (networks_of(rq, r, asns, &nasns))
+		return 0;
+	if (nasns == 0) /* feed_write reads 0 networks as "all": never */
+		return web_error(r, 403, "this token has no networks");
+	strbuf_reset(&r->body);
+	if (feed_write(rq->store, day, asns, nasns, format, rq->feed, &r->body, &err)) {
+		if (r->body.overflow)
+			return web_error(r, 500, "the feed is larger than this server answers; ask for one network");
+		return web_store_error(r, &err);
+	}
+	r->status = 200;
+	r->content_type = strcmp(format, "csv") == 0 ? "text/csv; charset=utf-8" : "application/x-ndjson";
+	snprintf(labels, sizeof(labels), "channel=\"api\",format=\"%s\"", format);
+	metrics_count("iotmon_feed_deliveries_total", labels, "feeds delivered, by channel", 1);
+	return 0;
+}

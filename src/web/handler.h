@@ -11,6 +11,7 @@
 
 #include "core/strbuf.h"
 #include "store/store.h"
+#include "report/feed.h"
 #include "report/population.h"
 #include "web/query.h"
 #include "web/web.h"
@@ -22,6 +23,7 @@ struct web_request {
 	const struct web_options *opt;
 	const struct population *population; /* NULL when none */
 	const struct api_token *token; /* authenticated routes only */
+	const struct feed_options *feed; /* [feeds] options of the feed API */
 };
 
 struct web_response {
@@ -65,6 +67,7 @@ int page_remediation(const struct web_request *rq, struct web_response *r);
 int page_sensors(const struct web_request *rq, struct web_response *r);
 int api_infections(const struct web_request *rq, struct web_response *r);
 int api_networks(const struct web_request *rq, struct web_response *r);
+int api_feed(const struct web_request *rq, struct web_response *r);
 int metrics_handler(const struct web_request *rq, struct web_response *r);
 
 #endif

@@ -22,12 +22,12 @@ static const struct route routes[] = {
 	{"/metrics", metrics_handler, p_none, false, true},
 	{"/api/v1/networks", api_networks, p_none, true, false},
 	{"/api/v1/infections", api_infections, p_infections, true, false},
+	{"/api/v1/feed", api_feed, p_feed, true, false},
 	{NULL, NULL, NULL, false, false},
 };
 
 const struct route *router_find(const char *path)
 {
-	(void)p_feed;
 	for (const struct route *r = routes; r->path; r++)
 		if (strcmp(r->path, path) == 0)
 			return r;

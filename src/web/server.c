@@ -21,6 +21,7 @@
 #include "core/metrics.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
+#include "report/outbox.h"
 #include "web/auth.h"
 #include "web/handler.h"
 #include "web/ratelimit.h"
@@ -43,6 +44,7 @@ struct web_server {
 	struct MHD_Daemon *daemon;
 	uint16_t port;
 	struct population *population; /* NULL when none */
+	struct outbox_config feeds; /* [feeds]: what `iotmon feed` writes with */
 	struct ratelimit *rl;
 	/* store pool: one connection per worker thread */
 	pthread_mutex_t pool_lock;
@@ -204,7 +206,7 @@ static void serve(struct web_server *w, const char *uri, bool too_long, const ch
 	struct err err;
 	const struct route *route;
 	struct api_token token;
-	struct web_request rq = {.query = &q, .opt = &w->opt, .population = w->population};
+	struct web_request rq = {.query = &q, .opt = &w->opt, .population = w->population, .feed = &w->feeds.feed};
 
 	if (too_long) {
 		web_error(r, 414, "request target longer than %d bytes", URI_MAX);
@@ -423,6 +425,7 @@ int web_options_from_config(const struct config *cfg, const char *db_path, const
 	const char *pop;
 
 	memset(o, 0, sizeof(*o));
+	o->cfg = cfg;
 	o->db_path = db_path;
 	if (!listen)
 		listen = config_str(cfg, "web", "listen");
@@ -478,6 +481,14 @@ struct web_server *web_start(const struct web_options *o, struct err *err)
 		    !(w->population = population_load(o->population_path, &perr)))
 			log_warn("web: %s (per-million figures left out)", perr.msg);
 	}
+	/* The feed API must give the bytes `iotmon feed` gives: the same
+	 * [feeds] options (provider, reporter, contacts). */
+	if (outbox_config_load(&w->feeds, o->cfg, err)) {
+		if (w->population)
+			population_free(w->population);
+		free(w);
+		return NULL;
+	}
 	pthread_mutex_init(&w->pool_lock, NULL);
 	pthread_cond_init(&w->pool_cond, NULL);
 	pthread_mutex_init(&w->cache_lock, NULL);
@@ -513,6 +524,7 @@ fail:
 	ratelimit_free(w->rl);
 	if (w->population)
 		population_free(w->population);
+	outbox_config_free(&w->feeds);
 	free(w);
 	return NULL;
 }
@@ -537,6 +549,7 @@ void web_stop(struct web_server *w)
 	ratelimit_free(w->rl);
 	if (w->population)
 		population_free(w->population);
+	outbox_config_free(&w->feeds);
 	pthread_mutex_destroy(&w->pool_lock);
 	pthread_cond_destroy(&w->pool_cond);
 	pthread_mutex_destroy(&w->cache_lock);

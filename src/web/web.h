@@ -19,6 +19,7 @@
 #define WEB_FOCUS_MAX 32
 
 struct web_options {
+	const struct config *cfg; /* must outlive the server ([feeds] settings of the feed API) */
 	const char *db_path;
 	char host[IPADDR_STRLEN];
 	uint16_t port; /* 0: any free port (see web_port) */

@@ -155,6 +155,37 @@ api "matrix parameter" 404 "Bearer $TA" "$I;network=64501"
 api "backslash" 404 "Bearer $TA" '/api\v1\infections'
 api "networks of the token" 200 "Bearer $TA" "/api/v1/networks"
 
+# The feed API: the same bytes as `iotmon feed` for the token's networks.
+F=/api/v1/feed
+api "feed of own networks" 200 "Bearer $TA" "$F?date=2025-03-10&format=json"
+api "feed of own networks as CSV" 200 "Bearer $TA" "$F?date=2025-03-10&format=csv"
+api "feed with another network named" 403 "Bearer $TA" "$F?date=2025-03-10&network=64501"
+api "feed without a token" 401 "" "$F?date=2025-03-10"
+api "feed with a revoked token" 401 "Bearer $TC" "$F?date=2025-03-10"
+api "feed without a date" 400 "Bearer $TA" "$F?format=json"
+api "feed with a bad date" 400 "Bearer $TA" "$F?date=2025-3-10"
+api "feed in xarf-mail (not offered)" 400 "Bearer $TA" "$F?date=2025-03-10&format=xarf-mail"
+api "feed with an asn parameter" 400 "Bearer $TA" "$F?date=2025-03-10&asn=64501"
+for fmt in json csv; do
+	for d in 2025-03-05 2025-03-10 2025-03-20; do
+		curl -s -o "$T/api.$fmt" -H "Authorization: Bearer $TA" "$BASE$F?date=$d&format=$fmt"
+		"$IOTMON" feed --db "$DB" --date "$d" --network 64500 --network 64503 --format "$fmt" >"$T/cli.$fmt"
+		if cmp -s "$T/api.$fmt" "$T/cli.$fmt" && [ -s "$T/cli.$fmt" ]; then
+			ok "feed API = iotmon feed --format $fmt for $d ($(wc -l <"$T/cli.$fmt") lines)"
+		else
+			not_ok "feed API = iotmon feed --format $fmt for $d" "$(diff "$T/api.$fmt" "$T/cli.$fmt" | head -5)"
+		fi
+	done
+done
+curl -s -o "$T/api.json" -H "Authorization: Bearer $TA" "$BASE$F?date=2025-03-10&network=AS64503"
+"$IOTMON" feed --db "$DB" --date 2025-03-10 --network 64503 --format json >"$T/cli.json"
+check_eq "network narrows the feed to one of the token's networks" "$(cksum <"$T/cli.json")" "$(cksum <"$T/api.json")"
+curl -s -o "$T/api.json" -H "Authorization: Bearer $TA" "$BASE$F?date=2025-03-10"
+check_eq "the feed lists only the token's networks" "64500 64503" \
+	"$($PY -c 'import json,sys; print(" ".join(sorted({str(json.loads(l)["source.asn"]) for l in open(sys.argv[1])})))' "$T/api.json" 2>&1 | head -1)"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TB" "$BASE$F?date=2025-03-10&network=64501")
+check_eq "the other token gets its own feed" 200 "$code"
+
 # Paging through everything with the cursor gives exactly the token's rows.
 $PY - "$BASE" "$TA" "$DB" <<'PYEOF'
 import json, sqlite3, subprocess, sys
