@@ -1,7 +1,8 @@
 #!/bin/sh
 # bench/web: requests per second of `iotmon serve` on loopback, measured with
 # wrk (Debian), for the overview page (from the page cache, and recomputed on
-# every request), the countries page, and the per-network infections API; the
+# every request), the countries page, the per-network infections API and the
+# feed API (against starting `iotmon feed` per request); the
 # baseline is what a user could do without iotmon's server: render the page
 # once and let busybox httpd serve the static file.
 #
@@ -58,8 +59,8 @@ serve() { # CONF -> sets PORT
 	echo "serve did not start"; cat "$W/serve.err"; exit 1
 }
 
-printf '[web]\nthreads = 2\ncache_seconds = 60\nrate_per_minute = 1000000\nburst = 1000000\nfocus_countries = AL,BL\n' >"$W/cached.conf"
-printf '[web]\nthreads = 2\ncache_seconds = 0\nrate_per_minute = 1000000\nburst = 1000000\nfocus_countries = AL,BL\n' >"$W/nocache.conf"
+printf '[web]\nthreads = 2\ncache_seconds = 60\nrate_per_minute = 1000000\nburst = 1000000\n[enrich]\nfocus_countries = AL,BL\n' >"$W/cached.conf"
+printf '[web]\nthreads = 2\ncache_seconds = 0\nrate_per_minute = 1000000\nburst = 1000000\n[enrich]\nfocus_countries = AL,BL\n' >"$W/nocache.conf"
 
 echo "== wrk -t2 -c32 -d${DUR}s on loopback (2 server threads)"
 serve "$W/cached.conf"
@@ -70,6 +71,14 @@ run_wrk "iotmon: overview (page cache)" "$B/"
 run_wrk "iotmon: countries (page cache)" "$B/countries"
 run_wrk "iotmon: /api/v1/infections?limit=100" "$B/api/v1/infections?limit=100" -H "Authorization: Bearer $TOKEN"
 run_wrk "iotmon: /api/v1/infections?limit=1000" "$B/api/v1/infections?limit=1000" -H "Authorization: Bearer $TOKEN"
+DAY=2025-02-15
+echo "feed of AS64500 on $DAY: $(curl -s -H "Authorization: Bearer $TOKEN" "$B/api/v1/feed?date=$DAY" | wc -l) JSON lines"
+run_wrk "iotmon: /api/v1/feed?date=$DAY&format=json" "$B/api/v1/feed?date=$DAY&format=json" -H "Authorization: Bearer $TOKEN"
+run_wrk "iotmon: /api/v1/feed?date=$DAY&format=csv" "$B/api/v1/feed?date=$DAY&format=csv" -H "Authorization: Bearer $TOKEN"
+start=$(date +%s.%N)
+for _ in 1 2 3 4 5 6 7 8 9 10; do ./iotmon feed -q --db "$W/db" --date "$DAY" --network 64500 --format json >/dev/null; done
+end=$(date +%s.%N)
+echo "$start $end" | awk '{printf "%-44s %10.2f runs/s\n", "iotmon feed (a process per request), 10 runs", 10/($2-$1)}'
 serve "$W/nocache.conf"
 run_wrk "iotmon: overview recomputed per request" "http://127.0.0.1:$PORT/"
 SPORT=$(free_port)
