@@ -326,6 +326,7 @@ int page_countries(const struct web_request *rq, struct web_response *r)
 	th(b, T_COL_COUNTRY);
 	th(b, T_COL_DEVICES);
 	th(b, T_COL_LAST_DAY);
+	th(b, T_COL_MEAN_PER_DAY);
 	if (pop) {
 		th(b, T_COL_POPULATION);
 		th(b, T_COL_PER_MILLION);
@@ -339,13 +340,17 @@ int page_countries(const struct web_request *rq, struct web_response *r)
 		row_open(b, row->key);
 		td_text(b, "cc", known ? row->key : text(T_UNKNOWN));
 		td_text(b, "country", pr ? pr->country : "");
+		double mean_day = (double)row->device_days / (double)p.days;
+
 		td_num(b, "devices", row->devices);
 		td_num(b, "last-day", row->last_day);
+		strbuf_printf(b, "<td class=\"n mean-per-day\">%.2f</td>", mean_day);
 		if (pop && pr) {
-			double pm = (double)row->devices / (double)pr->population * 1e6;
+			/* as `iotmon report countries`: mean per day per million */
+			double pm = mean_day * 1e6 / (double)pr->population;
 
 			td_num(b, "population", pr->population);
-			strbuf_printf(b, "<td class=\"n per-million\">%.2f</td>", pm);
+			strbuf_printf(b, "<td class=\"n per-million\">%.3f</td>", pm);
 			if (!source)
 				source = pr->source;
 			bars[nbars++] = (struct chart_bar){.label = pr->country[0] ? pr->country : row->key, .value = pm};

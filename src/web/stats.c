@@ -226,6 +226,7 @@ static int group_cb(const struct observation *o, void *arg)
 		if (!r->cc[0] && o->net.cc[0])
 			memcpy(r->cc, o->net.cc, sizeof(r->cc));
 	}
+	a->t->rows[row].device_days++;
 	if (pairset_add(&a->seen, (uint32_t)row, &o->ip))
 		a->t->rows[row].devices++;
 	if (o->day == a->p->to_day && pairset_add(&a->seen_last, (uint32_t)row, &o->ip))

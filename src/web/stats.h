@@ -36,6 +36,7 @@ struct stats_row {
 	uint32_t asn;
 	uint64_t devices; /* distinct devices in the period */
 	uint64_t last_day; /* devices on the period's last day */
+	uint64_t device_days; /* observations: (device, day) pairs in the period */
 };
 
 struct stats_table {

@@ -37,7 +37,8 @@ const char *const text_en[T_COUNT] = {
 	[T_COL_SLOPE] = "Trend (devices per day, least squares)",
 
 	[T_COUNTRIES_TITLE] = "Countries",
-	[T_COUNTRIES_INTRO] = "Infected devices per country in the period, and per million inhabitants.",
+	[T_COUNTRIES_INTRO] = "Infected devices per country in the period, and the mean per day per million inhabitants (as "
+			      "`iotmon report countries` computes it).",
 	[T_COUNTRIES_NO_POPULATION] = "No population table is installed, so only counts are shown.",
 	[T_COUNTRIES_POPULATION_SOURCE] = "Population: %s",
 	[T_COUNTRIES_CHART_PM] = "Infected devices per million inhabitants",
@@ -45,7 +46,8 @@ const char *const text_en[T_COUNT] = {
 	[T_COL_CC] = "Code",
 	[T_COL_DEVICES] = "Infected devices",
 	[T_COL_POPULATION] = "Inhabitants",
-	[T_COL_PER_MILLION] = "Per million inhabitants",
+	[T_COL_PER_MILLION] = "Per million inhabitants (mean per day)",
+	[T_COL_MEAN_PER_DAY] = "Mean per day",
 
 	[T_NETWORKS_TITLE] = "Networks",
 	[T_NETWORKS_INTRO] = "Infected devices per network (autonomous system) in the period, and how fast they "

@@ -36,7 +36,7 @@ const char *const text_nl[T_COUNT] = {
 	[T_COL_SLOPE] = "Trend (apparaten per dag, kleinste kwadraten)",
 
 	[T_COUNTRIES_TITLE] = "Landen",
-	[T_COUNTRIES_INTRO] = "Besmette apparaten per land in de periode, en per miljoen inwoners.",
+	[T_COUNTRIES_INTRO] = "Besmette apparaten per land in de periode, en het gemiddelde per dag per miljoen inwoners.",
 	[T_COUNTRIES_NO_POPULATION] = "Er is geen bevolkingstabel geïnstalleerd; alleen aantallen worden getoond.",
 	[T_COUNTRIES_POPULATION_SOURCE] = "Bevolking: %s",
 	[T_COUNTRIES_CHART_PM] = "Besmette apparaten per miljoen inwoners",
@@ -44,7 +44,8 @@ const char *const text_nl[T_COUNT] = {
 	[T_COL_CC] = "Code",
 	[T_COL_DEVICES] = "Besmette apparaten",
 	[T_COL_POPULATION] = "Inwoners",
-	[T_COL_PER_MILLION] = "Per miljoen inwoners",
+	[T_COL_PER_MILLION] = "Per miljoen inwoners (gemiddeld per dag)",
+	[T_COL_MEAN_PER_DAY] = "Gemiddeld per dag",
 
 	[T_NETWORKS_TITLE] = "Netwerken",
 	[T_NETWORKS_INTRO] = "Besmette apparaten per netwerk (autonoom systeem) in de periode, en hoe snel ze "

@@ -68,7 +68,8 @@ done
 check_eq "pages use no script" 0 "$(cat "$ART"/*.html | grep -ci '<script')"
 "$IOTMON" report remediation --db "$DB" --by network --horizon 14 --format json >"$T/remed-net.json"
 "$IOTMON" report remediation --db "$DB" --horizon 14 --format json >"$T/remed-all.json"
-$PY "$ROOT/tests/integration/web_pages.py" "$DB" "$ART" "$TO" "$T/population.csv" "$T/remed-net.json" "$T/remed-all.json"
+"$IOTMON" report countries --db "$DB" --from 2025-02-19 --to "$TO" --population "$T/population.csv" --format json >"$T/countries.json"
+$PY "$ROOT/tests/integration/web_pages.py" "$DB" "$ART" "$TO" "$T/population.csv" "$T/remed-net.json" "$T/remed-all.json" "$T/countries.json"
 
 # Every page rendered by Chromium; a blank or failed render is a small file.
 for p in "overview /?to=$TO" "countries /countries?to=$TO" "networks /networks?to=$TO" \

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Checks the figures on the dashboard pages against the store (TAP lines).
 
-  web_pages.py DB DIR TO POPULATION.csv REMEDIATION-BY-NETWORK.json REMEDIATION.json
+  web_pages.py DB DIR TO POPULATION.csv REMEDIATION-BY-NETWORK.json REMEDIATION.json COUNTRIES.json
 
 DIR holds the pages fetched with curl (overview.html, countries.html, ...,
 metrics.txt) for the period ending TO. Every expected figure is computed
@@ -17,7 +17,7 @@ import re
 import sqlite3
 import sys
 
-db, d, to, popfile, remed_net, remed_all = sys.argv[1:7]
+db, d, to, popfile, remed_net, remed_all, countries_json = sys.argv[1:8]
 con = sqlite3.connect(db)
 failures = 0
 
@@ -78,13 +78,18 @@ pop = {}
 for line in open(popfile).read().splitlines()[1:]:
     cc, _, n = line.split(",")[:3]
     pop[cc] = int(n)
-for cc, devices in con.execute("SELECT cc, count(DISTINCT ip) FROM observations WHERE day BETWEEN ? AND ?"
-                               " GROUP BY cc", (frm, to)):
+for cc, devices, device_days in con.execute("SELECT cc, count(DISTINCT ip), count(*) FROM observations"
+                                            " WHERE day BETWEEN ? AND ? GROUP BY cc", (frm, to)):
     r = row(html, cc)
+    mean = device_days / 30
     check("countries: %s devices" % cc, devices, cell(r, "devices"))
-    check("countries: %s per million" % cc, "%.2f" % (devices / pop[cc] * 1e6), cell(r, "per-million"))
+    check("countries: %s mean per day" % cc, "%.2f" % mean, cell(r, "mean-per-day"))
+    check("countries: %s per million (mean per day)" % cc, "%.3f" % (mean * 1e6 / pop[cc]), cell(r, "per-million"))
     check("countries: %s on the last day" % cc,
           q1("SELECT count(*) FROM observations WHERE day=? AND cc=?", to, cc), cell(r, "last-day"))
+for c in json.load(open(countries_json))["countries"]:
+    check("countries: %s per million as iotmon report countries" % c["cc"], "%.3f" % c["per_million"],
+          cell(row(html, c["cc"]), "per-million"))
 check("countries: population source shown", True, "Population: CBS, test fixture" in html)
 
 # Networks.
