@@ -22,5 +22,18 @@ const struct config_key config_keys[] = {
 	{"store", "queue_max", CONFIG_INT, "200000", 1000, 100000000, NULL,
 	 "events waiting for the writer before sensors are slowed down"},
 
+	{"telescope", "interface", CONFIG_STRING, "", 0, 0, NULL,
+	 "interface `iotmon run` captures telescope traffic on (empty: no live telescope)"},
+	{"telescope", "bpf", CONFIG_STRING, "", 0, 0, NULL, "BPF filter for the live capture (empty: every packet)"},
+	{"telescope", "label_share", CONFIG_DOUBLE, "0.9", 0.5, 1.0, NULL,
+	 "share of a source's probes that must pass a fingerprint test for the source to get its label"},
+	{"telescope", "min_packets", CONFIG_INT, "2", 1, 1e9, NULL,
+	 "probes a source sends in a UTC day before it counts as scanning (and is stored)"},
+	{"telescope", "min_destinations", CONFIG_INT, "2", 1, 1e9, NULL,
+	 "distinct destinations a source probes in a UTC day before it counts as scanning"},
+	{"telescope", "flush_interval", CONFIG_INT, "3600", 10, 86400, NULL,
+	 "seconds between flushes of live results to the store"},
+	{"telescope", "threads", CONFIG_INT, "0", 0, 64, NULL, "worker threads for capture files (0: one per core)"},
+
 	{NULL, NULL, 0, NULL, 0, 0, NULL, NULL},
 };

@@ -1,0 +1,378 @@
+/* aggregate.c - the per-source hash table (see aggregate.h). */
+#include "aggregate.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "core/xalloc.h"
+
+struct agg {
+	struct src_entry *slots;
+	size_t cap, mask, count, grow_at;
+	struct agg_pkt ring[AGG_PIPELINE];
+	unsigned head, queued;
+};
+
+static inline uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	x *= 0xc4ceb9fe1a85ec53ULL;
+	x ^= x >> 33;
+	return x;
+}
+
+uint64_t agg_addr_hash(uint8_t af, const uint8_t *addr)
+{
+	uint64_t a, b;
+
+	if (af == 4) {
+		uint32_t v;
+
+		memcpy(&v, addr, 4);
+		return mix64(v ^ 0x4000000000ULL);
+	}
+	memcpy(&a, addr, 8);
+	memcpy(&b, addr + 8, 8);
+	return mix64(a ^ mix64(b ^ 0x6000000000ULL));
+}
+
+void agg_pkt_hash(struct agg_pkt *p, uint64_t addr_hash)
+{
+	p->hash = mix64(addr_hash + (uint64_t)(uint32_t)p->day * 0x9E3779B97F4A7C15ULL);
+}
+
+static struct src_entry *alloc_slots(size_t cap)
+{
+	size_t bytes = cap * sizeof(struct src_entry);
+	/* Anonymous pages come zeroed and are only backed once touched. */
+	void *s = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (s == MAP_FAILED) {
+		fputs("iotmon: out of memory\n", stderr);
+		abort();
+	}
+#ifdef MADV_HUGEPAGE
+	/* Random access over hundreds of MB: fewer TLB misses with huge pages. */
+	madvise(s, bytes, MADV_HUGEPAGE);
+#endif
+	return s;
+}
+
+static void free_slots(struct src_entry *s, size_t cap)
+{
+	munmap(s, cap * sizeof(struct src_entry));
+}
+
+static void set_cap(struct agg *a, size_t cap)
+{
+	a->cap = cap;
+	a->mask = cap - 1;
+	a->grow_at = cap / 10 * 7;
+}
+
+struct agg *agg_new(size_t initial_sources)
+{
+	struct agg *a = xcalloc(1, sizeof(*a));
+	size_t cap = 1024;
+
+	while (cap / 10 * 7 < initial_sources)
+		cap <<= 1;
+	set_cap(a, cap);
+	a->slots = alloc_slots(cap);
+	return a;
+}
+
+void agg_free(struct agg *a)
+{
+	if (!a)
+		return;
+	free_slots(a->slots, a->cap);
+	free(a);
+}
+
+void agg_reset(struct agg *a)
+{
+	free_slots(a->slots, a->cap);
+	a->slots = alloc_slots(a->cap);
+	a->count = 0;
+	a->head = a->queued = 0;
+}
+
+static inline uint64_t entry_hash(const struct src_entry *e)
+{
+	struct agg_pkt p;
+
+	p.day = e->day;
+	agg_pkt_hash(&p, agg_addr_hash(e->af, e->addr));
+	return p.hash;
+}
+
+static void grow(struct agg *a)
+{
+	struct src_entry *old = a->slots;
+	size_t oldcap = a->cap;
+
+	set_cap(a, oldcap * 2);
+	a->slots = alloc_slots(a->cap);
+	for (size_t i = 0; i < oldcap; i++) {
+		if (!old[i].af)
+			continue;
+		size_t j = entry_hash(&old[i]) & a->mask;
+
+		while (a->slots[j].af)
+			j = (j + 1) & a->mask;
+		a->slots[j] = old[i];
+	}
+	free_slots(old, oldcap);
+}
+
+static inline bool key_equal(const struct src_entry *e, const struct agg_pkt *p)
+{
+	if (e->af != p->af || e->day != p->day)
+		return false;
+	if (p->af == 4)
+		return memcmp(e->addr, p->addr, 4) == 0;
+	return memcmp(e->addr, p->addr, 16) == 0;
+}
+
+/* HyperLogLog register update for one destination value. */
+static inline void hll_add(uint8_t *hll, uint32_t v)
+{
+	uint64_t h = mix64((uint64_t)v + 0x5bd1e995ULL);
+	unsigned idx = (unsigned)(h & 63), rank;
+	uint64_t w = h >> 6;
+
+	rank = w ? (unsigned)__builtin_ctzll(w) + 1 : 58;
+	if (rank > 15)
+		rank = 15;
+	uint8_t *b = &hll[idx >> 1];
+	unsigned shift = (idx & 1) * 4, cur = (*b >> shift) & 15;
+
+	if (rank > cur)
+		*b = (uint8_t)((*b & ~(15u << shift)) | (rank << shift));
+}
+
+static void to_hll(struct src_entry *e)
+{
+	uint32_t vals[AGG_EXACT_DSTS];
+	unsigned n = e->ndst;
+
+	memcpy(vals, e->dst.exact, sizeof(vals));
+	memset(e->dst.hll, 0, sizeof(e->dst.hll));
+	for (unsigned i = 0; i < n; i++)
+		hll_add(e->dst.hll, vals[i]);
+	e->dst_hll = 1;
+	e->ndst = 0;
+}
+
+static inline void dst_add(struct src_entry *e, uint32_t v)
+{
+	if (!e->dst_hll) {
+		for (unsigned i = 0; i < e->ndst; i++)
+			if (e->dst.exact[i] == v)
+				return;
+		if (e->ndst < AGG_EXACT_DSTS) {
+			e->dst.exact[e->ndst++] = v;
+			return;
+		}
+		to_hll(e);
+	}
+	hll_add(e->dst.hll, v);
+}
+
+static inline void port_add(struct src_entry *e, uint16_t port, uint32_t n)
+{
+	unsigned min = 0;
+
+	for (unsigned i = 0; i < e->nports; i++)
+		if (e->port[i] == port) {
+			e->port_n[i] += n;
+			return;
+		}
+	if (e->nports < AGG_PORTS) {
+		e->port[e->nports] = port;
+		e->port_n[e->nports++] = n;
+		return;
+	}
+	/* Space-saving: the new port takes over the smallest counter. */
+	for (unsigned i = 1; i < AGG_PORTS; i++)
+		if (e->port_n[i] < e->port_n[min])
+			min = i;
+	e->port[min] = port;
+	e->port_n[min] += n;
+}
+
+void agg_apply(struct src_entry *e, const struct agg_pkt *p)
+{
+	if (!e->af) {
+		memcpy(e->addr, p->addr, 16);
+		e->af = p->af;
+		e->day = p->day;
+		e->first_ms = e->last_ms = p->ms;
+	} else {
+		if (p->ms < e->first_ms)
+			e->first_ms = p->ms;
+		if (p->ms > e->last_ms)
+			e->last_ms = p->ms;
+	}
+	e->cls[p->cls]++;
+	if (p->fps) {
+		for (unsigned f = 0; f < FP_COUNT; f++)
+			e->fp[f] += (p->fps >> f) & 1;
+	}
+	if (p->cls == CLASS_BACKSCATTER)
+		return; /* answers: their destinations and ports are not probes */
+	dst_add(e, p->dst32);
+	if (p->has_port)
+		port_add(e, p->dport, 1);
+}
+
+static void apply(struct agg *a, const struct agg_pkt *p)
+{
+	size_t i = p->hash & a->mask;
+
+	for (;;) {
+		struct src_entry *e = &a->slots[i];
+
+		if (!e->af) {
+			if (a->count >= a->grow_at) {
+				grow(a);
+				apply(a, p);
+				return;
+			}
+			a->count++;
+			agg_apply(e, p);
+			return;
+		}
+		if (key_equal(e, p)) {
+			agg_apply(e, p);
+			return;
+		}
+		i = (i + 1) & a->mask;
+	}
+}
+
+void agg_push(struct agg *a, const struct agg_pkt *p)
+{
+	const struct src_entry *s = &a->slots[p->hash & a->mask];
+
+	__builtin_prefetch(s, 1, 1);
+	__builtin_prefetch((const char *)s + 64, 1, 1);
+	if (a->queued == AGG_PIPELINE) {
+		apply(a, &a->ring[a->head]);
+		a->ring[a->head] = *p;
+		a->head = (a->head + 1) % AGG_PIPELINE;
+		return;
+	}
+	a->ring[(a->head + a->queued) % AGG_PIPELINE] = *p;
+	a->queued++;
+}
+
+void agg_drain(struct agg *a)
+{
+	while (a->queued) {
+		apply(a, &a->ring[a->head]);
+		a->head = (a->head + 1) % AGG_PIPELINE;
+		a->queued--;
+	}
+	a->head = 0;
+}
+
+size_t agg_count(const struct agg *a)
+{
+	return a->count;
+}
+
+void agg_each(struct agg *a, void (*fn)(struct src_entry *e, void *arg), void *arg)
+{
+	for (size_t i = 0; i < a->cap; i++)
+		if (a->slots[i].af)
+			fn(&a->slots[i], arg);
+}
+
+uint64_t agg_destinations(const struct src_entry *e)
+{
+	double sum = 0, est;
+	unsigned zeros = 0;
+
+	if (!e->dst_hll)
+		return e->ndst;
+	for (unsigned i = 0; i < 64; i++) {
+		unsigned r = (e->dst.hll[i >> 1] >> ((i & 1) * 4)) & 15;
+
+		sum += ldexp(1.0, -(int)r);
+		zeros += r == 0;
+	}
+	est = 0.709 * 64 * 64 / sum;
+	if (est <= 2.5 * 64 && zeros)
+		est = 64 * log(64.0 / zeros); /* linear counting for small sets */
+	/* The exact list overflowed, so there were more than it holds. */
+	if (est < AGG_EXACT_DSTS + 1)
+		est = AGG_EXACT_DSTS + 1;
+	return (uint64_t)llround(est);
+}
+
+void agg_merge(struct src_entry *d, const struct src_entry *s)
+{
+	if (s->first_ms < d->first_ms)
+		d->first_ms = s->first_ms;
+	if (s->last_ms > d->last_ms)
+		d->last_ms = s->last_ms;
+	for (unsigned c = 0; c < CLASS_COUNT; c++)
+		d->cls[c] += s->cls[c];
+	for (unsigned f = 0; f < FP_COUNT; f++)
+		d->fp[f] += s->fp[f];
+	if (!s->dst_hll) {
+		for (unsigned i = 0; i < s->ndst; i++)
+			dst_add(d, s->dst.exact[i]);
+	} else {
+		if (!d->dst_hll)
+			to_hll(d);
+		for (unsigned i = 0; i < 64; i++) {
+			unsigned sh = (i & 1) * 4;
+			unsigned rs = (s->dst.hll[i >> 1] >> sh) & 15, rd = (d->dst.hll[i >> 1] >> sh) & 15;
+
+			if (rs > rd)
+				d->dst.hll[i >> 1] = (uint8_t)((d->dst.hll[i >> 1] & ~(15u << sh)) | (rs << sh));
+		}
+	}
+	for (unsigned i = 0; i < s->nports; i++)
+		port_add(d, s->port[i], s->port_n[i]);
+}
+
+unsigned agg_top_ports(const struct src_entry *e, uint16_t *ports, uint32_t *counts)
+{
+	unsigned n = e->nports;
+
+	for (unsigned i = 0; i < n; i++) {
+		ports[i] = e->port[i];
+		counts[i] = e->port_n[i];
+	}
+	for (unsigned i = 1; i < n; i++) /* insertion sort of at most AGG_PORTS */
+		for (unsigned j = i; j > 0 && (counts[j] > counts[j - 1] ||
+					       (counts[j] == counts[j - 1] && ports[j] < ports[j - 1]));
+		     j--) {
+			uint16_t tp = ports[j];
+			uint32_t tc = counts[j];
+
+			ports[j] = ports[j - 1];
+			counts[j] = counts[j - 1];
+			ports[j - 1] = tp;
+			counts[j - 1] = tc;
+		}
+	return n;
+}
+
+uint64_t agg_packets(const struct src_entry *e)
+{
+	uint64_t n = 0;
+
+	for (unsigned c = 0; c < CLASS_COUNT; c++)
+		n += e->cls[c];
+	return n;
+}
