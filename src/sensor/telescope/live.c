@@ -1,10 +1,12 @@
 /* live.c - live capture through libpcap behind the reader interface. */
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 
 #include "capture.h"
 #include "core/xalloc.h"
+#include "decode.h"
 
 /* Headers up to TCP, with IPv6 extensions and tags, fit in this. */
 #define LIVE_SNAPLEN 256
@@ -28,6 +30,15 @@ static int live_next(struct cap_reader *base, struct cap_packet *p, struct err *
 	if (atomic_load(&r->stop))
 		return 0;
 	rc = pcap_next_ex(r->pc, &h, &data);
+	if (rc == 0) {
+		/* Non-blocking: wait for the descriptor ourselves, so an idle
+		 * interface still returns every LIVE_POLL_MS. */
+		struct pollfd pfd = {.fd = pcap_get_selectable_fd(r->pc), .events = POLLIN};
+
+		if (poll(&pfd, 1, LIVE_POLL_MS) <= 0)
+			return CAP_IDLE;
+		rc = pcap_next_ex(r->pc, &h, &data);
+	}
 	if (rc == 1) {
 		p->ts_us = (int64_t)h->ts.tv_sec * 1000000 + h->ts.tv_usec;
 		p->caplen = h->caplen;
@@ -69,6 +80,7 @@ struct cap_reader *live_reader_new(const char *iface, const char *bpf, struct er
 	pcap_set_snaplen(pc, LIVE_SNAPLEN);
 	pcap_set_promisc(pc, 1);
 	pcap_set_timeout(pc, LIVE_POLL_MS);
+
 	pcap_set_buffer_size(pc, 64 << 20); /* bursts of scans: room before the kernel drops */
 	if (pcap_activate(pc) < 0) {
 		err_set(err, "%s: %s", iface, pcap_geterr(pc));
@@ -89,7 +101,19 @@ struct cap_reader *live_reader_new(const char *iface, const char *bpf, struct er
 		}
 		pcap_freecode(&prog);
 	}
+	/* Linux TPACKET_V3 waits without limit on an idle interface whatever
+	 * the timeout, so we poll ourselves (flushes and stops must not wait). */
+	if (pcap_setnonblock(pc, 1, ebuf) < 0 || pcap_get_selectable_fd(pc) < 0) {
+		err_set(err, "%s: cannot poll the capture: %s", iface, ebuf);
+		pcap_close(pc);
+		return NULL;
+	}
 	dlt = pcap_datalink(pc);
+	if (!decode_linktype_known(dlt == DLT_RAW ? LINKTYPE_RAW : (uint32_t)dlt)) {
+		err_set(err, "%s: unsupported link type %s", iface, pcap_datalink_val_to_name(dlt));
+		pcap_close(pc);
+		return NULL;
+	}
 	r = xcalloc(1, sizeof(*r));
 	r->base.ops = &live_ops;
 	r->pc = pc;
