@@ -46,7 +46,7 @@ int main(int argc, char **argv)
 		src = (uint32_t)d[26] << 24 | (uint32_t)d[27] << 16 | (uint32_t)d[28] << 8 | d[29];
 		dst = (uint32_t)d[30] << 24 | (uint32_t)d[31] << 16 | (uint32_t)d[32] << 8 | d[33];
 		is_mirai = 0;
-		if (d[23] == 6 && h->caplen >= 14 + (d[14] & 15) * 4 + 14) {
+		if (d[23] == 6 && h->caplen >= 14u + (d[14] & 15u) * 4 + 14) {
 			const u_char *tcp = d + 14 + (d[14] & 15) * 4;
 
 			seq = (uint32_t)tcp[4] << 24 | (uint32_t)tcp[5] << 16 | (uint32_t)tcp[6] << 8 | tcp[7];

@@ -228,7 +228,7 @@ int cmd_telescope(int argc, char **argv)
 		sink = cli_store_sink(&cli, store, NULL);
 	}
 	topt.threads = (unsigned)threads;
-	topt.expected_sources = 1u << 20;
+	topt.expected_sources = 0; /* sized from the input */
 	topt.progress = cli_show_progress();
 	t = tscope_new(&topt);
 	if (iface) {
@@ -251,8 +251,9 @@ int cmd_telescope(int argc, char **argv)
 	sources_each(entries, n, count_source, &sum);
 	if (want_sources)
 		sources_print(stdout, entries, n, sfmt, lopt.share);
-	uint64_t emitted = sources_emit_events(sink, entries, n, &lopt,
-					       config_str(cli.cfg, "general", "sensor_name"));
+	uint64_t emitted = no_store ? 0
+				    : sources_emit_events(sink, entries, n, &lopt,
+							  config_str(cli.cfg, "general", "sensor_name"));
 	free(entries);
 	if (sink_close(sink, &err)) {
 		log_error("%s", err.msg);

@@ -9,11 +9,28 @@
 
 #include "core/xalloc.h"
 
+/* Entries live in a dense array of 2 MB chunks (never moved, only touched
+ * when used); the hash table holds 8-byte slots: the upper 32 bits of the
+ * hash as a tag and the entry number + 1 (0: empty). The slot array is
+ * small enough to stay warm, and growing it moves 8 bytes per source. */
+#define CHUNK_SHIFT 14
+#define CHUNK_ENTRIES (1u << CHUNK_SHIFT)
+#define STAGE (AGG_PIPELINE / 2) /* packets in each of the two pipeline stages */
+
+struct staged {
+	struct agg_pkt p;
+	uint32_t idx;
+};
+
 struct agg {
-	struct src_entry *slots;
-	size_t cap, mask, count, grow_at;
-	struct agg_pkt ring[AGG_PIPELINE];
-	unsigned head, queued;
+	uint64_t *slots;
+	size_t cap, mask, grow_at;
+	uint32_t count;
+	struct src_entry **chunks;
+	size_t nchunks, chunk_cap;
+	struct agg_pkt ring1[STAGE]; /* slot prefetched */
+	struct staged ring2[STAGE]; /* entry prefetched */
+	unsigned h1, n1, h2, n2;
 };
 
 static inline uint64_t mix64(uint64_t x)
@@ -46,26 +63,23 @@ void agg_pkt_hash(struct agg_pkt *p, uint64_t addr_hash)
 	p->hash = mix64(addr_hash + (uint64_t)(uint32_t)p->day * 0x9E3779B97F4A7C15ULL);
 }
 
-static struct src_entry *alloc_slots(size_t cap)
+static void *alloc_zeroed(size_t bytes, bool huge)
 {
-	size_t bytes = cap * sizeof(struct src_entry);
 	/* Anonymous pages come zeroed and are only backed once touched. */
-	void *s = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
-	if (s == MAP_FAILED) {
+	if (m == MAP_FAILED) {
 		fputs("iotmon: out of memory\n", stderr);
 		abort();
 	}
 #ifdef MADV_HUGEPAGE
-	/* Random access over hundreds of MB: fewer TLB misses with huge pages. */
-	madvise(s, bytes, MADV_HUGEPAGE);
+	/* Random access over many MB: fewer TLB misses with huge pages. */
+	if (huge)
+		madvise(m, bytes, MADV_HUGEPAGE);
+#else
+	(void)huge;
 #endif
-	return s;
-}
-
-static void free_slots(struct src_entry *s, size_t cap)
-{
-	munmap(s, cap * sizeof(struct src_entry));
+	return m;
 }
 
 static void set_cap(struct agg *a, size_t cap)
@@ -73,6 +87,7 @@ static void set_cap(struct agg *a, size_t cap)
 	a->cap = cap;
 	a->mask = cap - 1;
 	a->grow_at = cap / 10 * 7;
+	a->slots = alloc_zeroed(cap * sizeof(uint64_t), cap >= (1u << 18));
 }
 
 struct agg *agg_new(size_t initial_sources)
@@ -83,27 +98,44 @@ struct agg *agg_new(size_t initial_sources)
 	while (cap / 10 * 7 < initial_sources)
 		cap <<= 1;
 	set_cap(a, cap);
-	a->slots = alloc_slots(cap);
 	return a;
+}
+
+static void free_chunks(struct agg *a)
+{
+	for (size_t i = 0; i < a->nchunks; i++)
+		munmap(a->chunks[i], CHUNK_ENTRIES * sizeof(struct src_entry));
+	free(a->chunks);
+	a->chunks = NULL;
+	a->nchunks = a->chunk_cap = 0;
 }
 
 void agg_free(struct agg *a)
 {
 	if (!a)
 		return;
-	free_slots(a->slots, a->cap);
+	munmap(a->slots, a->cap * sizeof(uint64_t));
+	free_chunks(a);
 	free(a);
 }
 
 void agg_reset(struct agg *a)
 {
-	free_slots(a->slots, a->cap);
-	a->slots = alloc_slots(a->cap);
+	size_t cap = a->cap;
+
+	munmap(a->slots, a->cap * sizeof(uint64_t));
+	free_chunks(a);
+	set_cap(a, cap);
 	a->count = 0;
-	a->head = a->queued = 0;
+	a->h1 = a->n1 = a->h2 = a->n2 = 0;
 }
 
-static inline uint64_t entry_hash(const struct src_entry *e)
+static inline struct src_entry *entry_at(const struct agg *a, uint32_t idx)
+{
+	return &a->chunks[idx >> CHUNK_SHIFT][idx & (CHUNK_ENTRIES - 1)];
+}
+
+static uint64_t entry_hash(const struct src_entry *e)
 {
 	struct agg_pkt p;
 
@@ -114,21 +146,41 @@ static inline uint64_t entry_hash(const struct src_entry *e)
 
 static void grow(struct agg *a)
 {
-	struct src_entry *old = a->slots;
+	uint64_t *old = a->slots;
 	size_t oldcap = a->cap;
 
 	set_cap(a, oldcap * 2);
-	a->slots = alloc_slots(a->cap);
 	for (size_t i = 0; i < oldcap; i++) {
-		if (!old[i].af)
+		if (!old[i])
 			continue;
-		size_t j = entry_hash(&old[i]) & a->mask;
+		size_t j = entry_hash(entry_at(a, (uint32_t)old[i] - 1)) & a->mask;
 
-		while (a->slots[j].af)
+		while (a->slots[j])
 			j = (j + 1) & a->mask;
 		a->slots[j] = old[i];
 	}
-	free_slots(old, oldcap);
+	munmap(old, oldcap * sizeof(uint64_t));
+}
+
+/* A new entry for p (its key set); returns its number. */
+static uint32_t new_entry(struct agg *a, const struct agg_pkt *p)
+{
+	uint32_t idx = a->count++;
+	struct src_entry *e;
+
+	if ((idx >> CHUNK_SHIFT) >= a->nchunks) {
+		if (a->nchunks == a->chunk_cap) {
+			a->chunk_cap = a->chunk_cap ? a->chunk_cap * 2 : 16;
+			a->chunks = xrealloc(a->chunks, a->chunk_cap * sizeof(*a->chunks));
+		}
+		a->chunks[a->nchunks++] = alloc_zeroed(CHUNK_ENTRIES * sizeof(struct src_entry), true);
+	}
+	e = entry_at(a, idx);
+	memcpy(e->addr, p->addr, 16);
+	e->af = p->af;
+	e->day = p->day;
+	e->first_ms = e->last_ms = p->ms;
+	return idx;
 }
 
 static inline bool key_equal(const struct src_entry *e, const struct agg_pkt *p)
@@ -140,7 +192,6 @@ static inline bool key_equal(const struct src_entry *e, const struct agg_pkt *p)
 	return memcmp(e->addr, p->addr, 16) == 0;
 }
 
-/* HyperLogLog register update for one destination value. */
 static inline void hll_add(uint8_t *hll, uint32_t v)
 {
 	uint64_t h = mix64((uint64_t)v + 0x5bd1e995ULL);
@@ -232,55 +283,88 @@ void agg_apply(struct src_entry *e, const struct agg_pkt *p)
 		port_add(e, p->dport, 1);
 }
 
-static void apply(struct agg *a, const struct agg_pkt *p)
+
+/* Finds the entry of p; with verify false a tag match is taken as found
+ * (stage 1: the key is checked in stage 2, when the entry is in cache). */
+static uint32_t lookup(struct agg *a, const struct agg_pkt *p, bool verify)
 {
+	uint32_t tag = (uint32_t)(p->hash >> 32), idx;
 	size_t i = p->hash & a->mask;
 
-	for (;;) {
-		struct src_entry *e = &a->slots[i];
+	for (;; i = (i + 1) & a->mask) {
+		uint64_t s = a->slots[i];
 
-		if (!e->af) {
-			if (a->count >= a->grow_at) {
-				grow(a);
-				apply(a, p);
-				return;
-			}
-			a->count++;
-			agg_apply(e, p);
-			return;
-		}
-		if (key_equal(e, p)) {
-			agg_apply(e, p);
-			return;
-		}
-		i = (i + 1) & a->mask;
+		if (!s)
+			break;
+		if ((uint32_t)(s >> 32) == tag && (!verify || key_equal(entry_at(a, (uint32_t)s - 1), p)))
+			return (uint32_t)s - 1;
 	}
+	if (a->count >= a->grow_at) {
+		grow(a);
+		return lookup(a, p, verify);
+	}
+	idx = new_entry(a, p);
+	a->slots[i] = (uint64_t)tag << 32 | (idx + 1);
+	return idx;
+}
+
+/* Stage 2 done: the entry is in cache. */
+static void finish(struct agg *a, const struct staged *st)
+{
+	struct src_entry *e = entry_at(a, st->idx);
+
+	if (__builtin_expect(!key_equal(e, &st->p), 0)) /* a tag collision */
+		e = entry_at(a, lookup(a, &st->p, true));
+	agg_apply(e, &st->p);
+}
+
+/* Stage 1 done: the slot is in cache; find the entry and prefetch it. */
+static void stage2_push(struct agg *a, const struct agg_pkt *p)
+{
+	struct staged st;
+	const struct src_entry *e;
+
+	st.p = *p;
+	st.idx = lookup(a, p, false);
+	e = entry_at(a, st.idx);
+	__builtin_prefetch(e, 1, 3);
+	__builtin_prefetch((const char *)e + 64, 1, 3);
+	if (a->n2 == STAGE) {
+		finish(a, &a->ring2[a->h2]);
+		a->ring2[a->h2] = st;
+		a->h2 = (a->h2 + 1) % STAGE;
+		return;
+	}
+	a->ring2[(a->h2 + a->n2) % STAGE] = st;
+	a->n2++;
 }
 
 void agg_push(struct agg *a, const struct agg_pkt *p)
 {
-	const struct src_entry *s = &a->slots[p->hash & a->mask];
-
-	__builtin_prefetch(s, 1, 1);
-	__builtin_prefetch((const char *)s + 64, 1, 1);
-	if (a->queued == AGG_PIPELINE) {
-		apply(a, &a->ring[a->head]);
-		a->ring[a->head] = *p;
-		a->head = (a->head + 1) % AGG_PIPELINE;
+	__builtin_prefetch(&a->slots[p->hash & a->mask], 1, 3);
+	if (a->n1 == STAGE) {
+		stage2_push(a, &a->ring1[a->h1]);
+		a->ring1[a->h1] = *p;
+		a->h1 = (a->h1 + 1) % STAGE;
 		return;
 	}
-	a->ring[(a->head + a->queued) % AGG_PIPELINE] = *p;
-	a->queued++;
+	a->ring1[(a->h1 + a->n1) % STAGE] = *p;
+	a->n1++;
 }
 
 void agg_drain(struct agg *a)
 {
-	while (a->queued) {
-		apply(a, &a->ring[a->head]);
-		a->head = (a->head + 1) % AGG_PIPELINE;
-		a->queued--;
+	while (a->n1) {
+		stage2_push(a, &a->ring1[a->h1]);
+		a->h1 = (a->h1 + 1) % STAGE;
+		a->n1--;
 	}
-	a->head = 0;
+	while (a->n2) {
+		finish(a, &a->ring2[a->h2]);
+		a->h2 = (a->h2 + 1) % STAGE;
+		a->n2--;
+	}
+	a->h1 = a->h2 = 0;
 }
 
 size_t agg_count(const struct agg *a)
@@ -290,9 +374,8 @@ size_t agg_count(const struct agg *a)
 
 void agg_each(struct agg *a, void (*fn)(struct src_entry *e, void *arg), void *arg)
 {
-	for (size_t i = 0; i < a->cap; i++)
-		if (a->slots[i].af)
-			fn(&a->slots[i], arg);
+	for (uint32_t i = 0; i < a->count; i++)
+		fn(entry_at(a, i), arg);
 }
 
 uint64_t agg_destinations(const struct src_entry *e)

@@ -62,6 +62,8 @@ static int pcap_next(struct cap_reader *base, struct cap_packet *p, struct err *
 	p->origlen = origlen < caplen ? caplen : origlen;
 	p->linktype = r->linktype;
 	p->data = h + 16;
+	/* Records are small: fetch the ones a few cache lines ahead now. */
+	__builtin_prefetch(h + 16 + caplen + 512);
 	tin_consume(in, 16 + (size_t)caplen);
 	return 1;
 }

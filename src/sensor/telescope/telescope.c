@@ -295,6 +295,25 @@ static void sum_counts(struct tscope *t)
 	}
 }
 
+/* A table size for the input: growing a big table costs more than one
+ * sized right, and an oversized one costs page faults and TLB misses. */
+static size_t expected_sources(char *const *paths, int n)
+{
+	uint64_t bytes = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct stat sb;
+
+		if (strcmp(paths[i], "-") == 0 || stat(paths[i], &sb) != 0)
+			bytes += 64u << 20;
+		else
+			bytes += (uint64_t)sb.st_size;
+	}
+	/* About 64 bytes a record; telescopes see a few packets per source. */
+	bytes = bytes / 64 / 8;
+	return bytes > (1u << 20) ? (1u << 20) : (size_t)bytes;
+}
+
 int tscope_read_files(struct tscope *t, char *const *paths, int n)
 {
 	unsigned threads = t->opt.threads;
@@ -303,6 +322,8 @@ int tscope_read_files(struct tscope *t, char *const *paths, int n)
 	for (int i = 0; i < n; i++)
 		if (strcmp(paths[i], "-") == 0)
 			threads = 1; /* stdin can be read once only */
+	if (!t->opt.expected_sources)
+		t->opt.expected_sources = expected_sources(paths, n);
 	make_workers(t, threads);
 	for (unsigned i = 0; i < t->nworkers; i++) {
 		t->w[i].paths = paths;
