@@ -3,6 +3,9 @@
 
 #include <stddef.h>
 
+#include "sensor/telescope/telescope_service.h"
+
 const struct service *const services[] = {
+	&telescope_service,
 	NULL,
 };

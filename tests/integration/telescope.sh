@@ -189,4 +189,37 @@ if [ "$live" = 1 ]; then
 	check_eq "live: exit 0" 0 $?
 	check_grep "live: the Mirai SYNs" '^10.99.3.1,3,.*,23:3,mirai,1.0000$' "$T/live.csv"
 	check_eq "live: BPF kept UDP out" 0 "$(grep -c '^10.99.3.2,' "$T/live.csv")"
+
+	# `iotmon run` watches the interface; stopping it flushes the window.
+	mkdir -m 777 "$T/run"
+	cat >"$T/run/iotmon.conf" <<CONF
+[general]
+sensor_name = telescope-test
+user = nobody
+[store]
+path = $T/run/run.db
+[telescope]
+interface = $VB
+flush_interval = 3600
+CONF
+	ip netns exec "$B" "$IOTMON" run -c "$T/run/iotmon.conf" >"$T/run/out" 2>"$T/run/err" &
+	rp=$!
+	if wait_for_line "$T/run/err" "service telescope running" 10; then
+		ok "run: telescope service started"
+	else
+		not_ok "run: telescope service started" "$(cat "$T/run/err")"
+	fi
+	for host in 1 2 3 4 5; do
+		seq=$(((10 << 24) + (88 << 16) + (13 << 8) + host))
+		ip netns exec "$A" hping3 -q -S -p 23 -s 40001 -k -a 10.99.4.1 --setseq "$seq" -c 1 "10.88.13.$host" >/dev/null 2>&1 &
+	done
+	wait_jobs=$(jobs -p | grep -v "^$rp\$")
+	for j in $wait_jobs; do wait "$j" 2>/dev/null; done
+	sleep 1
+	kill -TERM "$rp"
+	wait "$rp"
+	check_eq "run: exit 0 after SIGTERM" 0 $?
+	"$IOTMON" events --db "$T/run/run.db" --kind scan --src 10.99.4.1 >"$T/run/events" 2>/dev/null
+	check_eq "run: one Mirai scan event stored at stop" 1 "$(grep -c '"family":"mirai"' "$T/run/events")"
+	check_grep "run: 5 probes, 5 destinations" '"packets":5,.*"destinations":5' "$T/run/events"
 fi

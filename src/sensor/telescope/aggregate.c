@@ -9,11 +9,11 @@
 
 #include "core/xalloc.h"
 
-/* Entries live in a dense array of 2 MB chunks (never moved, only touched
+/* Entries live in a dense array of 8 MB chunks (never moved, only touched
  * when used); the hash table holds 8-byte slots: the upper 32 bits of the
  * hash as a tag and the entry number + 1 (0: empty). The slot array is
  * small enough to stay warm, and growing it moves 8 bytes per source. */
-#define CHUNK_SHIFT 14
+#define CHUNK_SHIFT 16 /* 8 MB of entries */
 #define CHUNK_ENTRIES (1u << CHUNK_SHIFT)
 #define STAGE (AGG_PIPELINE / 2) /* packets in each of the two pipeline stages */
 
@@ -65,21 +65,30 @@ void agg_pkt_hash(struct agg_pkt *p, uint64_t addr_hash)
 
 static void *alloc_zeroed(size_t bytes, bool huge)
 {
+	const size_t align = 2u << 20;
+	size_t extra = huge ? align : 0;
 	/* Anonymous pages come zeroed and are only backed once touched. */
-	void *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *m = mmap(NULL, bytes + extra, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 	if (m == MAP_FAILED) {
 		fputs("iotmon: out of memory\n", stderr);
 		abort();
 	}
+	if (!huge)
+		return m;
+	/* Huge pages need 2 MB alignment: trim the mapping to an aligned
+	 * range, then ask for them (random access over many MB: far fewer
+	 * TLB misses). */
+	uint8_t *a = (uint8_t *)(((uintptr_t)m + align - 1) & ~(uintptr_t)(align - 1));
+
+	if (a > m)
+		munmap(m, (size_t)(a - m));
+	if (a + bytes < m + bytes + extra)
+		munmap(a + bytes, (size_t)(m + bytes + extra - (a + bytes)));
 #ifdef MADV_HUGEPAGE
-	/* Random access over many MB: fewer TLB misses with huge pages. */
-	if (huge)
-		madvise(m, bytes, MADV_HUGEPAGE);
-#else
-	(void)huge;
+	madvise(a, bytes, MADV_HUGEPAGE);
 #endif
-	return m;
+	return a;
 }
 
 static void set_cap(struct agg *a, size_t cap)

@@ -24,7 +24,7 @@
 
 #define AGG_EXACT_DSTS 8
 #define AGG_PORTS 4
-#define AGG_PIPELINE 16
+#define AGG_PIPELINE 32
 
 struct src_entry {
 	/* line 1: touched by every packet */
