@@ -8,6 +8,7 @@
 
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "enrich/enrich.h"
 #include "store/store_sink.h"
 
 static int level_forced;
@@ -102,6 +103,34 @@ struct store *cli_open_store(struct cli *cli, int flags)
 	return s;
 }
 
+static struct enrich *default_enrich;
+static int default_enrich_tried;
+
+static void close_default_enricher(void)
+{
+	enrich_close(default_enrich);
+	default_enrich = NULL;
+}
+
+const struct enricher *cli_default_enricher(struct cli *cli)
+{
+	struct err err;
+
+	if (default_enrich_tried)
+		return default_enrich ? enrich_enricher(default_enrich) : NULL;
+	default_enrich_tried = 1;
+	if (cli_load_config(cli))
+		return NULL;
+	default_enrich = enrich_open(cli->cfg, &err);
+	if (!default_enrich) {
+		log_info("observations are not enriched: %s", err.msg);
+		return NULL;
+	}
+	atexit(close_default_enricher);
+	log_debug("enrichment: %s", enrich_describe(default_enrich));
+	return enrich_enricher(default_enrich);
+}
+
 struct sink *cli_store_sink(struct cli *cli, struct store *store, const struct enricher *enr)
 {
 	struct store_sink_options opt = {
@@ -111,6 +140,9 @@ struct sink *cli_store_sink(struct cli *cli, struct store *store, const struct e
 		.enricher = enr,
 	};
 
+	/* Observations are enriched as they are made, whoever makes them. */
+	if (!opt.enricher)
+		opt.enricher = cli_default_enricher(cli);
 	return store_sink_new(store, &opt);
 }
 
@@ -122,4 +154,35 @@ int cli_parse_time(const char *s, int64_t *us)
 bool cli_show_progress(void)
 {
 	return isatty(STDERR_FILENO) && log_get_level() >= LOG_INFO;
+}
+
+void cli_list_commands(FILE *out, const struct cli_command *table)
+{
+	for (const struct cli_command *c = table; c->name; c++)
+		fprintf(out, "  %-14s %s\n", c->name, c->summary);
+}
+
+static void dispatch_usage(FILE *out, const struct cli_command *table, const char *usage_head)
+{
+	fputs(usage_head, out);
+	cli_list_commands(out, table);
+}
+
+int cli_dispatch(const struct cli_command *table, const char *what, const char *usage_head, int argc,
+		 char **argv)
+{
+	if (argc < 2) {
+		dispatch_usage(stderr, table, usage_head);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		dispatch_usage(stdout, table, usage_head);
+		return EXIT_OK;
+	}
+	for (const struct cli_command *c = table; c->name; c++)
+		if (strcmp(argv[1], c->name) == 0)
+			return c->main(argc - 1, argv + 1);
+	fprintf(stderr, "iotmon: unknown %s \"%s\"\n", what, argv[1]);
+	dispatch_usage(stderr, table, usage_head);
+	return EXIT_USAGE;
 }

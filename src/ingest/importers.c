@@ -3,9 +3,11 @@
 
 #include "events_importer.h"
 #include "importer.h"
+#include "observations_importer.h"
 
 const struct importer *const importers[] = {
 	&events_importer,
+	&observations_importer,
 	NULL,
 };
 

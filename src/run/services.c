@@ -7,5 +7,9 @@
 
 const struct service *const services[] = {
 	&telescope_service,
+extern const struct service probe_service;
+
+const struct service *const services[] = {
+	&probe_service,
 	NULL,
 };
