@@ -5,11 +5,10 @@
 
 #include "sensor/telescope/telescope_service.h"
 
-const struct service *const services[] = {
-	&telescope_service,
 extern const struct service probe_service;
 
 const struct service *const services[] = {
 	&probe_service,
+	&telescope_service,
 	NULL,
 };
