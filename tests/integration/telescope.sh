@@ -174,6 +174,12 @@ printf 'GARBAGE-NOT-A-CAPTURE-AT-ALL' >"$T/junk.pcap"
 check_eq "wrong magic + missing file: exit 1" 1 $?
 check_eq "wrong magic + missing file: next file read" "$total" "$(json_get "$T/j.json" 'd["packets"]')"
 check_eq "wrong magic + missing file: two errors" "2 3" "$(json_get "$T/j.json" 'str(len(d["errors"]))+" "+str(d["files"])')"
+size=$(stat -c %s "$T/cap.pcapng.gz")
+head -c $((size / 2)) "$T/cap.pcapng.gz" >"$T/cut.pcapng.gz"
+"$IOTMON" telescope --no-store --summary "$T/cut.pcapng.gz" >"$T/g.json" 2>/dev/null
+check_eq "cut gzip: exit 1" 1 $?
+check_eq "cut gzip: error says so" "read error: unexpected end of file" "$(json_get "$T/g.json" 'd["errors"][0]["message"]')"
+check_eq "cut gzip: packets before the cut counted" 1 "$(json_get "$T/g.json" 'int(0 < d["packets"] < '"$total"')')"
 mkdir "$T/dir" && cp "$cap" "$T/cap.pcapng.gz" "$T/dir/"
 "$IOTMON" telescope --no-store --summary "$T/dir" >"$T/dir.json" 2>/dev/null
 check_eq "directory: both files read" "2 $((total * 2))" "$(json_get "$T/dir.json" 'str(d["files"])+" "+str(d["packets"])')"

@@ -91,6 +91,18 @@ void tin_close(struct tin *in)
 	in->fd = -1;
 }
 
+/* zlib names a descriptor stream "<fd:N>: ..."; the caller names the file. */
+static const char *strip_fd(const char *msg)
+{
+	if (msg[0] == '<') {
+		const char *p = strstr(msg, ">: ");
+
+		if (p)
+			return p + 3;
+	}
+	return msg;
+}
+
 /* Reads at least one chunk more into the window (after sliding it). */
 static void refill(struct tin *in)
 {
@@ -108,7 +120,7 @@ static void refill(struct tin *in)
 			int zerr;
 			const char *msg = gzerror(in->gz, &zerr);
 
-			snprintf(in->rerr, sizeof(in->rerr), "%s", zerr == Z_ERRNO ? strerror(errno) : msg);
+			snprintf(in->rerr, sizeof(in->rerr), "%s", zerr == Z_ERRNO ? strerror(errno) : strip_fd(msg));
 			in->failed = true;
 			in->eof = true;
 			break;
@@ -119,7 +131,7 @@ static void refill(struct tin *in)
 
 			/* A gzip stream cut short reads as end of file plus Z_BUF_ERROR. */
 			if (zerr != Z_OK && zerr != Z_STREAM_END) {
-				snprintf(in->rerr, sizeof(in->rerr), "%s", msg);
+				snprintf(in->rerr, sizeof(in->rerr), "%s", strip_fd(msg));
 				in->failed = true;
 			}
 			in->eof = true;
