@@ -142,6 +142,26 @@ check_eq "no backscatter source stored" 0 "$(grep -c '"src":"10.99.2.3"' "$T/eve
 "$IOTMON" events --db "$T/t.db" --kind scan >"$T/events2.jsonl" 2>/dev/null
 check_eq "reading the same capture twice adds nothing" "$(wc -l <"$T/events.jsonl")" "$(wc -l <"$T/events2.jsonl")"
 
+# Across UTC midnight: one row per source, one scan event per source per day.
+"$PY" - "$T/days.pcap" <<'PYEOF' 2>/dev/null
+import socket, struct, sys
+from scapy.all import IP, TCP, wrpcap
+pk = []
+for i in range(6):
+    d = "198.51.100.%d" % (i + 1)
+    p = IP(src="203.0.113.9", dst=d) / TCP(sport=4000, dport=23, flags="S", seq=struct.unpack("!I", socket.inet_aton(d))[0])
+    p.time = 1735689600 - 30 + i * 10
+    pk.append(p)
+wrpcap(sys.argv[1], pk)
+PYEOF
+"$IOTMON" telescope --no-store --sources csv "$T/days.pcap" >"$T/days.csv" 2>/dev/null
+check_eq "two days: one row for the source" "203.0.113.9,6,2024-12-31T23:59:30.000000Z,2025-01-01T00:00:20.000000Z,6,23:6,mirai,1.0000" "$(sed -n 2p "$T/days.csv")"
+"$IOTMON" telescope --db "$T/days.db" "$T/days.pcap" 2>/dev/null
+"$IOTMON" events --db "$T/days.db" >"$T/days.events" 2>/dev/null
+check_eq "two days: one scan event per day" "2024-12-31T23:59:30.000000Z 3
+2025-01-01T00:00:00.000000Z 3" "$("$PY" -c 'import json,sys
+for l in open(sys.argv[1]): r=json.loads(l); print(r["time"], r["packets"])' "$T/days.events")"
+
 # Damage: a truncated last record, an impossible length, a wrong magic, an
 # unreadable file; the next file is still read and what came before counts.
 size=$(stat -c %s "$cap")
