@@ -19,20 +19,23 @@ static const char usage[] =
 	"Analyse network-telescope captures (pcap or pcapng, plain or gzip; a folder\n"
 	"means every file in it; - is stdin) or capture live: classify every packet\n"
 	"(Mirai, ZMap, Masscan fingerprints; SYN, UDP, ICMP probes; backscatter),\n"
-	"aggregate per source per UTC day, and store scanning sources as scan events.\n"
+	"aggregate per source per UTC day (or hour), and store scanning sources as scan\n"
+	"events.\n"
 	"Exit status: 0 every file read whole, 1 a file was unreadable or damaged\n"
 	"(what came before the damage still counts), 2 usage.\n\n"
 	"Options:\n"
 	"      --no-store      do not write to the store\n"
 	"      --summary       print one JSON object with totals on stdout\n"
 	"      --sources FMT   print one row per source on stdout: csv or json\n"
+	"      --period P      day or hour: one scan event per source per UTC day (the\n"
+	"                      default: [telescope] period) or per hour\n"
 	"      --threads N     worker threads for files (default: [telescope] threads,\n"
 	"                      0 = one per core); counts never depend on it\n"
 	"  -i, --interface IF  capture live on IF until SIGINT/SIGTERM or --duration\n"
 	"      --bpf FILTER    BPF filter for the live capture\n"
 	"      --duration S    stop a live capture after S seconds\n" CLI_COMMON_HELP;
 
-enum { OPT_NO_STORE = 1, OPT_SUMMARY, OPT_SOURCES, OPT_THREADS, OPT_BPF, OPT_DURATION };
+enum { OPT_NO_STORE = 1, OPT_SUMMARY, OPT_SOURCES, OPT_THREADS, OPT_BPF, OPT_DURATION, OPT_PERIOD };
 
 static volatile sig_atomic_t stop_requested;
 
@@ -138,11 +141,12 @@ int cmd_telescope(int argc, char **argv)
 						{"interface", required_argument, NULL, 'i'},
 						{"bpf", required_argument, NULL, OPT_BPF},
 						{"duration", required_argument, NULL, OPT_DURATION},
+						{"period", required_argument, NULL, OPT_PERIOD},
 						{NULL, 0, NULL, 0}};
 	struct cli cli = {.command = "telescope", .usage = usage};
 	bool no_store = false, summary = false, want_sources = false;
 	enum sources_format sfmt = SOURCES_CSV;
-	const char *iface = NULL, *bpf = NULL;
+	const char *iface = NULL, *bpf = NULL, *period = NULL;
 	long threads = -1;
 	double duration = 0;
 	struct tscope_options topt = {0};
@@ -189,6 +193,11 @@ int cmd_telescope(int argc, char **argv)
 		case OPT_BPF:
 			bpf = optarg;
 			break;
+		case OPT_PERIOD:
+			if (strcmp(optarg, "day") != 0 && strcmp(optarg, "hour") != 0)
+				cli_usage_error(&cli, "--period takes day or hour, not \"%s\"", optarg);
+			period = optarg;
+			break;
 		case OPT_DURATION:
 			duration = strtod(optarg, &end);
 			if (*end || end == optarg || duration <= 0)
@@ -218,6 +227,9 @@ int cmd_telescope(int argc, char **argv)
 	lopt.share = config_double(cli.cfg, "telescope", "label_share");
 	lopt.min_packets = (uint32_t)config_int(cli.cfg, "telescope", "min_packets");
 	lopt.min_destinations = (uint32_t)config_int(cli.cfg, "telescope", "min_destinations");
+	if (!period)
+		period = config_str(cli.cfg, "telescope", "period");
+	lopt.period_us = strcmp(period, "hour") == 0 ? 3600 * US_PER_SEC : US_PER_DAY;
 
 	if (no_store) {
 		sink = null_sink_new();
@@ -229,6 +241,7 @@ int cmd_telescope(int argc, char **argv)
 	}
 	topt.threads = (unsigned)threads;
 	topt.expected_sources = 0; /* sized from the input */
+	topt.period_us = lopt.period_us;
 	topt.progress = cli_show_progress();
 	t = tscope_new(&topt);
 	if (iface) {
@@ -241,16 +254,16 @@ int cmd_telescope(int argc, char **argv)
 	entries = tscope_entries(t, want_sources, &n);
 	if (!want_sources)
 		for (size_t i = 1; i < n; i++)
-			if (entries[i]->day != entries[0]->day) {
-				/* Several days: per-source totals need the entries grouped. */
+			if (entries[i]->period != entries[0]->period) {
+				/* Several periods: per-source totals need the entries grouped. */
 				free(entries);
 				entries = tscope_entries(t, true, &n);
 				break;
 			}
 	sum.share = lopt.share;
-	sources_each(entries, n, count_source, &sum);
+	sources_each(entries, n, lopt.period_us, count_source, &sum);
 	if (want_sources)
-		sources_print(stdout, entries, n, sfmt, lopt.share);
+		sources_print(stdout, entries, n, sfmt, &lopt);
 	uint64_t emitted = no_store ? 0
 				    : sources_emit_events(sink, entries, n, &lopt,
 							  config_str(cli.cfg, "general", "sensor_name"));

@@ -162,6 +162,28 @@ check_eq "two days: one scan event per day" "2024-12-31T23:59:30.000000Z 3
 2025-01-01T00:00:00.000000Z 3" "$("$PY" -c 'import json,sys
 for l in open(sys.argv[1]): r=json.loads(l); print(r["time"], r["packets"])' "$T/days.events")"
 
+# Per hour: packets either side of 01:00 UTC make one event per day, two per hour.
+"$PY" - "$T/hours.pcap" <<'PYEOF' 2>/dev/null
+import socket, struct, sys
+from scapy.all import IP, TCP, wrpcap
+pk = []
+for i in range(6):
+    d = "198.51.100.%d" % (i + 1)
+    p = IP(src="203.0.113.10", dst=d) / TCP(sport=4000, dport=2323, flags="S", seq=struct.unpack("!I", socket.inet_aton(d))[0])
+    p.time = 1735693200 - 30 + i * 10
+    pk.append(p)
+wrpcap(sys.argv[1], pk)
+PYEOF
+"$IOTMON" telescope --db "$T/hday.db" "$T/hours.pcap" 2>/dev/null
+"$IOTMON" telescope --db "$T/hhour.db" --period hour "$T/hours.pcap" 2>/dev/null
+check_eq "period day: one event of 6 probes" "2025-01-01T00:59:30.000000Z 6" "$("$IOTMON" events --db "$T/hday.db" 2>/dev/null | "$PY" -c 'import json,sys
+for l in sys.stdin: r=json.loads(l); print(r["time"], r["packets"])')"
+check_eq "period hour: one event per hour" "2025-01-01T00:59:30.000000Z 3
+2025-01-01T01:00:00.000000Z 3" "$("$IOTMON" events --db "$T/hhour.db" 2>/dev/null | "$PY" -c 'import json,sys
+for l in sys.stdin: r=json.loads(l); print(r["time"], r["packets"])')"
+"$IOTMON" telescope --no-store --period hour --sources csv "$T/hours.pcap" >"$T/hours.csv" 2>/dev/null
+check_eq "period hour: rows still one per source" "203.0.113.10,6,2025-01-01T00:59:30.000000Z,2025-01-01T01:00:20.000000Z,6,2323:6,mirai,1.0000" "$(sed -n 2p "$T/hours.csv")"
+
 # Damage: a truncated last record, an impossible length, a wrong magic, an
 # unreadable file; the next file is still read and what came before counts.
 size=$(stat -c %s "$cap")

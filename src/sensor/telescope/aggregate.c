@@ -60,7 +60,7 @@ uint64_t agg_addr_hash(uint8_t af, const uint8_t *addr)
 
 void agg_pkt_hash(struct agg_pkt *p, uint64_t addr_hash)
 {
-	p->hash = mix64(addr_hash + (uint64_t)(uint32_t)p->day * 0x9E3779B97F4A7C15ULL);
+	p->hash = mix64(addr_hash + (uint64_t)(uint32_t)p->period * 0x9E3779B97F4A7C15ULL);
 }
 
 static void *alloc_zeroed(size_t bytes, bool huge)
@@ -148,7 +148,7 @@ static uint64_t entry_hash(const struct src_entry *e)
 {
 	struct agg_pkt p;
 
-	p.day = e->day;
+	p.period = e->period;
 	agg_pkt_hash(&p, agg_addr_hash(e->af, e->addr));
 	return p.hash;
 }
@@ -187,14 +187,14 @@ static uint32_t new_entry(struct agg *a, const struct agg_pkt *p)
 	e = entry_at(a, idx);
 	memcpy(e->addr, p->addr, 16);
 	e->af = p->af;
-	e->day = p->day;
+	e->period = p->period;
 	e->first_ms = e->last_ms = p->ms;
 	return idx;
 }
 
 static inline bool key_equal(const struct src_entry *e, const struct agg_pkt *p)
 {
-	if (e->af != p->af || e->day != p->day)
+	if (e->af != p->af || e->period != p->period)
 		return false;
 	if (p->af == 4)
 		return memcmp(e->addr, p->addr, 4) == 0;
@@ -272,7 +272,7 @@ void agg_apply(struct src_entry *e, const struct agg_pkt *p)
 	if (!e->af) {
 		memcpy(e->addr, p->addr, 16);
 		e->af = p->af;
-		e->day = p->day;
+		e->period = p->period;
 		e->first_ms = e->last_ms = p->ms;
 	} else {
 		if (p->ms < e->first_ms)

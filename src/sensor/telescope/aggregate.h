@@ -1,7 +1,8 @@
-/* aggregate.h - per-source, per-UTC-day state of a telescope.
+/* aggregate.h - per-source, per-period (UTC day or hour) state of a telescope.
  *
  * An open-addressing hash table (linear probing, power-of-two size, grown
- * at 70 % load) of 128-byte entries, one per (source address, UTC day).
+ * at 70 % load) of 128-byte entries, one per (source address, period);
+ * a period is a UTC day unless the caller counts in hours.
  * The first cache line holds what every packet touches (key, times, class
  * counts); the second the destination sketch and top ports. At telescope
  * scale (a million sources) the table does not fit in cache, so packets go
@@ -29,12 +30,12 @@
 struct src_entry {
 	/* line 1: touched by every packet */
 	uint8_t addr[16]; /* IPv4 in addr[0..3], rest zero */
-	int32_t day; /* UTC days since the epoch */
+	int32_t period; /* periods (UTC days or hours) since the epoch */
 	uint8_t af; /* 0: empty slot, 4, 6 */
 	uint8_t dst_hll; /* destinations: 0 exact list, 1 HyperLogLog */
 	uint8_t ndst; /* entries in the exact list */
 	uint8_t nports;
-	uint32_t first_ms, last_ms; /* milliseconds into the day */
+	uint32_t first_ms, last_ms; /* milliseconds into the period */
 	uint32_t cls[CLASS_COUNT];
 	uint32_t fp[FP_COUNT];
 	/* line 2 */
@@ -51,7 +52,7 @@ struct src_entry {
 struct agg_pkt {
 	uint8_t addr[16];
 	uint64_t hash;
-	int32_t day;
+	int32_t period;
 	uint32_t ms;
 	uint32_t dst32; /* IPv4 destination, or a hash of the IPv6 one */
 	uint16_t dport;
@@ -60,16 +61,16 @@ struct agg_pkt {
 
 struct agg;
 
-/* initial_sources: expected number of (source, day) pairs (a hint). */
+/* initial_sources: expected number of (source, period) pairs (a hint). */
 struct agg *agg_new(size_t initial_sources);
 void agg_free(struct agg *a);
 /* Empties the table (keeps its memory). */
 void agg_reset(struct agg *a);
 
-/* The hash of an address (af 4 or 6); the same for every day. Threads split
+/* The hash of an address (af 4 or 6); the same for every period. Threads split
  * sources by it. */
 uint64_t agg_addr_hash(uint8_t af, const uint8_t *addr);
-/* Fills p->hash from p->addr, p->af, p->day. */
+/* Fills p->hash from p->addr, p->af, p->period. */
 void agg_pkt_hash(struct agg_pkt *p, uint64_t addr_hash);
 
 /* Queues a packet (prefetching its slot) and applies the one queued
@@ -84,8 +85,8 @@ void agg_each(struct agg *a, void (*fn)(struct src_entry *e, void *arg), void *a
 
 /* Destinations of an entry (exact up to AGG_EXACT_DSTS, else estimated). */
 uint64_t agg_destinations(const struct src_entry *e);
-/* Adds src's counts, times (same day assumed), destinations and ports into
- * dst (for per-source totals across days). */
+/* Adds src's counts, times (same period assumed), destinations and ports
+ * into dst (for per-source totals across periods). */
 void agg_merge(struct src_entry *dst, const struct src_entry *src);
 /* Top ports by count (ties: lower port first); returns how many (≤ AGG_PORTS). */
 unsigned agg_top_ports(const struct src_entry *e, uint16_t *ports, uint32_t *counts);

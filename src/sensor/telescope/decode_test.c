@@ -230,7 +230,7 @@ static struct agg_pkt mk(uint32_t src, int32_t day, uint32_t ms, uint32_t dst, u
 	memset(&p, 0, sizeof(p));
 	p.af = 4;
 	memcpy(p.addr, &src, 4);
-	p.day = day;
+	p.period = day;
 	p.ms = ms;
 	p.dst32 = dst;
 	p.dport = port;
@@ -252,7 +252,7 @@ static void find_scanner(struct src_entry *e, void *arg)
 	uint32_t v = 0xcb007105;
 
 	if (memcmp(e->addr, &v, 4) == 0) {
-		if (e->day == 19000)
+		if (e->period == 19000)
 			x->day0 = e;
 		else
 			x->day1 = e;

@@ -39,7 +39,8 @@ enum src_label source_label(const struct src_entry *e, double share_min, double 
 	return LABEL_OTHER;
 }
 
-void sources_each(struct src_entry *const *v, size_t n, void (*fn)(const struct src_entry *e, void *arg), void *arg)
+void sources_each(struct src_entry *const *v, size_t n, int64_t period_us,
+		  void (*fn)(const struct src_entry *e, void *arg), void *arg)
 {
 	size_t i = 0;
 
@@ -53,16 +54,16 @@ void sources_each(struct src_entry *const *v, size_t n, void (*fn)(const struct 
 		} else {
 			struct src_entry m = *v[i];
 
-			/* Times of later days: keep them as "ms since the first day". */
+			/* Times of later periods: "ms since the start of the first". */
 			for (size_t k = i + 1; k < j; k++) {
 				struct src_entry o = *v[k];
-				int64_t shift = (int64_t)(o.day - m.day) * 86400000;
+				int64_t shift = (int64_t)(o.period - m.period) * (period_us / 1000);
 
 				if ((uint64_t)(o.last_ms + shift) > UINT32_MAX)
 					o.last_ms = UINT32_MAX;
 				else
 					o.last_ms = (uint32_t)(o.last_ms + shift);
-				o.first_ms = m.first_ms; /* the first day holds the first packet */
+				o.first_ms = m.first_ms; /* the first period holds the first packet */
 				agg_merge(&m, &o);
 			}
 			fn(&m, arg);
@@ -75,11 +76,12 @@ struct print_ctx {
 	FILE *out;
 	enum sources_format fmt;
 	double share_min;
+	int64_t period_us;
 };
 
-static void format_time(const struct src_entry *e, uint32_t ms, char *buf)
+static void format_time(const struct src_entry *e, int64_t period_us, uint32_t ms, char *buf)
 {
-	time_format_rfc3339((int64_t)e->day * US_PER_DAY + (int64_t)ms * 1000, buf);
+	time_format_rfc3339((int64_t)e->period * period_us + (int64_t)ms * 1000, buf);
 }
 
 static void print_row(const struct src_entry *e, void *arg)
@@ -95,8 +97,8 @@ static void print_row(const struct src_entry *e, void *arg)
 
 	memcpy(a.b, e->addr, 16);
 	ipaddr_format(&a, ip);
-	format_time(e, e->first_ms, first);
-	format_time(e, e->last_ms, last);
+	format_time(e, c->period_us, e->first_ms, first);
+	format_time(e, c->period_us, e->last_ms, last);
 	if (c->fmt == SOURCES_CSV) {
 		fprintf(c->out, "%s,%" PRIu64 ",%s,%s,%" PRIu64 ",", ip, agg_packets(e), first, last, agg_destinations(e));
 		for (unsigned i = 0; i < np; i++)
@@ -118,13 +120,14 @@ static void print_row(const struct src_entry *e, void *arg)
 	fputs("}}\n", c->out);
 }
 
-void sources_print(FILE *out, struct src_entry *const *entries, size_t n, enum sources_format fmt, double share_min)
+void sources_print(FILE *out, struct src_entry *const *entries, size_t n, enum sources_format fmt,
+		   const struct label_options *opt)
 {
-	struct print_ctx c = {out, fmt, share_min};
+	struct print_ctx c = {out, fmt, opt->share, opt->period_us};
 
 	if (fmt == SOURCES_CSV)
 		fputs("ip,packets,first_seen,last_seen,destinations,top_ports,label,share\n", out);
-	sources_each(entries, n, print_row, &c);
+	sources_each(entries, n, opt->period_us, print_row, &c);
 }
 
 uint64_t sources_emit_events(struct sink *sink, struct src_entry *const *v, size_t n, const struct label_options *opt,
@@ -148,7 +151,7 @@ uint64_t sources_emit_events(struct sink *sink, struct src_entry *const *v, size
 			continue;
 		event_init(&ev);
 		ev.kind = EVENT_SCAN;
-		ev.time_us = (int64_t)e->day * US_PER_DAY + (int64_t)e->first_ms * 1000;
+		ev.time_us = (int64_t)e->period * opt->period_us + (int64_t)e->first_ms * 1000;
 		ev.src.af = e->af;
 		memcpy(ev.src.b, e->addr, 16);
 		ev.transport = e->cls[CLASS_SYN] >= e->cls[CLASS_UDP] && e->cls[CLASS_SYN] >= e->cls[CLASS_ICMP]
@@ -163,8 +166,8 @@ uint64_t sources_emit_events(struct sink *sink, struct src_entry *const *v, size
 		event_set_fixed(ev.sensor, sizeof(ev.sensor), sensor, strlen(sensor));
 		if (l != LABEL_OTHER)
 			event_set_fixed(ev.family, sizeof(ev.family), label_name(l), strlen(label_name(l)));
-		format_time(e, e->first_ms, first);
-		format_time(e, e->last_ms, last);
+		format_time(e, opt->period_us, e->first_ms, first);
+		format_time(e, opt->period_us, e->last_ms, last);
 		len = (size_t)snprintf(extra, sizeof(extra),
 				       "{\"source\":\"telescope\",\"label\":\"%s\",\"share\":%.4f,\"destinations\":%" PRIu64
 				       ",\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"top_ports\":[",

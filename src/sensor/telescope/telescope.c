@@ -43,6 +43,8 @@ struct tscope *tscope_new(const struct tscope_options *opt)
 		t->opt.threads = 1;
 	if (t->opt.threads > 64)
 		t->opt.threads = 64;
+	if (t->opt.period_us <= 0)
+		t->opt.period_us = US_PER_DAY;
 	pthread_mutex_init(&t->lock, NULL);
 	return t;
 }
@@ -171,7 +173,7 @@ static inline void worker_packet(struct worker *w, const struct cap_packet *p)
 	struct agg_pkt a;
 	unsigned fps;
 	uint64_t ah;
-	int64_t day;
+	int64_t per, len = w->t->opt.period_us;
 	enum pkt_class c;
 
 	w->counts.packets++;
@@ -199,9 +201,9 @@ static inline void worker_packet(struct worker *w, const struct cap_packet *p)
 		memcpy(a.addr, d.src, 16);
 		a.dst32 = hash_v6(d.dst);
 	}
-	day = p->ts_us >= 0 ? p->ts_us / US_PER_DAY : -((-p->ts_us + US_PER_DAY - 1) / US_PER_DAY);
-	a.day = (int32_t)day;
-	a.ms = (uint32_t)((p->ts_us - day * US_PER_DAY) / 1000);
+	per = p->ts_us >= 0 ? p->ts_us / len : -((-p->ts_us + len - 1) / len);
+	a.period = (int32_t)per;
+	a.ms = (uint32_t)((p->ts_us - per * len) / 1000);
 	a.cls = (uint8_t)c;
 	a.fps = (uint8_t)fps;
 	a.dport = d.dport;
@@ -389,7 +391,7 @@ static int cmp_entry(const void *a, const void *b)
 	r = memcmp(x->addr, y->addr, 16);
 	if (r)
 		return r;
-	return (x->day > y->day) - (x->day < y->day);
+	return (x->period > y->period) - (x->period < y->period);
 }
 
 struct src_entry **tscope_entries(struct tscope *t, bool sorted, size_t *n)

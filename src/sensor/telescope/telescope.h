@@ -20,6 +20,7 @@
 struct tscope_options {
 	unsigned threads; /* ≥ 1 */
 	size_t expected_sources; /* table size hint for the whole run */
+	int64_t period_us; /* aggregation period: US_PER_DAY (0 means that) or an hour */
 	bool progress; /* a progress line on stderr (worker 0) */
 };
 
@@ -60,7 +61,7 @@ void tscope_add_error(struct tscope *t, const char *file, uint64_t offset, const
 const struct tscope_counts *tscope_counts(struct tscope *t);
 const struct tscope_error *tscope_errors(const struct tscope *t, size_t *n);
 
-/* Every (source, day) entry; sorted by address then day when sorted is true.
+/* Every (source, period) entry; sorted by address then period when sorted is true.
  * The array is malloc'ed (free it); entries live until tscope_reset/free. */
 struct src_entry **tscope_entries(struct tscope *t, bool sorted, size_t *n);
 /* Starts a new window (live flushes): forgets entries and counts. */

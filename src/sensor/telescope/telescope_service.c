@@ -4,6 +4,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -44,7 +45,7 @@ static void flush(struct tsvc *s)
 	v = tscope_entries(s->t, false, &n);
 	emitted = sources_emit_events(s->sink, v, n, &s->lopt, s->sensor);
 	free(v);
-	log_info("telescope %s: %llu packets, %zu source-days, %llu scan events", s->iface,
+	log_info("telescope %s: %llu packets, %zu source-periods, %llu scan events", s->iface,
 		 (unsigned long long)packets, n, (unsigned long long)emitted);
 	tscope_reset(s->t);
 }
@@ -87,6 +88,8 @@ static void *tsvc_start(const struct service_env *env, struct err *err)
 	s->lopt.share = config_double(cfg, "telescope", "label_share");
 	s->lopt.min_packets = (uint32_t)config_int(cfg, "telescope", "min_packets");
 	s->lopt.min_destinations = (uint32_t)config_int(cfg, "telescope", "min_destinations");
+	s->lopt.period_us = strcmp(config_str(cfg, "telescope", "period"), "hour") == 0 ? 3600 * US_PER_SEC : US_PER_DAY;
+	topt.period_us = s->lopt.period_us;
 	s->interval_us = config_int(cfg, "telescope", "flush_interval") * US_PER_SEC;
 	s->next_flush_us = next_boundary(time_now_us(), s->interval_us);
 	/* Opening the capture needs privileges: done here, before they drop. */
