@@ -22,6 +22,7 @@ struct worker {
 	char *const *paths;
 	int npaths;
 	int status;
+	int64_t per, per_start, per_end; /* the period of the last packet (no division per packet) */
 };
 
 struct tscope {
@@ -201,9 +202,14 @@ static inline void worker_packet(struct worker *w, const struct cap_packet *p)
 		memcpy(a.addr, d.src, 16);
 		a.dst32 = hash_v6(d.dst);
 	}
-	per = p->ts_us >= 0 ? p->ts_us / len : -((-p->ts_us + len - 1) / len);
-	a.period = (int32_t)per;
-	a.ms = (uint32_t)((p->ts_us - per * len) / 1000);
+	if (__builtin_expect(p->ts_us < w->per_start || p->ts_us >= w->per_end, 0)) {
+		per = p->ts_us >= 0 ? p->ts_us / len : -((-p->ts_us + len - 1) / len);
+		w->per = per;
+		w->per_start = per * len;
+		w->per_end = w->per_start + len;
+	}
+	a.period = (int32_t)w->per;
+	a.ms = (uint32_t)((p->ts_us - w->per_start) / 1000);
 	a.cls = (uint8_t)c;
 	a.fps = (uint8_t)fps;
 	a.dport = d.dport;
