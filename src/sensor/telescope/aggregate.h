@@ -1,13 +1,14 @@
 /* aggregate.h - per-source, per-period (UTC day or hour) state of a telescope.
  *
- * An open-addressing hash table (linear probing, power-of-two size, grown
- * at 70 % load) of 128-byte entries, one per (source address, period);
- * a period is a UTC day unless the caller counts in hours.
- * The first cache line holds what every packet touches (key, times, class
- * counts); the second the destination sketch and top ports. At telescope
- * scale (a million sources) the table does not fit in cache, so packets go
- * through a short software pipeline: agg_push() computes the slot and
- * prefetches it, and the packet is applied AGG_PIPELINE packets later.
+ * Entries of 128 bytes, one per (source address, period), sit in a dense
+ * array; an open-addressing table (linear probing, power-of-two size, grown
+ * at 70 % load) of 8-byte slots finds them. The first cache line of an
+ * entry holds what every packet touches (key, times, class counts); the
+ * second the destination sketch and top ports. At telescope scale (a
+ * million sources) this does not fit in cache, so packets go through a
+ * two-stage software pipeline: agg_push() prefetches the slot, AGG_PIPELINE/2
+ * packets later the entry is found and prefetched, and another AGG_PIPELINE/2
+ * packets later the packet is applied.
  *
  * Destinations are counted exactly up to AGG_EXACT_DSTS per entry, then by
  * a 64-register HyperLogLog (about 13 % standard error). Top ports are a
@@ -73,8 +74,8 @@ uint64_t agg_addr_hash(uint8_t af, const uint8_t *addr);
 /* Fills p->hash from p->addr, p->af, p->period. */
 void agg_pkt_hash(struct agg_pkt *p, uint64_t addr_hash);
 
-/* Queues a packet (prefetching its slot) and applies the one queued
- * AGG_PIPELINE packets earlier. */
+/* Queues a packet (prefetching its slot), advances the packets queued
+ * before it, and applies the one queued AGG_PIPELINE packets earlier. */
 void agg_push(struct agg *a, const struct agg_pkt *p);
 /* Applies every queued packet. Call before reading the table. */
 void agg_drain(struct agg *a);

@@ -1,7 +1,6 @@
 /* classify.c - per-packet classes and fingerprint tests (see classify.h). */
 #include "classify.h"
 
-#define TH_FIN 0x01
 #define TH_SYN 0x02
 #define TH_RST 0x04
 #define TH_ACK 0x10
