@@ -6,9 +6,11 @@
 #include "sensor/telescope/telescope_service.h"
 
 extern const struct service probe_service;
+extern const struct service feeds_service;
 
 const struct service *const services[] = {
 	&probe_service,
 	&telescope_service,
+	&feeds_service,
 	NULL,
 };
