@@ -17,7 +17,8 @@ cleanup_ns() {
 	ip netns del "$B" 2>/dev/null
 }
 
-if ip netns add "$A" 2>/dev/null && ip netns add "$B" 2>/dev/null; then
+# TELESCOPE_OFFLINE=1 takes the fallback path on purpose.
+if [ -z "${TELESCOPE_OFFLINE:-}" ] && ip netns add "$A" 2>/dev/null && ip netns add "$B" 2>/dev/null; then
 	at_exit cleanup_ns
 	# The telescope (B) owns 10.77.0.2; the scanner (A) routes 10.88/16 to it.
 	# B does not forward, so nothing ever leaves the pair.
@@ -55,17 +56,7 @@ if ip netns add "$A" 2>/dev/null && ip netns add "$B" 2>/dev/null; then
 	live=1
 else
 	echo "# no network namespaces here: scapy writes the capture offline"
-	"$PY" - "$cap" <<'PYEOF'
-import sys
-from scapy.all import Ether, wrpcap
-import scapy.all as s
-pk = []
-orig = s.sendp
-s.sendp = lambda p, **kw: pk.extend(p)
-sys.argv = ["send.py", "lo", "02:00:00:00:00:02"]
-exec(open(sys.argv[0] if False else __import__("os").environ["TS"] + "/send.py").read())
-wrpcap(sys.argv[1] if len(sys.argv) > 1 else "x", pk)
-PYEOF
+	"$PY" "$TS/send.py" none 02:00:00:00:00:02 "$cap" >/dev/null 2>&1
 	live=0
 fi
 
@@ -111,13 +102,13 @@ for fp in mirai zmap masscan backscatter; do
 	want=$("$PY" -c 'import json,sys; print(sum(json.loads(l)[sys.argv[1]] for l in open(sys.argv[2])))' "$fp" "$T/oracle.jsonl")
 	check_eq "summary $fp packets" "$want" "$(json_get "$T/s1.json" "d['fingerprints']['$fp']['packets']")"
 done
-check_eq "labels: mirai sources (half-Mirai VLAN source stays other)" 2 "$(json_get "$T/s1.json" 'd["fingerprints"]["mirai"]["sources"]')"
+check_eq "labels: mirai sources (half-Mirai VLAN source stays other)" $((1 + live)) "$(json_get "$T/s1.json" 'd["fingerprints"]["mirai"]["sources"]')"
 check_eq "labels: zmap sources" 1 "$(json_get "$T/s1.json" 'd["fingerprints"]["zmap"]["sources"]')"
 check_eq "labels: masscan sources" 1 "$(json_get "$T/s1.json" 'd["fingerprints"]["masscan"]["sources"]')"
 check_eq "labels: backscatter sources" 2 "$(json_get "$T/s1.json" 'd["fingerprints"]["backscatter"]["sources"]')"
 check_grep "chance Masscan match stays other" '^10.99.2.7,15,.*,other,' "$T/r1.csv"
 check_grep "Mirai ports 23 and 2323" '^10.99.2.4,40,.*,23:36;2323:4,mirai,1.0000$' "$T/r1.csv"
-check_grep "hping3 --setseq source is mirai" '^10.99.1.1,12,.*,mirai,1.0000$' "$T/r1.csv" || true
+[ "$live" = 1 ] && check_grep "hping3 --setseq source is mirai" '^10.99.1.1,12,.*,mirai,1.0000$' "$T/r1.csv"
 
 # stdin and a directory give the same rows.
 "$IOTMON" telescope --no-store --sources csv - <"$T/cap.pcapng.gz" >"$T/stdin.csv" 2>/dev/null
@@ -136,7 +127,7 @@ for l in open(sys.argv[1]):
     if r["backscatter"] <= probes and probes >= 2 and r.get("destinations", 9) >= 2: n+=1
 print(n)' "$T/oracle.jsonl")
 check_eq "scan events = sources with >= 2 probes that are not backscatter" "$want" "$(wc -l <"$T/events.jsonl")"
-check_eq "mirai events" 2 "$(grep -c '"family":"mirai"' "$T/events.jsonl")"
+check_eq "mirai events" $((1 + live)) "$(grep -c '"family":"mirai"' "$T/events.jsonl")"
 check_eq "no backscatter source stored" 0 "$(grep -c '"src":"10.99.2.3"' "$T/events.jsonl")"
 "$IOTMON" telescope --db "$T/t.db" "$cap" 2>/dev/null
 "$IOTMON" events --db "$T/t.db" --kind scan >"$T/events2.jsonl" 2>/dev/null

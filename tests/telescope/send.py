@@ -1,14 +1,16 @@
 """Sends telescope-like traffic with scapy (run inside the sender namespace).
 
-Usage: send.py IFACE DST_MAC. Every packet goes to DST_MAC (the telescope's
-veth); sources and destinations are in 10.99/16 -> 10.88/16 and fd00:99::/64,
-which exist only inside the test's namespaces."""
+Usage: send.py IFACE DST_MAC [FILE]. Every packet goes to DST_MAC (the
+telescope's veth); sources and destinations are in 10.99/16 -> 10.88/16 and
+fd00:99::/64, which exist only inside the test's namespaces. With FILE the
+packets are written there as a pcap instead of sent (where no namespaces
+can be made)."""
 import random
 import socket
 import struct
 import sys
 
-from scapy.all import IP, TCP, UDP, ICMP, IPv6, ICMPv6EchoRequest, Dot1Q, Ether, sendp
+from scapy.all import IP, TCP, UDP, ICMP, IPv6, ICMPv6EchoRequest, Dot1Q, Ether, sendp, wrpcap
 
 iface, mac = sys.argv[1], sys.argv[2]
 random.seed(7)
@@ -65,5 +67,10 @@ for i in range(15):
 pk.append(E() / IP(src="10.99.2.8", dst="10.88.8.1") / TCP(sport=1, dport=2, flags="A"))
 pk.append(E() / IP(src="10.99.2.8", dst="10.88.8.2") / TCP(sport=1, dport=2, flags="F"))
 pk.append(E() / IP(src="10.99.2.9", dst="10.88.8.3") / ICMP(type=8))
-sendp(pk, iface=iface, verbose=False, inter=0.001)
+if len(sys.argv) > 3:
+    for i, p in enumerate(pk):
+        p.time = 1735732800 + i * 0.001
+    wrpcap(sys.argv[3], pk)
+else:
+    sendp(pk, iface=iface, verbose=False, inter=0.001)
 print(len(pk))
