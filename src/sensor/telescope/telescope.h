@@ -5,7 +5,8 @@
  * every worker reads every file (mmap'ed: the bytes are shared through the
  * page cache) and keeps only the sources whose address hash falls in its
  * share, so each source's packets are seen by one worker in file order and
- * no figure depends on the thread count. stdin is read by one worker. */
+ * no figure depends on the thread count. stdin and gzip input are read by
+ * one worker. */
 #ifndef IOTMON_TELESCOPE_H
 #define IOTMON_TELESCOPE_H
 
