@@ -18,6 +18,7 @@ static const struct command {
 	{"events", cmd_events, "list stored events as JSON lines"},
 	{"import", cmd_import, "read evidence files (iotmon events, ...) into the store"},
 	{"report", cmd_report, "aggregated reports: text, CSV, JSON, SVG"},
+	{"honeypot", cmd_honeypot, "the telnet/HTTP IoT honeypot on its own"},
 	{"config", cmd_config, "check the configuration and print every setting"},
 	{NULL, NULL, NULL},
 };

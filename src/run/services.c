@@ -3,6 +3,9 @@
 
 #include <stddef.h>
 
+#include "sensor/honeypot/service.h"
+
 const struct service *const services[] = {
+	&honeypot_service,
 	NULL,
 };
