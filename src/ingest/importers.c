@@ -1,11 +1,13 @@
 /* importers.c - the table of import formats. */
 #include <string.h>
 
+#include "cowrie_importer.h"
 #include "events_importer.h"
 #include "importer.h"
 
 const struct importer *const importers[] = {
 	&events_importer,
+	&cowrie_importer,
 	NULL,
 };
 

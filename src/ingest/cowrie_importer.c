@@ -1,0 +1,437 @@
+/* cowrie_importer.c - Cowrie JSON logs (jsonlog output) into events.
+ *
+ * A session's events are held until the session is over, so that every
+ * event carries the family the whole dialogue points to (family.h, the
+ * same attribution as our honeypot). "Over" means its session.closed line
+ * was followed by LATE_WINDOW more lines (Cowrie writes `late` events
+ * after the close), or the file ended. A late event of a session already
+ * handed on gets that session's family and the next sequence number.
+ *
+ * Schemas handled: endpoint fields only on session.connect (<= v3.0.5),
+ * duration (float or string seconds) vs duration_ms, message lists, no
+ * uuid, timestamps with Z or +HHMM. Everything is derived from the line
+ * alone plus the session's earlier lines, so importing the same file again
+ * yields identical events (the store drops them as duplicates). */
+#include "cowrie_importer.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/family.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+
+#define LATE_WINDOW 1000 /* lines after session.closed that may still belong to it */
+#define BUCKETS 65536
+#define DONE_MAX 65536 /* finished sessions remembered for late events */
+
+struct csession {
+	char key[EVENT_SENSOR_MAX + EVENT_SESSION_MAX + 2]; /* sensor \x1f session */
+	struct csession *hnext; /* hash chain */
+	struct csession *qnext; /* closed queue */
+	struct event *evs;
+	size_t nev, cap;
+	uint32_t seq;
+	struct family_tracker fam;
+	struct ipaddr src, dst;
+	uint16_t sport, dport;
+	char protocol[16];
+	int64_t duration_ms; /* -1 unknown */
+	uint64_t closed_line; /* 0 while open */
+	int has_session_event;
+};
+
+struct done {
+	char key[EVENT_SENSOR_MAX + EVENT_SESSION_MAX + 2];
+	char family[EVENT_FAMILY_MAX];
+	uint32_t seq;
+	struct ipaddr dst;
+	uint16_t sport, dport;
+};
+
+struct cstate {
+	struct csession *b[BUCKETS];
+	struct csession *qhead, *qtail; /* closed, in order of closing */
+	struct done *done; /* ring of finished sessions */
+	size_t ndone, done_pos;
+};
+
+static uint32_t hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+static struct csession **find(struct cstate *st, const char *key)
+{
+	struct csession **pp = &st->b[hash(key) & (BUCKETS - 1)];
+
+	while (*pp && strcmp((*pp)->key, key) != 0)
+		pp = &(*pp)->hnext;
+	return pp;
+}
+
+static struct done *find_done(struct cstate *st, const char *key)
+{
+	/* Late events are rare: a scan from the newest backwards is enough. */
+	for (size_t i = 0; i < st->ndone; i++) {
+		size_t k = (st->done_pos + DONE_MAX - 1 - i) % DONE_MAX;
+
+		if (strcmp(st->done[k].key, key) == 0)
+			return &st->done[k];
+	}
+	return NULL;
+}
+
+static int cowrie_begin(struct import_ctx *ctx, struct err *err)
+{
+	(void)err;
+	ctx->state = xcalloc(1, sizeof(struct cstate));
+	return 0;
+}
+
+/* Hands a session's events to the sink with its family, and forgets it. */
+static void finish(struct import_ctx *ctx, struct csession *s)
+{
+	struct cstate *st = ctx->state;
+	const char *fam = family_name(&s->fam);
+	struct done *d;
+
+	for (size_t i = 0; i < s->nev; i++) {
+		struct event *ev = &s->evs[i];
+
+		if (ev->kind == EVENT_SESSION && i == 0 && s->has_session_event) {
+			char x[256];
+
+			snprintf(x, sizeof(x), "{\"protocol\":\"%s\",\"source\":\"cowrie\"", s->protocol);
+			if (s->duration_ms >= 0)
+				snprintf(x + strlen(x), sizeof(x) - strlen(x), ",\"duration_ms\":%lld",
+					 (long long)s->duration_ms);
+			if (family_token(&s->fam)[0])
+				snprintf(x + strlen(x), sizeof(x) - strlen(x), ",\"busybox_token\":\"%s\"",
+					 family_token(&s->fam));
+			snprintf(x + strlen(x), sizeof(x) - strlen(x), "}");
+			ev->extra = xstrdup(x);
+		}
+		event_set_fixed(ev->family, sizeof(ev->family), fam, strlen(fam));
+		sink_emit(ctx->sink, ev);
+		event_free(ev);
+		ctx->records++;
+	}
+	if (!st->done)
+		st->done = xcalloc(DONE_MAX, sizeof(*st->done));
+	d = &st->done[st->done_pos];
+	memcpy(d->key, s->key, sizeof(d->key));
+	snprintf(d->family, sizeof(d->family), "%s", fam);
+	d->seq = s->seq;
+	d->dst = s->dst;
+	d->sport = s->sport;
+	d->dport = s->dport;
+	st->done_pos = (st->done_pos + 1) % DONE_MAX;
+	if (st->ndone < DONE_MAX)
+		st->ndone++;
+	*find(st, s->key) = s->hnext;
+	free(s->evs);
+	free(s);
+}
+
+static void finish_closed(struct import_ctx *ctx, uint64_t before_line)
+{
+	struct cstate *st = ctx->state;
+
+	while (st->qhead && st->qhead->closed_line + LATE_WINDOW < before_line) {
+		struct csession *s = st->qhead;
+
+		st->qhead = s->qnext;
+		if (!st->qhead)
+			st->qtail = NULL;
+		finish(ctx, s);
+	}
+}
+
+static int cowrie_end(struct import_ctx *ctx, struct err *err)
+{
+	struct cstate *st = ctx->state;
+
+	(void)err;
+	finish_closed(ctx, UINT64_MAX);
+	for (size_t i = 0; i < BUCKETS; i++)
+		while (st->b[i])
+			finish(ctx, st->b[i]);
+	free(st->done);
+	free(st);
+	ctx->state = NULL;
+	return 0;
+}
+
+static const char *str(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+static int port(json_t *o, const char *key)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (json_is_integer(v) && json_integer_value(v) > 0 && json_integer_value(v) <= 65535)
+		return (int)json_integer_value(v);
+	return 0;
+}
+
+/* session.closed: duration_ms (int, >= v3.0.4) or duration (number or
+ * string of seconds, older). */
+static int64_t duration_ms(json_t *o)
+{
+	json_t *v = json_object_get(o, "duration_ms");
+
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	v = json_object_get(o, "duration");
+	if (json_is_number(v))
+		return (int64_t)llround(json_number_value(v) * 1000.0);
+	if (json_is_string(v)) {
+		char *end;
+		double d = strtod(json_string_value(v), &end);
+
+		if (end != json_string_value(v) && isfinite(d))
+			return (int64_t)llround(d * 1000.0);
+	}
+	return -1;
+}
+
+static struct event *new_event(struct csession *s, enum event_kind kind, const struct event *base)
+{
+	struct event *ev;
+
+	if (s->nev == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 8;
+		s->evs = xrealloc(s->evs, s->cap * sizeof(*s->evs));
+	}
+	ev = &s->evs[s->nev++];
+	*ev = *base;
+	ev->kind = kind;
+	ev->seq = s->seq++;
+	return ev;
+}
+
+static void set_text(char **field, const char *s)
+{
+	if (s)
+		event_set_text(field, s, strlen(s));
+}
+
+static void set_sha(struct event *ev, const char *s)
+{
+	if (s && strlen(s) == EVENT_SHA256_LEN && strspn(s, "0123456789abcdef") == EVENT_SHA256_LEN)
+		memcpy(ev->sha256, s, EVENT_SHA256_LEN + 1);
+}
+
+/* Extra JSON from a few string members (attacker text: escaped by jansson). */
+static char *extra_of(json_t *o, const char *const *keys, const char *kv_key, const char *kv_val)
+{
+	json_t *x = json_object();
+	char *out;
+
+	for (; *keys; keys++) {
+		json_t *v = json_object_get(o, *keys);
+
+		if (json_is_string(v) || json_is_boolean(v) || json_is_integer(v))
+			json_object_set(x, *keys, v);
+	}
+	if (kv_key)
+		json_object_set_new(x, kv_key, json_string(kv_val));
+	out = json_object_size(x) ? json_dumps(x, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(x);
+	return out;
+}
+
+static int handle(struct import_ctx *ctx, json_t *o, struct err *err)
+{
+	static const char *const dl_keys[] = {"destfile", "outfile", "duplicate", "late", NULL};
+	static const char *const fail_keys[] = {"error", "late", NULL};
+	static const char *const login_keys[] = {"fingerprint", "type", NULL};
+	static const char *const realm_keys[] = {"realm", NULL};
+	struct cstate *st = ctx->state;
+	const char *eventid = str(o, "eventid"), *sid = str(o, "session"), *ts = str(o, "timestamp");
+	const char *sensor = str(o, "sensor"), *ip = str(o, "src_ip");
+	struct csession **pp, *s;
+	struct event base, *ev;
+	char key[sizeof(s->key)];
+	struct done *d = NULL;
+	enum event_kind kind;
+	int is_connect;
+
+	if (!eventid)
+		return err_set(err, "no \"eventid\"");
+	if (strncmp(eventid, "cowrie.", 7) != 0)
+		return 0;
+	if (strcmp(eventid, "cowrie.login.success") == 0 || strcmp(eventid, "cowrie.login.failed") == 0)
+		kind = EVENT_LOGIN;
+	else if (strcmp(eventid, "cowrie.command.input") == 0)
+		kind = EVENT_COMMAND;
+	else if (strncmp(eventid, "cowrie.session.file_download", 28) == 0 ||
+		 strcmp(eventid, "cowrie.session.file_upload") == 0)
+		kind = EVENT_DOWNLOAD;
+	else if (strcmp(eventid, "cowrie.session.connect") == 0 || strcmp(eventid, "cowrie.session.closed") == 0)
+		kind = EVENT_SESSION;
+	else
+		return 0; /* kex, tty logs, tunnels ...: not evidence we keep */
+	if (!sid)
+		return err_set(err, "%s without \"session\"", eventid);
+	event_init(&base);
+	if (!ts || time_parse(ts, strlen(ts), &base.time_us))
+		return err_set(err, "\"timestamp\" missing or not ISO 8601");
+	if (!sensor || !sensor[0])
+		sensor = "cowrie";
+	event_set_fixed(base.sensor, sizeof(base.sensor), sensor, strlen(sensor));
+	event_set_fixed(base.session, sizeof(base.session), sid, strlen(sid));
+	snprintf(key, sizeof(key), "%s\x1f%s", base.sensor, base.session);
+	is_connect = strcmp(eventid, "cowrie.session.connect") == 0;
+
+	pp = find(st, key);
+	s = *pp;
+	if (!s && !is_connect)
+		d = find_done(st, key);
+	if (!s && !d) {
+		s = xcalloc(1, sizeof(*s));
+		memcpy(s->key, key, sizeof(s->key));
+		s->duration_ms = -1;
+		family_init(&s->fam);
+		*pp = s;
+	}
+	base.transport = TRANSPORT_TCP;
+	if (!ip || ipaddr_parse(ip, strlen(ip), &base.src)) {
+		if (s && s->src.af)
+			base.src = s->src;
+		else
+			return err_set(err, "\"src_ip\" missing or not an IP address");
+	}
+	/* Endpoint fields: on this line (>= v3.0.6) or from session.connect. */
+	base.src_port = (uint16_t)port(o, "src_port");
+	base.dst_port = (uint16_t)port(o, "dst_port");
+	if (str(o, "dst_ip"))
+		ipaddr_parse(str(o, "dst_ip"), strlen(str(o, "dst_ip")), &base.dst); /* "x.x.x.x" stays unknown */
+	if (s) {
+		if (is_connect) {
+			s->src = base.src;
+			s->dst = base.dst;
+			s->sport = base.src_port;
+			s->dport = base.dst_port;
+			snprintf(s->protocol, sizeof(s->protocol), "%s", str(o, "protocol") ? str(o, "protocol") : "");
+		}
+		if (!base.src_port)
+			base.src_port = s->sport;
+		if (!base.dst_port)
+			base.dst_port = s->dport;
+		if (!base.dst.af)
+			base.dst = s->dst;
+	} else {
+		if (!base.src_port)
+			base.src_port = d->sport;
+		if (!base.dst_port)
+			base.dst_port = d->dport;
+		if (!base.dst.af)
+			base.dst = d->dst;
+	}
+
+	if (kind == EVENT_SESSION) {
+		if (!s)
+			return 0; /* a second close of a finished session */
+		if (is_connect) {
+			if (s->nev == 0) { /* the session event comes first */
+				new_event(s, EVENT_SESSION, &base);
+				s->has_session_event = 1;
+			}
+		} else {
+			s->duration_ms = duration_ms(o);
+			if (!s->closed_line) {
+				s->closed_line = ctx->lineno ? ctx->lineno : 1;
+				if (st->qtail)
+					st->qtail->qnext = s;
+				else
+					st->qhead = s;
+				st->qtail = s;
+			}
+		}
+		return 0;
+	}
+
+	if (s) {
+		ev = new_event(s, kind, &base);
+	} else { /* late, after the session was handed on */
+		ev = &base;
+		ev->kind = kind;
+		ev->seq = d->seq++;
+		event_set_fixed(ev->family, sizeof(ev->family), d->family, strlen(d->family));
+	}
+	switch (kind) {
+	case EVENT_LOGIN:
+		set_text(&ev->username, str(o, "username"));
+		set_text(&ev->password, str(o, "password"));
+		ev->success = strcmp(eventid, "cowrie.login.success") == 0;
+		ev->extra = extra_of(o, login_keys, NULL, NULL);
+		break;
+	case EVENT_COMMAND:
+		set_text(&ev->input, str(o, "input"));
+		ev->extra = extra_of(o, realm_keys, NULL, NULL);
+		if (s && str(o, "input"))
+			family_feed_command(&s->fam, str(o, "input"), strlen(str(o, "input")));
+		break;
+	case EVENT_DOWNLOAD:
+		set_text(&ev->url, str(o, "url"));
+		set_sha(ev, str(o, "shasum"));
+		if (strcmp(eventid, "cowrie.session.file_download.failed") == 0)
+			ev->extra = extra_of(o, fail_keys, "status", "failed");
+		else if (strcmp(eventid, "cowrie.session.file_upload") == 0)
+			ev->extra = extra_of(o, dl_keys, "method", "upload");
+		else
+			ev->extra = extra_of(o, dl_keys, NULL, NULL);
+		if (s && ev->url)
+			family_feed_url(&s->fam, ev->url, strlen(ev->url));
+		if (s && str(o, "destfile"))
+			family_feed_url(&s->fam, str(o, "destfile"), strlen(str(o, "destfile")));
+		break;
+	default:
+		break;
+	}
+	if (!s) {
+		sink_emit(ctx->sink, ev);
+		event_free(ev);
+		ctx->records++;
+	}
+	return 0;
+}
+
+static int cowrie_line(struct import_ctx *ctx, const char *line, size_t len, struct err *err)
+{
+	json_error_t jerr;
+	json_t *o;
+	int rc;
+
+	finish_closed(ctx, ctx->lineno);
+	o = json_loadb(line, len, 0, &jerr);
+	if (!o)
+		return err_set(err, "column %d: %s", jerr.column, jerr.text);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return err_set(err, "not a JSON object");
+	}
+	rc = handle(ctx, o, err);
+	json_decref(o);
+	return rc;
+}
+
+const struct importer cowrie_importer = {
+	.name = "cowrie",
+	.help = "Cowrie honeypot JSON logs (cowrie.json), any version; families attributed per session",
+	.begin = cowrie_begin,
+	.line = cowrie_line,
+	.end = cowrie_end,
+};
