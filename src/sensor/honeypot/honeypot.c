@@ -614,7 +614,7 @@ static void http_respond(struct session *s, int code, const char *reason, const 
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
 	strbuf_init(&b, 1 << 20);
-	strbuf_printf(&b, "HTTP/1.1 %d %s\r\n", code, reason);
+	strbuf_printf(&b, "%s %d %s\r\n", s->profile->http_version, code, reason);
 	if (s->profile->http_server[0])
 		strbuf_printf(&b, "Server: %s\r\n", s->profile->http_server);
 	strbuf_printf(&b, "Date: %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n", date,

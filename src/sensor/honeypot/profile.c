@@ -101,7 +101,7 @@ static void profile_free(struct hp_profile *p)
 	char **fields[] = {&p->name,	     &p->description,	  &p->banner,	    &p->login_prompt,
 			   &p->password_prompt, &p->login_incorrect, &p->motd,	    &p->shell_prompt,
 			   &p->hostname,     &p->uname,		  &p->machine,	    &p->busybox_version,
-			   &p->proc_mounts,  &p->proc_cpuinfo,	  &p->http_server,  &p->http_index,
+			   &p->proc_mounts,  &p->proc_cpuinfo,	  &p->http_version, &p->http_server,  &p->http_index,
 			   &p->http_index_type, &p->http_realm};
 
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
@@ -131,6 +131,7 @@ static int profile_parse(json_t *o, struct hp_profile *p, struct err *err)
 	p->busybox_version = member(o, "busybox_version", "BusyBox v1.22.1 (2017-03-06 15:12:31 CST)");
 	p->proc_mounts = member(o, "proc_mounts", "rootfs / rootfs rw 0 0\n");
 	p->proc_cpuinfo = member(o, "proc_cpuinfo", "");
+	p->http_version = member(o, "http_version", "HTTP/1.1");
 	p->http_server = member(o, "http_server", "");
 	p->http_index = member(o, "http_index", "<html><body></body></html>\n");
 	p->http_index_type = member(o, "http_index_type", "text/html");
