@@ -614,11 +614,12 @@ static void http_respond(struct session *s, int code, const char *reason, const 
 	gmtime_r(&now, &tm);
 	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
 	strbuf_init(&b, 1 << 20);
-	strbuf_printf(&b, "%s %d %s\r\n", s->profile->http_version, code, reason);
+	/* Date before Server, as the small embedded servers write it. */
+	strbuf_printf(&b, "%s %d %s\r\nDate: %s\r\n", s->profile->http_version, code, reason, date);
 	if (s->profile->http_server[0])
 		strbuf_printf(&b, "Server: %s\r\n", s->profile->http_server);
-	strbuf_printf(&b, "Date: %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n", date,
-		      type, strlen(body), extra_headers ? extra_headers : "");
+	strbuf_printf(&b, "Content-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n", type,
+		      strlen(body), extra_headers ? extra_headers : "");
 	strbuf_puts(&b, body);
 	s->want_close_after_write = true;
 	if (send_bytes(s, b.data, b.len) && s->out_len == 0)

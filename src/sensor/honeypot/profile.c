@@ -131,7 +131,7 @@ static int profile_parse(json_t *o, struct hp_profile *p, struct err *err)
 	p->busybox_version = member(o, "busybox_version", "BusyBox v1.22.1 (2017-03-06 15:12:31 CST)");
 	p->proc_mounts = member(o, "proc_mounts", "rootfs / rootfs rw 0 0\n");
 	p->proc_cpuinfo = member(o, "proc_cpuinfo", "");
-	p->http_version = member(o, "http_version", "HTTP/1.1");
+	p->http_version = member(o, "http_version", "HTTP/1.0");
 	p->http_server = member(o, "http_server", "");
 	p->http_index = member(o, "http_index", "<html><body></body></html>\n");
 	p->http_index_type = member(o, "http_index_type", "text/html");

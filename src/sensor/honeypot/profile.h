@@ -27,7 +27,7 @@ struct hp_profile {
 	char *proc_mounts, *proc_cpuinfo;
 	uint8_t elf_header[HP_ELF_HEADER_LEN]; /* of /bin/echo, for loaders */
 	/* http */
-	char *http_version; /* status-line version: "HTTP/1.1", or "HTTP/1.0" as old servers */
+	char *http_version; /* status-line version (default HTTP/1.0, as old embedded servers) */
 	char *http_server; /* Server header */
 	char *http_index; /* body of GET / */
 	char *http_index_type; /* Content-Type of it */
