@@ -7,6 +7,7 @@
   halfopen HOST PORT N SECONDS      N silent connections; prints how many the server closed
   slowloris HOST PORT               an HTTP request one byte at a time; prints seconds until closed
   login HOST PORT USER PASS CMD...  log in and run commands; prints the output
+  slowreader HOST PORT USER PASS N  log in, send N commands and never read
 Exit status 0 when the client saw what it expected."""
 import os
 import random
@@ -166,6 +167,28 @@ def halfopen(host, port, n, seconds):
     print(len(closed))
 
 
+def slowreader(host, port, user, password, n):
+    """Logs in, then sends n commands without ever reading the output."""
+    c = Conn(host, port)
+    c.wait_for([b"ogin: "])
+    c.line(user)
+    c.wait_for([b"assword: "])
+    c.line(password)
+    c.wait_for([b"# "])
+    c.s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    try:
+        c.s.sendall(b"cat /proc/mounts\r\n" * int(n))
+        # Wait (without reading) until the server gives up on us: a NUL
+        # byte now and then is ignored by telnet but fails once it closed.
+        end = time.time() + 20
+        while time.time() < end:
+            time.sleep(0.2)
+            c.s.sendall(b"\0")
+    except OSError:
+        pass
+    c.s.close()
+
+
 def slowloris(host, port):
     s = socket.create_connection((host, int(port)), timeout=10)
     start = time.time()
@@ -189,4 +212,4 @@ def slowloris(host, port):
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     {"mirai": mirai, "iacflood": iacflood, "random": random_bytes, "endless": endless,
-     "halfopen": halfopen, "slowloris": slowloris, "login": login}[cmd](*args)
+     "halfopen": halfopen, "slowloris": slowloris, "login": login, "slowreader": slowreader}[cmd](*args)
