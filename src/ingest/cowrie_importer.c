@@ -24,7 +24,7 @@
 #include "core/xalloc.h"
 
 #define LATE_WINDOW 1000 /* lines after session.closed that may still belong to it */
-#define BUCKETS 65536
+#define BUCKETS 8192
 #define DONE_MAX 65536 /* finished sessions remembered for late events */
 
 struct csession {
@@ -41,21 +41,18 @@ struct csession {
 	int64_t duration_ms; /* -1 unknown */
 	uint64_t closed_line; /* 0 while open */
 	int has_session_event;
-};
-
-struct done {
-	char key[EVENT_SENSOR_MAX + EVENT_SESSION_MAX + 2];
+	/* Once handed on, the session stays as a small record for late
+	 * events (its events freed), oldest forgotten first. */
+	int finished;
 	char family[EVENT_FAMILY_MAX];
-	uint32_t seq;
-	struct ipaddr dst;
-	uint16_t sport, dport;
 };
 
 struct cstate {
-	struct csession *b[BUCKETS];
+	struct csession **b; /* BUCKETS chains */
 	struct csession *qhead, *qtail; /* closed, in order of closing */
-	struct done *done; /* ring of finished sessions */
-	size_t ndone, done_pos;
+	struct csession *fhead, *ftail; /* finished, oldest first (via qnext) */
+	size_t nfinished;
+	int no_evict; /* set while walking the table at the end */
 };
 
 static uint32_t hash(const char *s)
@@ -76,31 +73,29 @@ static struct csession **find(struct cstate *st, const char *key)
 	return pp;
 }
 
-static struct done *find_done(struct cstate *st, const char *key)
-{
-	/* Late events are rare: a scan from the newest backwards is enough. */
-	for (size_t i = 0; i < st->ndone; i++) {
-		size_t k = (st->done_pos + DONE_MAX - 1 - i) % DONE_MAX;
-
-		if (strcmp(st->done[k].key, key) == 0)
-			return &st->done[k];
-	}
-	return NULL;
-}
-
 static int cowrie_begin(struct import_ctx *ctx, struct err *err)
 {
+	struct cstate *st = xcalloc(1, sizeof(*st));
+
 	(void)err;
-	ctx->state = xcalloc(1, sizeof(struct cstate));
+	st->b = xcalloc(BUCKETS, sizeof(*st->b));
+	ctx->state = st;
 	return 0;
 }
 
-/* Hands a session's events to the sink with its family, and forgets it. */
+static void forget(struct cstate *st, struct csession *s)
+{
+	*find(st, s->key) = s->hnext;
+	free(s->evs);
+	free(s);
+}
+
+/* Hands a session's events to the sink with its family; keeps a small
+ * record of it for late events. */
 static void finish(struct import_ctx *ctx, struct csession *s)
 {
 	struct cstate *st = ctx->state;
 	const char *fam = family_name(&s->fam);
-	struct done *d;
 
 	for (size_t i = 0; i < s->nev; i++) {
 		struct event *ev = &s->evs[i];
@@ -123,21 +118,24 @@ static void finish(struct import_ctx *ctx, struct csession *s)
 		event_free(ev);
 		ctx->records++;
 	}
-	if (!st->done)
-		st->done = xcalloc(DONE_MAX, sizeof(*st->done));
-	d = &st->done[st->done_pos];
-	memcpy(d->key, s->key, sizeof(d->key));
-	snprintf(d->family, sizeof(d->family), "%s", fam);
-	d->seq = s->seq;
-	d->dst = s->dst;
-	d->sport = s->sport;
-	d->dport = s->dport;
-	st->done_pos = (st->done_pos + 1) % DONE_MAX;
-	if (st->ndone < DONE_MAX)
-		st->ndone++;
-	*find(st, s->key) = s->hnext;
 	free(s->evs);
-	free(s);
+	s->evs = NULL;
+	s->nev = s->cap = 0;
+	s->finished = 1;
+	snprintf(s->family, sizeof(s->family), "%s", fam);
+	s->qnext = NULL;
+	if (st->ftail)
+		st->ftail->qnext = s;
+	else
+		st->fhead = s;
+	st->ftail = s;
+	if (++st->nfinished > DONE_MAX && !st->no_evict) {
+		struct csession *old = st->fhead;
+
+		st->fhead = old->qnext;
+		st->nfinished--;
+		forget(st, old);
+	}
 }
 
 static void finish_closed(struct import_ctx *ctx, uint64_t before_line)
@@ -160,10 +158,15 @@ static int cowrie_end(struct import_ctx *ctx, struct err *err)
 
 	(void)err;
 	finish_closed(ctx, UINT64_MAX);
+	st->no_evict = 1;
+	for (size_t i = 0; i < BUCKETS; i++)
+		for (struct csession *s = st->b[i]; s; s = s->hnext)
+			if (!s->finished)
+				finish(ctx, s);
 	for (size_t i = 0; i < BUCKETS; i++)
 		while (st->b[i])
-			finish(ctx, st->b[i]);
-	free(st->done);
+			forget(st, st->b[i]);
+	free(st->b);
 	free(st);
 	ctx->state = NULL;
 	return 0;
@@ -264,7 +267,6 @@ static int handle(struct import_ctx *ctx, json_t *o, struct err *err)
 	struct csession **pp, *s;
 	struct event base, *ev;
 	char key[sizeof(s->key)];
-	struct done *d = NULL;
 	enum event_kind kind;
 	int is_connect;
 
@@ -297,9 +299,20 @@ static int handle(struct import_ctx *ctx, json_t *o, struct err *err)
 
 	pp = find(st, key);
 	s = *pp;
-	if (!s && !is_connect)
-		d = find_done(st, key);
-	if (!s && !d) {
+	if (s && s->finished && is_connect) { /* the id is reused: a new session */
+		struct csession **fp = &st->fhead, *prev = NULL;
+
+		while (*fp != s)
+			prev = *fp, fp = &(*fp)->qnext;
+		*fp = s->qnext;
+		if (st->ftail == s)
+			st->ftail = prev;
+		st->nfinished--;
+		forget(st, s);
+		s = NULL;
+		pp = find(st, key);
+	}
+	if (!s) {
 		s = xcalloc(1, sizeof(*s));
 		memcpy(s->key, key, sizeof(s->key));
 		s->duration_ms = -1;
@@ -308,7 +321,7 @@ static int handle(struct import_ctx *ctx, json_t *o, struct err *err)
 	}
 	base.transport = TRANSPORT_TCP;
 	if (!ip || ipaddr_parse(ip, strlen(ip), &base.src)) {
-		if (s && s->src.af)
+		if (s->src.af)
 			base.src = s->src;
 		else
 			return err_set(err, "\"src_ip\" missing or not an IP address");
@@ -318,31 +331,22 @@ static int handle(struct import_ctx *ctx, json_t *o, struct err *err)
 	base.dst_port = (uint16_t)port(o, "dst_port");
 	if (str(o, "dst_ip"))
 		ipaddr_parse(str(o, "dst_ip"), strlen(str(o, "dst_ip")), &base.dst); /* "x.x.x.x" stays unknown */
-	if (s) {
-		if (is_connect) {
-			s->src = base.src;
-			s->dst = base.dst;
-			s->sport = base.src_port;
-			s->dport = base.dst_port;
-			snprintf(s->protocol, sizeof(s->protocol), "%s", str(o, "protocol") ? str(o, "protocol") : "");
-		}
-		if (!base.src_port)
-			base.src_port = s->sport;
-		if (!base.dst_port)
-			base.dst_port = s->dport;
-		if (!base.dst.af)
-			base.dst = s->dst;
-	} else {
-		if (!base.src_port)
-			base.src_port = d->sport;
-		if (!base.dst_port)
-			base.dst_port = d->dport;
-		if (!base.dst.af)
-			base.dst = d->dst;
+	if (is_connect) {
+		s->src = base.src;
+		s->dst = base.dst;
+		s->sport = base.src_port;
+		s->dport = base.dst_port;
+		snprintf(s->protocol, sizeof(s->protocol), "%s", str(o, "protocol") ? str(o, "protocol") : "");
 	}
+	if (!base.src_port)
+		base.src_port = s->sport;
+	if (!base.dst_port)
+		base.dst_port = s->dport;
+	if (!base.dst.af)
+		base.dst = s->dst;
 
 	if (kind == EVENT_SESSION) {
-		if (!s)
+		if (s->finished)
 			return 0; /* a second close of a finished session */
 		if (is_connect) {
 			if (s->nev == 0) { /* the session event comes first */
@@ -363,13 +367,13 @@ static int handle(struct import_ctx *ctx, json_t *o, struct err *err)
 		return 0;
 	}
 
-	if (s) {
+	if (!s->finished) {
 		ev = new_event(s, kind, &base);
 	} else { /* late, after the session was handed on */
 		ev = &base;
 		ev->kind = kind;
-		ev->seq = d->seq++;
-		event_set_fixed(ev->family, sizeof(ev->family), d->family, strlen(d->family));
+		ev->seq = s->seq++;
+		event_set_fixed(ev->family, sizeof(ev->family), s->family, strlen(s->family));
 	}
 	switch (kind) {
 	case EVENT_LOGIN:
@@ -381,7 +385,7 @@ static int handle(struct import_ctx *ctx, json_t *o, struct err *err)
 	case EVENT_COMMAND:
 		set_text(&ev->input, str(o, "input"));
 		ev->extra = extra_of(o, realm_keys, NULL, NULL);
-		if (s && str(o, "input"))
+		if (!s->finished && str(o, "input"))
 			family_feed_command(&s->fam, str(o, "input"), strlen(str(o, "input")));
 		break;
 	case EVENT_DOWNLOAD:
@@ -393,15 +397,15 @@ static int handle(struct import_ctx *ctx, json_t *o, struct err *err)
 			ev->extra = extra_of(o, dl_keys, "method", "upload");
 		else
 			ev->extra = extra_of(o, dl_keys, NULL, NULL);
-		if (s && ev->url)
+		if (!s->finished && ev->url)
 			family_feed_url(&s->fam, ev->url, strlen(ev->url));
-		if (s && str(o, "destfile"))
+		if (!s->finished && str(o, "destfile"))
 			family_feed_url(&s->fam, str(o, "destfile"), strlen(str(o, "destfile")));
 		break;
 	default:
 		break;
 	}
-	if (!s) {
+	if (s->finished) {
 		sink_emit(ctx->sink, ev);
 		event_free(ev);
 		ctx->records++;

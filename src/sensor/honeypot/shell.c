@@ -947,6 +947,34 @@ static int run_simple(struct ctx *c, bool *exit_shell)
 	return 127;
 }
 
+static bool word_is(const struct token *t, const char *w)
+{
+	return t->type == T_WORD && strcmp(t->text, w) == 0;
+}
+
+/* If a loop or condition starts at token i, the index of its closing
+ * done/fi (nesting counted), else i. */
+static size_t compound_end(const struct lexer *lx, size_t i)
+{
+	int depth = 0;
+
+	if (!(word_is(&lx->tok[i], "while") || word_is(&lx->tok[i], "until") || word_is(&lx->tok[i], "for") ||
+	      word_is(&lx->tok[i], "if")))
+		return i;
+	for (size_t k = i; k < lx->n; k++) {
+		/* Keywords count only at the start of a command. */
+		if (k > i && lx->tok[k - 1].type == T_WORD && !word_is(&lx->tok[k - 1], "do") &&
+		    !word_is(&lx->tok[k - 1], "then") && !word_is(&lx->tok[k - 1], "else"))
+			continue;
+		if (word_is(&lx->tok[k], "while") || word_is(&lx->tok[k], "until") || word_is(&lx->tok[k], "for") ||
+		    word_is(&lx->tok[k], "if"))
+			depth++;
+		else if ((word_is(&lx->tok[k], "done") || word_is(&lx->tok[k], "fi")) && --depth == 0)
+			return k;
+	}
+	return lx->n - 1;
+}
+
 enum shell_status shell_run(struct shell *sh, const char *line, size_t len, struct strbuf *out,
 			    const struct shell_callbacks *cb)
 {
@@ -974,6 +1002,21 @@ enum shell_status shell_run(struct shell *sh, const char *line, size_t len, stru
 		struct out o = {.term = out};
 		struct ctx c = {.sh = sh, .o = &o, .cb = cb};
 
+		/* A loop or condition after a failed && (or a good ||) is
+		 * skipped as a whole; run, its parts run once each. */
+		if ((conn == T_AND && status != 0) || (conn == T_OR && status == 0)) {
+			size_t end = compound_end(lx, i);
+
+			if (end != i) {
+				for (i = end + 1; i < lx->n && lx->tok[i].type != T_SEMI && lx->tok[i].type != T_AND &&
+						  lx->tok[i].type != T_OR && lx->tok[i].type != T_PIPE;
+				     i++)
+					;
+				if (i < lx->n)
+					conn = lx->tok[i++].type;
+				continue;
+			}
+		}
 		/* Gather one simple command up to the next connector. */
 		for (; i < lx->n; i++) {
 			struct token *t = &lx->tok[i];
