@@ -80,6 +80,7 @@ struct session {
 	uint8_t *out;
 	size_t out_len, out_cap;
 	bool want_close_after_write;
+	bool epollout; /* EPOLLOUT armed */
 	/* events held until the session ends; [0] is the session event */
 	struct event *evs;
 	size_t nev, evcap;
@@ -257,28 +258,13 @@ static const char *proto_name(enum proto p)
 
 static void close_session(struct session *s, const char *reason);
 
-/* Sends bytes, keeping what the socket does not take; false when the
- * session was closed (slow reader or error). */
+/* Queues bytes for the peer; flush_output() sends them once the input at
+ * hand is handled, so one answer leaves in one segment. False when the
+ * session was closed (its reader is too slow). */
 static bool send_bytes(struct session *s, const void *data, size_t n)
 {
-	const uint8_t *p = data;
-
 	if (!n)
 		return true;
-	if (s->out_len == 0) {
-		ssize_t w = send(s->fd, p, n, MSG_NOSIGNAL);
-
-		if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) {
-			close_session(s, "write_error");
-			return false;
-		}
-		if (w > 0) {
-			p += w;
-			n -= (size_t)w;
-		}
-		if (!n)
-			return true;
-	}
 	if (s->out_len + n > s->hp->cfg.lim.output_max) {
 		close_session(s, "slow_reader");
 		return false;
@@ -287,13 +273,8 @@ static bool send_bytes(struct session *s, const void *data, size_t n)
 		s->out_cap = s->out_len + n + 1024;
 		s->out = xrealloc(s->out, s->out_cap);
 	}
-	memcpy(s->out + s->out_len, p, n);
+	memcpy(s->out + s->out_len, data, n);
 	s->out_len += n;
-	{
-		struct epoll_event ee = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP, .data.ptr = s};
-
-		epoll_ctl(s->hp->ep, EPOLL_CTL_MOD, s->fd, &ee);
-	}
 	return true;
 }
 
@@ -323,29 +304,38 @@ static bool send_str(struct session *s, const char *str)
 	return send_text(s, str, strlen(str));
 }
 
+/* Sends what is queued; waits for EPOLLOUT when the socket is full. */
 static void flush_output(struct session *s)
 {
-	while (s->out_len) {
-		ssize_t w = send(s->fd, s->out, s->out_len, MSG_NOSIGNAL);
+	size_t done = 0;
+
+	if (s->fd < 0)
+		return;
+	while (done < s->out_len) {
+		ssize_t w = send(s->fd, s->out + done, s->out_len - done, MSG_NOSIGNAL);
 
 		if (w < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
-				return;
+				break;
 			if (errno == EINTR)
 				continue;
 			close_session(s, "write_error");
 			return;
 		}
-		memmove(s->out, s->out + w, s->out_len - (size_t)w);
-		s->out_len -= (size_t)w;
+		done += (size_t)w;
 	}
-	if (s->want_close_after_write) {
+	if (done) {
+		memmove(s->out, s->out + done, s->out_len - done);
+		s->out_len -= done;
+	}
+	if (s->out_len == 0 && s->want_close_after_write) {
 		close_session(s, "http_done");
 		return;
 	}
-	{
-		struct epoll_event ee = {.events = EPOLLIN | EPOLLRDHUP, .data.ptr = s};
+	if ((s->out_len > 0) != s->epollout) {
+		struct epoll_event ee = {.events = EPOLLIN | EPOLLRDHUP | (s->out_len ? EPOLLOUT : 0u), .data.ptr = s};
 
+		s->epollout = s->out_len > 0;
 		epoll_ctl(s->hp->ep, EPOLL_CTL_MOD, s->fd, &ee);
 	}
 }
@@ -390,6 +380,9 @@ static void close_session(struct session *s, const char *reason)
 
 	if (s->fd < 0)
 		return;
+	if (s->out_len) /* last words ("Login incorrect"), best effort */
+		if (send(s->fd, s->out, s->out_len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+			s->out_len = 0;
 	if (s->sh)
 		shell_each_dropped(s->sh, on_dropped, s);
 	fam = family_name(&s->fam);
@@ -622,8 +615,7 @@ static void http_respond(struct session *s, int code, const char *reason, const 
 		      strlen(body), extra_headers ? extra_headers : "");
 	strbuf_puts(&b, body);
 	s->want_close_after_write = true;
-	if (send_bytes(s, b.data, b.len) && s->out_len == 0)
-		close_session(s, "http_done");
+	send_bytes(s, b.data, b.len);
 	strbuf_free(&b);
 }
 
@@ -738,7 +730,7 @@ static void http_read(struct session *s, const uint8_t *buf, size_t n)
 
 /* ---- loop --------------------------------------------------------------- */
 
-static void session_read(struct session *s)
+static void read_input(struct session *s)
 {
 	uint8_t buf[READ_CHUNK];
 
@@ -767,7 +759,17 @@ static void session_read(struct session *s)
 			telnet_read(s, buf, (size_t)r);
 		else
 			http_read(s, buf, (size_t)r);
+		/* A short read emptied the socket: epoll reports the next bytes,
+		 * so the recv() that would say EAGAIN is not needed. */
+		if ((size_t)r < sizeof(buf))
+			return;
 	}
+}
+
+static void session_read(struct session *s)
+{
+	read_input(s);
+	flush_output(s);
 }
 
 /* A refused connection still leaves a session event saying why. */
@@ -842,8 +844,11 @@ static void accept_all(struct honeypot *hp, struct listener *l)
 			close_session(s, "epoll_error");
 			continue;
 		}
-		if (s->proto == P_TELNET)
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
+		if (s->proto == P_TELNET) {
 			telnet_open(s);
+			flush_output(s);
+		}
 	}
 }
 
