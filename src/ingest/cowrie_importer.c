@@ -22,6 +22,7 @@
 #include "analysis/family.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
+#include "json_scan.h"
 
 #define LATE_WINDOW 1000 /* lines after session.closed that may still belong to it */
 #define BUCKETS 8192
@@ -172,38 +173,54 @@ static int cowrie_end(struct import_ctx *ctx, struct err *err)
 	return 0;
 }
 
-static const char *str(json_t *o, const char *key)
-{
-	json_t *v = json_object_get(o, key);
+/* The keys the importer reads; everything else in a line is validated and
+ * skipped (json_scan.h). */
+enum {
+	K_EVENTID, K_SESSION, K_TIMESTAMP, K_SENSOR, K_SRC_IP, K_SRC_PORT, K_DST_IP, K_DST_PORT, K_PROTOCOL,
+	K_USERNAME, K_PASSWORD, K_INPUT, K_URL, K_SHASUM, K_DESTFILE, K_OUTFILE, K_DUPLICATE, K_LATE, K_ERROR,
+	K_FINGERPRINT, K_TYPE, K_REALM, K_DURATION, K_DURATION_MS, K_COUNT
+};
 
-	return json_is_string(v) ? json_string_value(v) : NULL;
+static const char *const key_names[K_COUNT] = {
+	"eventid", "session", "timestamp", "sensor",   "src_ip",   "src_port", "dst_ip",	  "dst_port",
+	"protocol", "username", "password", "input",   "url",	   "shasum",   "destfile",	  "outfile",
+	"duplicate", "late",	 "error",	"fingerprint", "type", "realm",    "duration", "duration_ms",
+};
+
+struct line {
+	struct json_field f[K_COUNT];
+};
+
+static const char *str(const struct line *l, int k)
+{
+	return l->f[k].type == JS_STRING ? l->f[k].str : NULL;
 }
 
-static int port(json_t *o, const char *key)
+static int port(const struct line *l, int k)
 {
-	json_t *v = json_object_get(o, key);
+	const struct json_field *f = &l->f[k];
 
-	if (json_is_integer(v) && json_integer_value(v) > 0 && json_integer_value(v) <= 65535)
-		return (int)json_integer_value(v);
+	if (f->type == JS_NUMBER && f->is_int && f->ival > 0 && f->ival <= 65535)
+		return (int)f->ival;
 	return 0;
 }
 
 /* session.closed: duration_ms (int, >= v3.0.4) or duration (number or
  * string of seconds, older). */
-static int64_t duration_ms(json_t *o)
+static int64_t duration_ms(const struct line *l)
 {
-	json_t *v = json_object_get(o, "duration_ms");
+	const struct json_field *f = &l->f[K_DURATION_MS];
 
-	if (json_is_integer(v))
-		return json_integer_value(v);
-	v = json_object_get(o, "duration");
-	if (json_is_number(v))
-		return (int64_t)llround(json_number_value(v) * 1000.0);
-	if (json_is_string(v)) {
+	if (f->type == JS_NUMBER && f->is_int)
+		return f->ival;
+	f = &l->f[K_DURATION];
+	if (f->type == JS_NUMBER && isfinite(f->num))
+		return (int64_t)llround(f->num * 1000.0);
+	if (f->type == JS_STRING) {
 		char *end;
-		double d = strtod(json_string_value(v), &end);
+		double d = strtod(f->str, &end);
 
-		if (end != json_string_value(v) && isfinite(d))
+		if (end != f->str && isfinite(d))
 			return (int64_t)llround(d * 1000.0);
 	}
 	return -1;
@@ -236,17 +253,21 @@ static void set_sha(struct event *ev, const char *s)
 		memcpy(ev->sha256, s, EVENT_SHA256_LEN + 1);
 }
 
-/* Extra JSON from a few string members (attacker text: escaped by jansson). */
-static char *extra_of(json_t *o, const char *const *keys, const char *kv_key, const char *kv_val)
+/* Extra JSON from a few members (attacker text: escaped by jansson). */
+static char *extra_of(const struct line *l, const int *keys, const char *kv_key, const char *kv_val)
 {
 	json_t *x = json_object();
 	char *out;
 
-	for (; *keys; keys++) {
-		json_t *v = json_object_get(o, *keys);
+	for (; *keys >= 0; keys++) {
+		const struct json_field *f = &l->f[*keys];
 
-		if (json_is_string(v) || json_is_boolean(v) || json_is_integer(v))
-			json_object_set(x, *keys, v);
+		if (f->type == JS_STRING)
+			json_object_set_new(x, key_names[*keys], json_stringn(f->str, f->len));
+		else if (f->type == JS_TRUE || f->type == JS_FALSE)
+			json_object_set_new(x, key_names[*keys], json_boolean(f->type == JS_TRUE));
+		else if (f->type == JS_NUMBER && f->is_int)
+			json_object_set_new(x, key_names[*keys], json_integer(f->ival));
 	}
 	if (kv_key)
 		json_object_set_new(x, kv_key, json_string(kv_val));
@@ -255,15 +276,15 @@ static char *extra_of(json_t *o, const char *const *keys, const char *kv_key, co
 	return out;
 }
 
-static int handle(struct import_ctx *ctx, json_t *o, struct err *err)
+static int handle(struct import_ctx *ctx, const struct line *o, struct err *err)
 {
-	static const char *const dl_keys[] = {"destfile", "outfile", "duplicate", "late", NULL};
-	static const char *const fail_keys[] = {"error", "late", NULL};
-	static const char *const login_keys[] = {"fingerprint", "type", NULL};
-	static const char *const realm_keys[] = {"realm", NULL};
+	static const int dl_keys[] = {K_DESTFILE, K_OUTFILE, K_DUPLICATE, K_LATE, -1};
+	static const int fail_keys[] = {K_ERROR, K_LATE, -1};
+	static const int login_keys[] = {K_FINGERPRINT, K_TYPE, -1};
+	static const int realm_keys[] = {K_REALM, -1};
 	struct cstate *st = ctx->state;
-	const char *eventid = str(o, "eventid"), *sid = str(o, "session"), *ts = str(o, "timestamp");
-	const char *sensor = str(o, "sensor"), *ip = str(o, "src_ip");
+	const char *eventid = str(o, K_EVENTID), *sid = str(o, K_SESSION), *ts = str(o, K_TIMESTAMP);
+	const char *sensor = str(o, K_SENSOR), *ip = str(o, K_SRC_IP);
 	struct csession **pp, *s;
 	struct event base, *ev;
 	char key[sizeof(s->key)];
@@ -327,16 +348,16 @@ static int handle(struct import_ctx *ctx, json_t *o, struct err *err)
 			return err_set(err, "\"src_ip\" missing or not an IP address");
 	}
 	/* Endpoint fields: on this line (>= v3.0.6) or from session.connect. */
-	base.src_port = (uint16_t)port(o, "src_port");
-	base.dst_port = (uint16_t)port(o, "dst_port");
-	if (str(o, "dst_ip"))
-		ipaddr_parse(str(o, "dst_ip"), strlen(str(o, "dst_ip")), &base.dst); /* "x.x.x.x" stays unknown */
+	base.src_port = (uint16_t)port(o, K_SRC_PORT);
+	base.dst_port = (uint16_t)port(o, K_DST_PORT);
+	if (str(o, K_DST_IP))
+		ipaddr_parse(str(o, K_DST_IP), strlen(str(o, K_DST_IP)), &base.dst); /* "x.x.x.x" stays unknown */
 	if (is_connect) {
 		s->src = base.src;
 		s->dst = base.dst;
 		s->sport = base.src_port;
 		s->dport = base.dst_port;
-		snprintf(s->protocol, sizeof(s->protocol), "%s", str(o, "protocol") ? str(o, "protocol") : "");
+		snprintf(s->protocol, sizeof(s->protocol), "%s", str(o, K_PROTOCOL) ? str(o, K_PROTOCOL) : "");
 	}
 	if (!base.src_port)
 		base.src_port = s->sport;
@@ -377,20 +398,20 @@ static int handle(struct import_ctx *ctx, json_t *o, struct err *err)
 	}
 	switch (kind) {
 	case EVENT_LOGIN:
-		set_text(&ev->username, str(o, "username"));
-		set_text(&ev->password, str(o, "password"));
+		set_text(&ev->username, str(o, K_USERNAME));
+		set_text(&ev->password, str(o, K_PASSWORD));
 		ev->success = strcmp(eventid, "cowrie.login.success") == 0;
 		ev->extra = extra_of(o, login_keys, NULL, NULL);
 		break;
 	case EVENT_COMMAND:
-		set_text(&ev->input, str(o, "input"));
+		set_text(&ev->input, str(o, K_INPUT));
 		ev->extra = extra_of(o, realm_keys, NULL, NULL);
-		if (!s->finished && str(o, "input"))
-			family_feed_command(&s->fam, str(o, "input"), strlen(str(o, "input")));
+		if (!s->finished && str(o, K_INPUT))
+			family_feed_command(&s->fam, str(o, K_INPUT), strlen(str(o, K_INPUT)));
 		break;
 	case EVENT_DOWNLOAD:
-		set_text(&ev->url, str(o, "url"));
-		set_sha(ev, str(o, "shasum"));
+		set_text(&ev->url, str(o, K_URL));
+		set_sha(ev, str(o, K_SHASUM));
 		if (strcmp(eventid, "cowrie.session.file_download.failed") == 0)
 			ev->extra = extra_of(o, fail_keys, "status", "failed");
 		else if (strcmp(eventid, "cowrie.session.file_upload") == 0)
@@ -399,8 +420,8 @@ static int handle(struct import_ctx *ctx, json_t *o, struct err *err)
 			ev->extra = extra_of(o, dl_keys, NULL, NULL);
 		if (!s->finished && ev->url)
 			family_feed_url(&s->fam, ev->url, strlen(ev->url));
-		if (!s->finished && str(o, "destfile"))
-			family_feed_url(&s->fam, str(o, "destfile"), strlen(str(o, "destfile")));
+		if (!s->finished && str(o, K_DESTFILE))
+			family_feed_url(&s->fam, str(o, K_DESTFILE), strlen(str(o, K_DESTFILE)));
 		break;
 	default:
 		break;
@@ -415,20 +436,18 @@ static int handle(struct import_ctx *ctx, json_t *o, struct err *err)
 
 static int cowrie_line(struct import_ctx *ctx, const char *line, size_t len, struct err *err)
 {
-	json_error_t jerr;
-	json_t *o;
+	struct line l;
+	char stack[4096], *arena = len < sizeof(stack) ? stack : xmalloc(len + 1);
 	int rc;
 
 	finish_closed(ctx, ctx->lineno);
-	o = json_loadb(line, len, 0, &jerr);
-	if (!o)
-		return err_set(err, "column %d: %s", jerr.column, jerr.text);
-	if (!json_is_object(o)) {
-		json_decref(o);
-		return err_set(err, "not a JSON object");
-	}
-	rc = handle(ctx, o, err);
-	json_decref(o);
+	for (int k = 0; k < K_COUNT; k++)
+		l.f[k].name = key_names[k];
+	rc = json_scan_object(line, len, l.f, K_COUNT, arena, err);
+	if (rc == 0)
+		rc = handle(ctx, &l, err);
+	if (arena != stack)
+		free(arena);
 	return rc;
 }
 

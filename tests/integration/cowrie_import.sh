@@ -50,7 +50,8 @@ gzip -c "$FIX" >"$T/fix.json.gz"
 check_counts "fixture gzip" "$T/gz.db" "$expect"
 
 # --- real logs ---
-SHARED=$ROOT/../shared/data/cowrie
+# CI checks the project out beside shared/; IOTMON_SHARED points elsewhere.
+SHARED=${IOTMON_SHARED:-$ROOT/../shared}/data/cowrie
 if [ ! -d "$SHARED" ]; then
 	echo "ok # SKIP real Cowrie logs: $SHARED not found"
 	exit 0
