@@ -48,22 +48,28 @@ all: iotmon
 iotmon: $(BUILD)/iotmon
 	cp $< $@
 
+# `make V=1` shows the full commands.
+Q := $(if $(V),,@)
+
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@$(if $(V),,echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJS)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/iotmon: $(BUILD)/obj/src/main.o $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+	@$(if $(V),,echo "  LD      $@")
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 # Unit tests live beside their module as NAME_test.c.
 vpath %_test.c $(sort $(dir $(TEST_SRCS)))
 $(BUILD)/test/%: %.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIB) $(LDFLAGS) \
+	@$(if $(V),,echo "  TEST    $@")
+	$(Q)$(CC) $(ALL_CFLAGS) $(shell pkg-config --cflags cmocka) -o $@ $< $(LIB) $(LDFLAGS) \
 		$(shell pkg-config --libs cmocka) $(LIBS)
 
 unit: $(TESTS)
@@ -71,7 +77,8 @@ unit: $(TESTS)
 vpath bench_%.c $(sort $(dir $(BENCH_SRCS)))
 $(BUILD)/bench/%: %.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LIBS)
+	@$(if $(V),,echo "  BENCH   $@")
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB) $(LDFLAGS) $(LIBS)
 
 bench: all $(BENCHES)
 
@@ -88,7 +95,8 @@ fuzz:
 
 build/fuzz/bin/%: fuzz/%.c build/fuzz/libiotmon.a
 	@mkdir -p $(dir $@)
-	clang $(ALL_CFLAGS) -fsanitize=address,undefined,fuzzer -o $@ $< build/fuzz/libiotmon.a $(LIBS)
+	@$(if $(V),,echo "  FUZZ    $@")
+	$(Q)clang $(ALL_CFLAGS) -fsanitize=address,undefined,fuzzer -o $@ $< build/fuzz/libiotmon.a $(LIBS)
 
 setup:
 	./scripts/setup.sh

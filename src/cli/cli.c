@@ -123,3 +123,34 @@ bool cli_show_progress(void)
 {
 	return isatty(STDERR_FILENO) && log_get_level() >= LOG_INFO;
 }
+
+void cli_list_commands(FILE *out, const struct cli_command *table)
+{
+	for (const struct cli_command *c = table; c->name; c++)
+		fprintf(out, "  %-14s %s\n", c->name, c->summary);
+}
+
+static void dispatch_usage(FILE *out, const struct cli_command *table, const char *usage_head)
+{
+	fputs(usage_head, out);
+	cli_list_commands(out, table);
+}
+
+int cli_dispatch(const struct cli_command *table, const char *what, const char *usage_head, int argc,
+		 char **argv)
+{
+	if (argc < 2) {
+		dispatch_usage(stderr, table, usage_head);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+		dispatch_usage(stdout, table, usage_head);
+		return EXIT_OK;
+	}
+	for (const struct cli_command *c = table; c->name; c++)
+		if (strcmp(argv[1], c->name) == 0)
+			return c->main(argc - 1, argv + 1);
+	fprintf(stderr, "iotmon: unknown %s \"%s\"\n", what, argv[1]);
+	dispatch_usage(stderr, table, usage_head);
+	return EXIT_USAGE;
+}

@@ -7,6 +7,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "core/config.h"
 #include "core/sink.h"
@@ -59,6 +60,22 @@ int cli_load_config(struct cli *cli);
 struct store *cli_open_store(struct cli *cli, int flags);
 /* A batching sink on store, configured from [store]. */
 struct sink *cli_store_sink(struct cli *cli, struct store *store, const struct enricher *enr);
+
+/* A table of subcommands (the top-level commands, report kinds ...),
+ * ended by an entry whose name is NULL. */
+struct cli_command {
+	const char *name;
+	int (*main)(int argc, char **argv); /* argv[0] is the name */
+	const char *summary;
+};
+
+/* Prints "  name  summary" for each entry. */
+void cli_list_commands(FILE *out, const struct cli_command *table);
+/* Runs the entry named argv[1] with (argc - 1, argv + 1). No name or
+ * "--help" prints usage_head and the list (stderr + exit 2, or stdout +
+ * exit 0); an unknown name is a usage error naming it. */
+int cli_dispatch(const struct cli_command *table, const char *what, const char *usage_head, int argc,
+		 char **argv);
 
 /* Parses a time for --since/--until: RFC 3339 or YYYY-MM-DD. */
 int cli_parse_time(const char *s, int64_t *us);

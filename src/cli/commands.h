@@ -10,7 +10,9 @@ int cmd_import(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_honeypot(int argc, char **argv);
+int cmd_treatment(int argc, char **argv);
 
 /* Report kinds (iotmon report KIND). */
+int report_remediation(int argc, char **argv);
 
 #endif

@@ -130,14 +130,23 @@ const char *event_kind_name(enum event_kind k)
 	return (unsigned)k < EVENT_KIND_COUNT ? kind_names[k] : "unknown";
 }
 
+/* Index of s in names[0..n), or -1. */
+static int name_index(const char *const *names, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
 int event_kind_parse(const char *s, enum event_kind *out)
 {
-	for (int i = 0; i < EVENT_KIND_COUNT; i++)
-		if (strcmp(s, kind_names[i]) == 0) {
-			*out = (enum event_kind)i;
-			return 0;
-		}
-	return -1;
+	int i = name_index(kind_names, EVENT_KIND_COUNT, s);
+
+	if (i < 0)
+		return -1;
+	*out = (enum event_kind)i;
+	return 0;
 }
 
 const char *transport_name(enum transport t)
@@ -147,12 +156,12 @@ const char *transport_name(enum transport t)
 
 int transport_parse(const char *s, enum transport *out)
 {
-	for (int i = 0; i < TRANSPORT_COUNT; i++)
-		if (strcmp(s, transport_names[i]) == 0) {
-			*out = (enum transport)i;
-			return 0;
-		}
-	return -1;
+	int i = name_index(transport_names, TRANSPORT_COUNT, s);
+
+	if (i < 0)
+		return -1;
+	*out = (enum transport)i;
+	return 0;
 }
 
 const char *event_family(const struct event *ev)

@@ -70,11 +70,28 @@ int ipaddr_compare(const struct ipaddr *a, const struct ipaddr *b)
 	return memcmp(a->b, b->b, 16);
 }
 
+/* Parses the decimal number [p, end) of at most maxdigits digits. */
+static int parse_uint(const char *p, const char *end, int maxdigits, unsigned long *out)
+{
+	unsigned long v = 0;
+
+	if (p == end || end - p > maxdigits)
+		return -1;
+	for (; p < end; p++) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(*p - '0');
+	}
+	*out = v;
+	return 0;
+}
+
 int cidr_parse(const char *s, size_t len, struct cidr *out)
 {
 	const char *slash = memchr(s, '/', len);
 	size_t alen = slash ? (size_t)(slash - s) : len;
-	unsigned max, prefix = 0;
+	unsigned max;
+	unsigned long prefix;
 
 	if (ipaddr_parse(s, alen, &out->addr))
 		return -1;
@@ -83,17 +100,9 @@ int cidr_parse(const char *s, size_t len, struct cidr *out)
 		out->prefix = max;
 		return 0;
 	}
-	const char *p = slash + 1, *end = s + len;
-	if (p == end || end - p > 3)
+	if (parse_uint(slash + 1, s + len, 3, &prefix) || prefix > max)
 		return -1;
-	for (; p < end; p++) {
-		if (*p < '0' || *p > '9')
-			return -1;
-		prefix = prefix * 10 + (unsigned)(*p - '0');
-	}
-	if (prefix > max)
-		return -1;
-	out->prefix = prefix;
+	out->prefix = (unsigned)prefix;
 	/* Clear host bits so equal networks compare equal. */
 	for (unsigned bit = prefix; bit < max; bit++)
 		out->addr.b[bit / 8] &= (uint8_t) ~(0x80u >> (bit % 8));
@@ -120,7 +129,7 @@ bool cidr_contains(const struct cidr *c, const struct ipaddr *a)
 int endpoint_parse(const char *s, size_t len, char *host, uint16_t *port)
 {
 	const char *colon, *hstart = s, *hend;
-	unsigned long p = 0;
+	unsigned long p;
 
 	if (len > 0 && s[0] == '[') {
 		const char *close = memchr(s, ']', len);
@@ -141,15 +150,7 @@ int endpoint_parse(const char *s, size_t len, char *host, uint16_t *port)
 	}
 	if (hend == hstart || (size_t)(hend - hstart) >= IPADDR_STRLEN)
 		return -1;
-	const char *q = colon + 1, *end = s + len;
-	if (q == end || end - q > 5)
-		return -1;
-	for (; q < end; q++) {
-		if (*q < '0' || *q > '9')
-			return -1;
-		p = p * 10 + (unsigned long)(*q - '0');
-	}
-	if (p > 65535)
+	if (parse_uint(colon + 1, s + len, 5, &p) || p > 65535)
 		return -1;
 	memcpy(host, hstart, (size_t)(hend - hstart));
 	host[hend - hstart] = '\0';

@@ -4,10 +4,12 @@
 #include "cowrie_importer.h"
 #include "events_importer.h"
 #include "importer.h"
+#include "observations_importer.h"
 
 const struct importer *const importers[] = {
 	&events_importer,
 	&cowrie_importer,
+	&observations_importer,
 	NULL,
 };
 

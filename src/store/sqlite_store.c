@@ -14,13 +14,14 @@
 
 #include "core/timeutil.h"
 #include "core/xalloc.h"
+#include "obs_batch.h"
 #include "store.h"
 
 static const char *const migrations[] = {
 	/* 1: the evidence, what it says per IP and day, devices and networks. */
 	"CREATE TABLE events ("
 	" id INTEGER PRIMARY KEY,"
-	" uid INTEGER NOT NULL UNIQUE,"
+	" uid INTEGER NOT NULL,"
 	" time_us INTEGER NOT NULL,"
 	" sensor TEXT NOT NULL,"
 	" kind TEXT NOT NULL,"
@@ -35,8 +36,11 @@ static const char *const migrations[] = {
 	" username TEXT, password TEXT, success INTEGER,"
 	" input TEXT, url TEXT, sha256 TEXT, cve TEXT, packets INTEGER,"
 	" extra TEXT);"
-	"CREATE INDEX events_time ON events(time_us);"
-	"CREATE INDEX events_src ON events(src_ip, time_us);"
+	/* The identity is unique per instant: evidence arrives roughly in time
+	 * order, so this index grows at its end (fast inserts), and it is also
+	 * the index for time-range queries. Per-IP questions go to the
+	 * observations table, so events carry no IP index. */
+	"CREATE UNIQUE INDEX events_identity ON events(time_us, uid);"
 	"CREATE TABLE observations ("
 	" ip TEXT NOT NULL,"
 	" day TEXT NOT NULL," /* YYYY-MM-DD, UTC */
@@ -57,6 +61,20 @@ static const char *const migrations[] = {
 	"CREATE TABLE networks ("
 	" asn INTEGER PRIMARY KEY,"
 	" name TEXT, cc TEXT, abuse_contact TEXT);",
+	/* notification experiments: who is in which group, who was told when. */
+	"CREATE TABLE treatments ("
+	" unit TEXT PRIMARY KEY," /* an IP, or "AS<n>" for a network */
+	" unit_kind TEXT NOT NULL,"
+	" grp TEXT NOT NULL,"
+	" stratum TEXT NOT NULL DEFAULT '',"
+	" seed INTEGER NOT NULL,"
+	" day TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE notifications ("
+	" ip TEXT NOT NULL,"
+	" day TEXT NOT NULL,"
+	" channel TEXT NOT NULL,"
+	" recorded_us INTEGER NOT NULL,"
+	" PRIMARY KEY (ip, day, channel)) WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -65,6 +83,8 @@ struct sqlite_store {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *insert_event, *upsert_obs;
+	struct obs_batch batch; /* observations of the batch being inserted */
+	sqlite3_stmt *import_obs, *import_obs_fill; /* idempotent imports */
 };
 
 static int db_error(struct sqlite_store *s, struct err *err, const char *what)
@@ -169,6 +189,9 @@ static void sqlite_close(struct store *base)
 
 	sqlite3_finalize(s->insert_event);
 	sqlite3_finalize(s->upsert_obs);
+	obs_batch_free(&s->batch);
+	sqlite3_finalize(s->import_obs);
+	sqlite3_finalize(s->import_obs_fill);
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);
@@ -268,23 +291,6 @@ static int step_done(struct sqlite_store *s, sqlite3_stmt *st, struct err *err, 
 	return 0;
 }
 
-static int observe(struct sqlite_store *s, const struct event *ev, const struct enricher *enr, struct err *err)
-{
-	struct observation o;
-
-	memset(&o, 0, sizeof(o));
-	o.ip = ev->src;
-	o.day = time_day_of(ev->time_us);
-	o.first_us = o.last_us = ev->time_us;
-	o.kinds = KIND_BIT(ev->kind);
-	o.events = 1;
-	memcpy(o.family, ev->family, sizeof(o.family));
-	if (enr)
-		enr->lookup(enr, &ev->src, &o.net);
-	bind_observation(s->upsert_obs, &o);
-	return step_done(s, s->upsert_obs, err, "record observation");
-}
-
 static int sqlite_insert_events(struct store *base, const struct event *evs, size_t n,
 				const struct enricher *enr, size_t *inserted, struct err *err)
 {
@@ -293,16 +299,23 @@ static int sqlite_insert_events(struct store *base, const struct event *evs, siz
 
 	if (exec(s, "BEGIN IMMEDIATE", err))
 		return -1;
+	obs_batch_reset(&s->batch);
 	for (size_t i = 0; i < n; i++) {
-		const struct event *ev = &evs[i];
-
-		bind_event(s->insert_event, ev);
+		bind_event(s->insert_event, &evs[i]);
 		if (step_done(s, s->insert_event, err, "insert event"))
 			goto fail;
 		if (sqlite3_changes(s->db) == 0)
 			continue; /* already stored: an import seen before */
 		added++;
-		if ((KIND_BIT(ev->kind) & KINDS_INFECTED) && observe(s, ev, enr, err))
+		obs_batch_add(&s->batch, &evs[i]);
+	}
+	for (size_t i = 0; i < s->batch.n; i++) {
+		struct observation *o = &s->batch.rows[i];
+
+		if (enr)
+			enr->lookup(enr, &o->ip, &o->net);
+		bind_observation(s->upsert_obs, o);
+		if (step_done(s, s->upsert_obs, err, "record observation"))
 			goto fail;
 	}
 	if (exec(s, "COMMIT", err))
@@ -325,8 +338,14 @@ static char *column_dup(sqlite3_stmt *st, int i)
 static void column_fixed(sqlite3_stmt *st, int i, char *dst, size_t size)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);
+	size_t n = t ? (size_t)sqlite3_column_bytes(st, i) : 0;
 
-	snprintf(dst, size, "%s", t ? (const char *)t : "");
+	/* memcpy, not snprintf: this runs for every column of millions of rows */
+	if (n >= size)
+		n = size - 1;
+	if (n)
+		memcpy(dst, t, n);
+	dst[n] = '\0';
 }
 
 static void column_ip(sqlite3_stmt *st, int i, struct ipaddr *a)
@@ -420,18 +439,23 @@ static int sqlite_query_observations(struct store *base, const struct obs_filter
 				     int (*cb)(const struct observation *, void *), void *arg, struct err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	char sql[1024], from[11] = "0000-00-00", to[11] = "9999-99-99", ip[IPADDR_STRLEN];
+	char sql[1024], from[11] = "0000-00-00", to[11] = "9999-99-99", ip[IPADDR_STRLEN], prev_text[IPADDR_STRLEN];
+	struct ipaddr prev_ip = {0};
 	sqlite3_stmt *st;
-	int rc = 0, step, i = 1;
+	int rc = 0, step, i = 1, prev_len = -1;
 
 	if (f->day_from != INT64_MIN)
 		time_format_day(f->day_from, from);
 	if (f->day_to != INT64_MAX)
 		time_format_day(f->day_to, to);
+	/* By IP, "+day" keeps the planner on the primary key (ip, day), which
+	 * yields rows in order without sorting millions of them. */
 	snprintf(sql, sizeof(sql),
-		 "SELECT ip, day, first_us, last_us, kinds, events, family, asn, as_name, cc, enriched_us, source,"
-		 " treatment FROM observations WHERE day >= ? AND day <= ?%s%s%s ORDER BY day, ip",
-		 f->has_asn ? " AND asn = ?" : "", f->cc ? " AND cc = ?" : "", f->has_ip ? " AND ip = ?" : "");
+		 "SELECT ip, day, family, asn, cc, treatment%s FROM observations WHERE %s >= ? AND %s <= ?%s%s%s"
+		 " ORDER BY %s",
+		 f->episode_fields ? "" : ", first_us, last_us, kinds, events, as_name, enriched_us, source",
+		 f->by_ip ? "+day" : "day", f->by_ip ? "+day" : "day", f->has_asn ? " AND asn = ?" : "",
+		 f->cc ? " AND cc = ?" : "", f->has_ip ? " AND ip = ?" : "", f->by_ip ? "ip, day" : "day, ip");
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return db_error(s, err, "query observations");
 	sqlite3_bind_text(st, i++, from, -1, SQLITE_TRANSIENT);
@@ -447,22 +471,35 @@ static int sqlite_query_observations(struct store *base, const struct obs_filter
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct observation o;
 		const unsigned char *day = sqlite3_column_text(st, 1);
+		const unsigned char *iptext = sqlite3_column_text(st, 0);
+		int iplen = sqlite3_column_bytes(st, 0);
 
 		memset(&o, 0, sizeof(o));
-		column_ip(st, 0, &o.ip);
+		/* Rows by IP come in runs of one address: parse it once per run. */
+		if (iptext && iplen == prev_len && memcmp(iptext, prev_text, (size_t)iplen) == 0) {
+			o.ip = prev_ip;
+		} else {
+			column_ip(st, 0, &o.ip);
+			prev_ip = o.ip;
+			prev_len = iplen < (int)sizeof(prev_text) ? iplen : -1;
+			if (prev_len > 0)
+				memcpy(prev_text, iptext, (size_t)prev_len);
+		}
 		if (day)
 			time_parse_day((const char *)day, (size_t)sqlite3_column_bytes(st, 1), &o.day);
-		o.first_us = sqlite3_column_int64(st, 2);
-		o.last_us = sqlite3_column_int64(st, 3);
-		o.kinds = (uint32_t)sqlite3_column_int64(st, 4);
-		o.events = (uint32_t)sqlite3_column_int64(st, 5);
-		column_fixed(st, 6, o.family, sizeof(o.family));
-		o.net.asn = (uint32_t)sqlite3_column_int64(st, 7);
-		column_fixed(st, 8, o.net.as_name, sizeof(o.net.as_name));
-		column_fixed(st, 9, o.net.cc, sizeof(o.net.cc));
-		o.net.data_time_us = sqlite3_column_int64(st, 10);
-		column_fixed(st, 11, o.source, sizeof(o.source));
-		column_fixed(st, 12, o.treatment, sizeof(o.treatment));
+		column_fixed(st, 2, o.family, sizeof(o.family));
+		o.net.asn = (uint32_t)sqlite3_column_int64(st, 3);
+		column_fixed(st, 4, o.net.cc, sizeof(o.net.cc));
+		column_fixed(st, 5, o.treatment, sizeof(o.treatment));
+		if (!f->episode_fields) {
+			o.first_us = sqlite3_column_int64(st, 6);
+			o.last_us = sqlite3_column_int64(st, 7);
+			o.kinds = (uint32_t)sqlite3_column_int64(st, 8);
+			o.events = (uint32_t)sqlite3_column_int64(st, 9);
+			column_fixed(st, 10, o.net.as_name, sizeof(o.net.as_name));
+			o.net.data_time_us = sqlite3_column_int64(st, 11);
+			column_fixed(st, 12, o.source, sizeof(o.source));
+		}
 		rc = cb(&o, arg);
 		if (rc)
 			break;
@@ -473,12 +510,208 @@ static int sqlite_query_observations(struct store *base, const struct obs_filter
 	return rc;
 }
 
+/* An imported observation: a new row, or missing details filled into the
+ * existing one; *added says which. */
+static int import_observation(struct sqlite_store *s, const struct observation *o, bool *added, struct err *err)
+{
+	bind_observation(s->import_obs, o);
+	if (step_done(s, s->import_obs, err, "import observation"))
+		return -1;
+	*added = sqlite3_changes(s->db) > 0;
+	if (*added)
+		return 0;
+	bind_observation(s->import_obs_fill, o);
+	return step_done(s, s->import_obs_fill, err, "import observation");
+}
+
 static int sqlite_upsert_observation(struct store *base, const struct observation *o, struct err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
+	bool added;
 
+	if (strcmp(o->source, "import") == 0)
+		return import_observation(s, o, &added, err);
 	bind_observation(s->upsert_obs, o);
 	return step_done(s, s->upsert_obs, err, "record observation");
+}
+
+static int sqlite_upsert_observations(struct store *base, const struct observation *o, size_t n, size_t *inserted,
+				      struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	size_t added = 0;
+	bool add;
+
+	if (exec(s, "BEGIN IMMEDIATE", err))
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(o[i].source, "import") == 0) {
+			if (import_observation(s, &o[i], &add, err))
+				goto fail;
+			added += add;
+		} else {
+			bind_observation(s->upsert_obs, &o[i]);
+			if (step_done(s, s->upsert_obs, err, "record observation"))
+				goto fail;
+		}
+	}
+	if (exec(s, "COMMIT", err))
+		goto fail;
+	if (inserted)
+		*inserted = added;
+	return 0;
+fail:
+	exec(s, "ROLLBACK", NULL);
+	return -1;
+}
+
+static int sqlite_observation_span(struct store *base, int64_t *first_day, int64_t *last_day, bool *found,
+				   struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st;
+	int step;
+
+	/* min and max each come from one end of the day index. */
+	if (prepare(s, "SELECT (SELECT min(day) FROM observations), (SELECT max(day) FROM observations)", &st, err))
+		return -1;
+	*found = false;
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		const char *a = (const char *)sqlite3_column_text(st, 0);
+		const char *b = (const char *)sqlite3_column_text(st, 1);
+
+		*found = a && b && time_parse_day(a, strlen(a), first_day) == 0 &&
+			 time_parse_day(b, strlen(b), last_day) == 0;
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW)
+		return db_error(s, err, "read observation days");
+	return 0;
+}
+
+static int sqlite_put_treatments(struct store *base, const struct treatment *t, size_t n, bool *added,
+				 struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	char day[11];
+	sqlite3_stmt *st;
+
+	if (prepare(s,
+		    "INSERT OR IGNORE INTO treatments (unit, unit_kind, grp, stratum, seed, day)"
+		    " VALUES (?, ?, ?, ?, ?, ?)",
+		    &st, err))
+		return -1;
+	if (exec(s, "BEGIN IMMEDIATE", err)) {
+		sqlite3_finalize(st);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		time_format_day(t[i].day, day);
+		sqlite3_bind_text(st, 1, t[i].unit, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, t[i].unit_kind, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, t[i].group, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 4, t[i].stratum, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)t[i].seed);
+		sqlite3_bind_text(st, 6, day, -1, SQLITE_TRANSIENT);
+		if (step_done(s, st, err, "store treatment")) {
+			exec(s, "ROLLBACK", NULL);
+			sqlite3_finalize(st);
+			return -1;
+		}
+		if (added)
+			added[i] = sqlite3_changes(s->db) > 0;
+	}
+	sqlite3_finalize(st);
+	if (exec(s, "COMMIT", err)) {
+		exec(s, "ROLLBACK", NULL);
+		return -1;
+	}
+	return 0;
+}
+
+static int sqlite_query_treatments(struct store *base, int (*cb)(const struct treatment *, void *), void *arg,
+				   struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st;
+	int rc = 0, step;
+
+	if (prepare(s, "SELECT unit, unit_kind, grp, stratum, seed, day FROM treatments ORDER BY unit_kind, unit",
+		    &st, err))
+		return -1;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct treatment t;
+		const unsigned char *day = sqlite3_column_text(st, 5);
+
+		memset(&t, 0, sizeof(t));
+		column_fixed(st, 0, t.unit, sizeof(t.unit));
+		column_fixed(st, 1, t.unit_kind, sizeof(t.unit_kind));
+		column_fixed(st, 2, t.group, sizeof(t.group));
+		column_fixed(st, 3, t.stratum, sizeof(t.stratum));
+		t.seed = (uint64_t)sqlite3_column_int64(st, 4);
+		if (day)
+			time_parse_day((const char *)day, (size_t)sqlite3_column_bytes(st, 5), &t.day);
+		rc = cb(&t, arg);
+		if (rc)
+			break;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(s, err, "query treatments");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sqlite_record_notification(struct store *base, const struct notification *n, bool *added,
+				      struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	char ip[IPADDR_STRLEN], day[11];
+	sqlite3_stmt *st;
+	int rc;
+
+	if (prepare(s, "INSERT OR IGNORE INTO notifications (ip, day, channel, recorded_us) VALUES (?, ?, ?, ?)", &st,
+		    err))
+		return -1;
+	ipaddr_format(&n->ip, ip);
+	time_format_day(n->day, day);
+	sqlite3_bind_text(st, 1, ip, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, day, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, n->channel, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, time_now_us());
+	rc = step_done(s, st, err, "record notification");
+	if (!rc && added)
+		*added = sqlite3_changes(s->db) > 0;
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sqlite_query_notifications(struct store *base, int (*cb)(const struct notification *, void *),
+				      void *arg, struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	sqlite3_stmt *st;
+	int rc = 0, step;
+
+	if (prepare(s, "SELECT ip, day, channel FROM notifications ORDER BY ip, day, channel", &st, err))
+		return -1;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct notification n;
+		const unsigned char *day = sqlite3_column_text(st, 1);
+
+		memset(&n, 0, sizeof(n));
+		column_ip(st, 0, &n.ip);
+		if (day)
+			time_parse_day((const char *)day, (size_t)sqlite3_column_bytes(st, 1), &n.day);
+		column_fixed(st, 2, n.channel, sizeof(n.channel));
+		rc = cb(&n, arg);
+		if (rc)
+			break;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(s, err, "query notifications");
+	sqlite3_finalize(st);
+	return rc;
 }
 
 static int sqlite_set_enrichment(struct store *base, const struct ipaddr *ip, const struct enrichment *net,
@@ -624,7 +857,25 @@ static const struct store_ops sqlite_ops = {
 	.get_device = sqlite_get_device,
 	.upsert_network = sqlite_upsert_network,
 	.get_network = sqlite_get_network,
+	.upsert_observations = sqlite_upsert_observations,
+	.observation_span = sqlite_observation_span,
+	.put_treatments = sqlite_put_treatments,
+	.query_treatments = sqlite_query_treatments,
+	.record_notification = sqlite_record_notification,
+	.query_notifications = sqlite_query_notifications,
 };
+
+/* Imports never add up counts: a new row is inserted as given, an existing
+ * one only gains what it lacks. */
+static const char import_obs_sql[] =
+	"INSERT OR IGNORE INTO observations (ip, day, first_us, last_us, kinds, events, family, asn, as_name, cc,"
+	" enriched_us, source, treatment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+static const char import_obs_fill_sql[] =
+	"UPDATE observations SET family = CASE WHEN family = '' THEN ?7 ELSE family END,"
+	" asn = coalesce(asn, ?8), as_name = coalesce(as_name, ?9), cc = coalesce(cc, ?10),"
+	" enriched_us = coalesce(enriched_us, ?11),"
+	" treatment = CASE WHEN treatment = '' THEN ?13 ELSE treatment END"
+	" WHERE ip = ?1 AND day = ?2"; /* binds like the insert; ?3-?6 and ?12 unused */
 
 /* Merging rule for an observation seen again: widen the time span, add the
  * evidence, keep a known family over unknown and the first enrichment. */
@@ -676,7 +927,7 @@ struct store *sqlite_store_open(const char *path, int flags, struct err *err)
 	 * writer; synchronous=FULL makes a committed batch survive power loss,
 	 * and costs one fsync per batch, not per event. */
 	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-		    " PRAGMA cache_size=-65536",
+		    " PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=10000; PRAGMA mmap_size=1073741824",
 		 err))
 		goto fail;
 	if (version < SCHEMA_VERSION && migrate(s, version, err))
@@ -686,7 +937,8 @@ struct store *sqlite_store_open(const char *path, int flags, struct err *err)
 		    " dst_port, transport, session, seq, username, password, success, input, url, sha256, cve,"
 		    " packets, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 		    &s->insert_event, err) ||
-	    prepare(s, upsert_obs_sql, &s->upsert_obs, err))
+	    prepare(s, upsert_obs_sql, &s->upsert_obs, err) || prepare(s, import_obs_sql, &s->import_obs, err) ||
+	    prepare(s, import_obs_fill_sql, &s->import_obs_fill, err))
 		goto fail;
 	return &s->base;
 fail:

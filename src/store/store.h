@@ -57,6 +57,9 @@ struct obs_filter {
 	const char *cc; /* NULL for any */
 	bool has_ip;
 	struct ipaddr ip;
+	bool by_ip; /* order by (ip, day) instead of (day, ip): episodes */
+	bool episode_fields; /* fill only ip, day, family, net.asn, net.cc and
+				treatment (the rest zero): a faster scan */
 };
 
 /* What probing learnt about a host. */
@@ -73,6 +76,25 @@ struct network {
 	char name[128];
 	char cc[3];
 	char abuse_contact[256];
+};
+
+/* A unit (an IP, or a network as "AS<n>") assigned to a treatment group of
+ * a notification experiment (iotmon treatment assign). */
+struct treatment {
+	char unit[IPADDR_STRLEN];
+	char unit_kind[8]; /* "ip" or "network" */
+	char group[32];
+	char stratum[32]; /* what the randomization was stratified by */
+	uint64_t seed;
+	int64_t day; /* UTC day of the assignment; episodes ending before it are not treated */
+};
+
+/* One notification sent about an infected IP (a delivered feed row, an
+ * email, a walled-garden redirect): who, on which day, by which channel. */
+struct notification {
+	struct ipaddr ip;
+	int64_t day;
+	char channel[32];
 };
 
 struct store;
@@ -103,6 +125,26 @@ struct store_ops {
 			  struct err *err);
 	int (*upsert_network)(struct store *s, const struct network *n, struct err *err);
 	int (*get_network)(struct store *s, uint32_t asn, struct network *n, bool *found, struct err *err);
+	/* Upserts n observations in one transaction; *inserted (may be NULL)
+	 * gets the number of new (ip, day) rows. Observations with source
+	 * "import" merge idempotently: an existing row keeps its times and
+	 * counts and only gains missing family, enrichment and treatment, so
+	 * importing the same file twice changes nothing. */
+	int (*upsert_observations)(struct store *s, const struct observation *o, size_t n, size_t *inserted,
+				   struct err *err);
+	/* First and last day with any observation; *found = false when none. */
+	int (*observation_span)(struct store *s, int64_t *first_day, int64_t *last_day, bool *found,
+				struct err *err);
+	/* Records n assignments in one transaction, each unless its unit
+	 * already has one (added[i], when added is not NULL, says which): an
+	 * experiment's groups never change once set. */
+	int (*put_treatments)(struct store *s, const struct treatment *t, size_t n, bool *added, struct err *err);
+	int (*query_treatments)(struct store *s, int (*cb)(const struct treatment *t, void *arg), void *arg,
+				struct err *err);
+	/* Records a notification; the same (ip, day, channel) twice is one. */
+	int (*record_notification)(struct store *s, const struct notification *n, bool *added, struct err *err);
+	int (*query_notifications)(struct store *s, int (*cb)(const struct notification *n, void *arg), void *arg,
+				   struct err *err);
 };
 
 struct store {
@@ -168,6 +210,42 @@ static inline int store_get_network(struct store *s, uint32_t asn, struct networ
 				    struct err *err)
 {
 	return s->ops->get_network(s, asn, n, found, err);
+}
+
+static inline int store_upsert_observations(struct store *s, const struct observation *o, size_t n,
+					    size_t *inserted, struct err *err)
+{
+	return s->ops->upsert_observations(s, o, n, inserted, err);
+}
+
+static inline int store_observation_span(struct store *s, int64_t *first_day, int64_t *last_day, bool *found,
+					 struct err *err)
+{
+	return s->ops->observation_span(s, first_day, last_day, found, err);
+}
+
+static inline int store_put_treatments(struct store *s, const struct treatment *t, size_t n, bool *added,
+				       struct err *err)
+{
+	return s->ops->put_treatments(s, t, n, added, err);
+}
+
+static inline int store_query_treatments(struct store *s, int (*cb)(const struct treatment *, void *), void *arg,
+					 struct err *err)
+{
+	return s->ops->query_treatments(s, cb, arg, err);
+}
+
+static inline int store_record_notification(struct store *s, const struct notification *n, bool *added,
+					    struct err *err)
+{
+	return s->ops->record_notification(s, n, added, err);
+}
+
+static inline int store_query_notifications(struct store *s, int (*cb)(const struct notification *, void *),
+					    void *arg, struct err *err)
+{
+	return s->ops->query_notifications(s, cb, arg, err);
 }
 
 /* Filters that match everything. */

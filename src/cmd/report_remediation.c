@@ -1,0 +1,124 @@
+/* report_remediation.c - `iotmon report remediation`: how fast infections
+ * get cleaned, per group, with the log-rank comparison. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis/remediation.h"
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "core/strbuf.h"
+#include "report/remediation_report.h"
+
+static const char usage[] =
+	"Usage: iotmon report remediation [options]\n"
+	"Kaplan-Meier survival of infection episodes (time to clean-up) per group, with 95% Greenwood\n"
+	"(log-log) intervals, median, share cleaned within the horizon, reinfection after clean-up and a\n"
+	"log-rank test between the groups. An episode is a run of observation days of one IP at most\n"
+	"GAP days apart; it is cleaned when the data goes on for more than GAP days after it, otherwise\n"
+	"censored. Definitions: docs/internals/remediation.md.\n"
+	"\n"
+	"      --by WHAT        network, country, vendor, family, treatment or none (default none)\n"
+	"      --horizon N      share cleaned within N days (default 14)\n"
+	"      --gap G          days without a sighting that still continue an episode (default 7)\n"
+	"      --reinfection M  count reinfections within M days of clean-up (default 30)\n"
+	"      --format F       text, csv, json or svg (default text)\n" CLI_COMMON_HELP;
+
+enum { OPT_BY = 1, OPT_HORIZON, OPT_GAP, OPT_REINFECTION, OPT_FORMAT };
+
+static int64_t days_arg(const struct cli *cli, const char *name, const char *s, int64_t min)
+{
+	char *end;
+	long long v = strtoll(s, &end, 10);
+
+	if (end == s || *end || v < min || v > 100000)
+		cli_usage_error(cli, "--%s: not a number of days (%lld..100000): %s", name, (long long)min, s);
+	return v;
+}
+
+int report_remediation(int argc, char **argv)
+{
+	static const struct option options[] = {
+		CLI_COMMON_OPTIONS,
+		{"by", required_argument, NULL, OPT_BY},
+		{"horizon", required_argument, NULL, OPT_HORIZON},
+		{"gap", required_argument, NULL, OPT_GAP},
+		{"reinfection", required_argument, NULL, OPT_REINFECTION},
+		{"format", required_argument, NULL, OPT_FORMAT},
+		{NULL, 0, NULL, 0},
+	};
+	struct cli cli = {.command = "report remediation", .usage = usage};
+	struct remed_opts o;
+	struct remediation r;
+	struct progress prog;
+	struct store *store;
+	struct strbuf out;
+	struct err err;
+	const char *format = "text";
+	int opt, rc;
+
+	remed_opts_init(&o);
+	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, options, NULL)) != -1) {
+		if (cli_common_option(&cli, opt, optarg))
+			continue;
+		switch (opt) {
+		case OPT_BY:
+			if (remed_by_parse(optarg, &o.by))
+				cli_usage_error(&cli, "--by: network, country, vendor, family, treatment or none: %s",
+						optarg);
+			break;
+		case OPT_HORIZON:
+			o.horizon = days_arg(&cli, "horizon", optarg, 0);
+			break;
+		case OPT_GAP:
+			o.gap = days_arg(&cli, "gap", optarg, 0);
+			break;
+		case OPT_REINFECTION:
+			o.reinfection = days_arg(&cli, "reinfection", optarg, 1);
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") && strcmp(optarg, "csv") && strcmp(optarg, "json") &&
+			    strcmp(optarg, "svg"))
+				cli_usage_error(&cli, "--format: text, csv, json or svg: %s", optarg);
+			format = optarg;
+			break;
+		default:
+			cli_bad_option(&cli);
+		}
+	}
+	if (optind < argc)
+		cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
+	store = cli_open_store(&cli, 0);
+	if (!store)
+		return EXIT_ERROR;
+	if (cli_show_progress()) {
+		progress_start(&prog, "remediation", "observations", 0);
+		o.progress = &prog;
+	}
+	rc = remediation_compute(store, &o, &r, &err);
+	if (o.progress)
+		progress_end(&prog);
+	store_close(store);
+	config_free(cli.cfg);
+	if (rc)
+		return cli_error("%s", err.msg);
+	strbuf_init(&out, 0);
+	if (strcmp(format, "json") == 0)
+		rc = remediation_json(&out, &r);
+	else if (strcmp(format, "csv") == 0)
+		rc = remediation_csv(&out, &r);
+	else if (strcmp(format, "svg") == 0)
+		rc = remediation_svg(&out, &r);
+	else
+		rc = remediation_text(&out, &r);
+	remediation_free(&r);
+	if (rc) {
+		strbuf_free(&out);
+		return cli_error("the report is too large to render");
+	}
+	fwrite(out.data, 1, out.len, stdout);
+	strbuf_free(&out);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return cli_error("writing to stdout failed");
+	return EXIT_OK;
+}

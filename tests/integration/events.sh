@@ -1,0 +1,61 @@
+# Events round-trip through the store: every field, IPv4 and IPv6, filters,
+# idempotent re-import, gzip input, bad lines reported as file:line.
+. "$(dirname "$0")/../lib.sh"
+
+cat >"$T/in.jsonl" <<'JSON'
+{"time":"2025-03-01T10:15:02.123456Z","sensor":"hp-ams-01","kind":"session","src_ip":"198.51.100.23","src_port":40112,"dst_ip":"192.0.2.5","dst_port":2323,"transport":"tcp","family":"unknown","session":"a1b2c3d4e5f6","state":"open"}
+{"time":"2025-03-01T10:15:04.002311Z","sensor":"hp-ams-01","kind":"login","src_ip":"198.51.100.23","src_port":40112,"dst_ip":"192.0.2.5","dst_port":2323,"transport":"tcp","family":"mirai","session":"a1b2c3d4e5f6","seq":1,"username":"root","password":"vizxv","success":true}
+{"time":"2025-03-01T10:15:07.882310Z","sensor":"hp-ams-01","kind":"command","src_ip":"198.51.100.23","src_port":40112,"dst_ip":"192.0.2.5","dst_port":2323,"transport":"tcp","family":"mirai","session":"a1b2c3d4e5f6","seq":2,"input":"/bin/busybox ECCHI"}
+{"time":"2025-03-01T10:15:08.000001Z","sensor":"hp-ams-01","kind":"download","src_ip":"198.51.100.23","src_port":40112,"dst_ip":"192.0.2.5","dst_port":2323,"transport":"tcp","family":"mirai","session":"a1b2c3d4e5f6","seq":3,"url":"http://203.0.113.50/b.sh","sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}
+{"time":"2025-03-02T01:00:00.000000Z","sensor":"hp-fra-02","kind":"exploit","src_ip":"2001:db8:1::7","src_port":51000,"dst_ip":"2001:db8::80","dst_port":37215,"transport":"tcp","family":"unknown","session":null,"cve":"CVE-2017-17215","url":"http://203.0.113.9/mips","method":"POST"}
+{"time":"2025-03-02T02:00:00.000000Z","sensor":"telescope","kind":"scan","src_ip":"203.0.113.77","src_port":null,"dst_ip":null,"dst_port":23,"transport":"tcp","family":"mirai","session":null,"packets":4312,"destinations":4100}
+JSON
+check_exit "import exits 0" 0 "$IOTMON" import events --db "$T/s.db" "$T/in.jsonl"
+"$IOTMON" events --db "$T/s.db" >"$T/out.jsonl"
+# Same objects, same order (key order may differ from the input).
+same=$($PY - "$T/in.jsonl" "$T/out.jsonl" <<'PY'
+import json, sys
+a = [json.loads(l) for l in open(sys.argv[1])]
+b = [json.loads(l) for l in open(sys.argv[2])]
+print("same" if a == b else "differ: %r\n%r" % (a, b))
+PY
+)
+check_eq "every field survives the round trip (IPv6 too)" "same" "$same"
+check_eq "events --kind login" 1 "$("$IOTMON" events --db "$T/s.db" --kind login | wc -l)"
+check_eq "events --src (IPv6, non-canonical text)" 1 "$("$IOTMON" events --db "$T/s.db" --src 2001:DB8:1:0::7 | wc -l)"
+check_eq "events --family mirai" 4 "$("$IOTMON" events --db "$T/s.db" --family mirai | wc -l)"
+check_eq "events --family unknown" 2 "$("$IOTMON" events --db "$T/s.db" --family unknown | wc -l)"
+check_eq "events --since/--until (a day)" 4 "$("$IOTMON" events --db "$T/s.db" --since 2025-03-01 --until 2025-03-02 | wc -l)"
+check_eq "events --session" 4 "$("$IOTMON" events --db "$T/s.db" --session a1b2c3d4e5f6 | wc -l)"
+check_eq "events --limit" 2 "$("$IOTMON" events --db "$T/s.db" --limit 2 | wc -l)"
+check_exit "bad --since is a usage error" 2 "$IOTMON" events --db "$T/s.db" --since yesterday
+
+# Observations: a session alone or a command alone lists nobody; the login,
+# download, exploit and scan sources are listed.
+# kinds is a bit set: scan 1, login 2, download 8, exploit 16.
+check_eq "observations per (ip, day)" "198.51.100.23|2025-03-01|2|10
+2001:db8:1::7|2025-03-02|1|16
+203.0.113.77|2025-03-02|1|1" "$(sqlite3 "$T/s.db" 'SELECT ip, day, events, kinds FROM observations ORDER BY day, ip')"
+
+# Re-import and gzip: nothing new.
+gzip -c "$T/in.jsonl" >"$T/in.jsonl.gz"
+check_exit "re-import of the gzip copy exits 0" 0 "$IOTMON" import events --db "$T/s.db" "$T/in.jsonl.gz"
+check_grep "re-import reports 0 new events" "6 records, 0 new events" "$T/.err"
+check_eq "re-import adds nothing" 6 "$("$IOTMON" events --db "$T/s.db" | wc -l)"
+
+# A bad line is reported with file:line and skipped; the rest is imported.
+{
+	sed -n 1p "$T/in.jsonl" | sed 's/hp-ams-01/other/'
+	echo '{"time":"not a time","kind":"login","src_ip":"192.0.2.1"}'
+	echo 'garbage'
+	sed -n 2p "$T/in.jsonl" | sed 's/hp-ams-01/other/'
+} >"$T/bad.jsonl"
+check_exit "a file with bad lines exits 1" 1 "$IOTMON" import events --db "$T/s.db" "$T/bad.jsonl"
+check_grep "bad line 2 is named" "bad.jsonl:2: \"time\"" "$T/.err"
+check_grep "bad line 3 is named" "bad.jsonl:3:" "$T/.err"
+check_eq "the good lines around them are imported" 8 "$("$IOTMON" events --db "$T/s.db" | wc -l)"
+check_exit "an unreadable file exits 1" 1 "$IOTMON" import events --db "$T/s.db" "$T/nonexistent.jsonl"
+check_grep "the unreadable file is named" "nonexistent.jsonl: No such file" "$T/.err"
+check_exit "stdin (-) works" 0 sh -c "sed -n 3p '$T/bad.jsonl' >/dev/null; sed 's/hp-ams-01/stdin/' '$T/in.jsonl' | '$IOTMON' import events --db '$T/s.db' -"
+# Only the 4 lines whose sensor changed are new evidence.
+check_eq "stdin events stored" 12 "$("$IOTMON" events --db "$T/s.db" | wc -l)"
