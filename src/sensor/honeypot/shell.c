@@ -34,7 +34,7 @@ struct shell *shell_new(const struct hp_profile *p, size_t payload_max)
 
 	sh->p = p;
 	sh->payload_max = payload_max;
-	strcpy(sh->cwd, "/");
+	sh->cwd[0] = '/';
 	return sh;
 }
 
