@@ -32,7 +32,7 @@ const struct config_key config_keys[] = {
 	 "per-port profiles PORT=NAME,... overriding profile (e.g. 37215=router,8081=ipcam)"},
 	{"honeypot", "cowrie_log", CONFIG_STRING, "", 0, 0, NULL, "Cowrie-compatible JSON log file (empty: none)"},
 	{"honeypot", "credentials", CONFIG_STRING, "credentials.txt", 0, 0, NULL,
-	 "default-credential list in the data folder (user:password a line)"},
+	 "default-credential list (user:password a line): a path, or a name in the data folder"},
 	{"honeypot", "accept_default_credentials", CONFIG_BOOL, "true", 0, 0, NULL,
 	 "accept a pair that is in the credential list"},
 	{"honeypot", "accept_after", CONFIG_INT, "0", 0, 1000, NULL,

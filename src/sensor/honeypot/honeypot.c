@@ -47,6 +47,7 @@ struct listener {
 	int fd;
 	char addr[IPADDR_STRLEN + 8];
 	uint16_t port;
+	struct ipaddr ip; /* bound address; af 0 when a wildcard */
 	const struct hp_profile *profile;
 };
 
@@ -807,8 +808,15 @@ static void accept_all(struct honeypot *hp, struct listener *l)
 		base.time_us = time_now_us();
 		base.transport = TRANSPORT_TCP;
 		sockaddr_to(&peer, &base.src, &base.src_port);
-		if (getsockname(fd, (struct sockaddr *)&local, &llen) == 0)
+		/* A wildcard listener needs the kernel's word for the local
+		 * address; otherwise it is the listener's own (a syscall saved
+		 * per connection). */
+		if (l->ip.af) {
+			base.dst = l->ip;
+			base.dst_port = l->port;
+		} else if (getsockname(fd, (struct sockaddr *)&local, &llen) == 0) {
 			sockaddr_to(&local, &base.dst, &base.dst_port);
+		}
 		event_set_fixed(base.sensor, sizeof(base.sensor), hp->cfg.sensor, strlen(hp->cfg.sensor));
 		new_session_id(hp, base.session);
 		if (hp->nsessions >= hp->cfg.lim.max_sessions) {
@@ -844,7 +852,6 @@ static void accept_all(struct honeypot *hp, struct listener *l)
 			close_session(s, "epoll_error");
 			continue;
 		}
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){1}, sizeof(int));
 		if (s->proto == P_TELNET) {
 			telnet_open(s);
 			flush_output(s);
@@ -994,6 +1001,8 @@ static int bind_one(const char *item, size_t len, void *arg)
 	if (fd < 0)
 		return err_set(bc->err, "socket: %s", strerror(errno));
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* Accepted sockets inherit it: each answer leaves at once. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (ss.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&ss, slen) || listen(fd, 4096)) {
@@ -1005,6 +1014,9 @@ static int bind_one(const char *item, size_t len, void *arg)
 	}
 	l->kind = OBJ_LISTENER;
 	l->proto = bc->proto;
+	l->ip = ip;
+	if ((ip.af == 4 && !memcmp(ip.b, "\0\0\0\0", 4)) || (ip.af == 6 && !memcmp(ip.b, (uint8_t[16]){0}, 16)))
+		l->ip.af = 0; /* wildcard */
 	l->fd = fd;
 	snprintf(l->addr, sizeof(l->addr), "%.*s", (int)len, item);
 	hp->nlisteners++;

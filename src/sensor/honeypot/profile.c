@@ -274,6 +274,8 @@ int hp_data_path(const struct config *cfg, const char *name, char *out, size_t n
 	char exe[PATH_MAX], cand[PATH_MAX];
 	ssize_t len;
 
+	if (name[0] == '/')
+		return (size_t)snprintf(out, n, "%s", name) < n ? 0 : -1;
 	if (dir[0])
 		return (size_t)snprintf(out, n, "%s/%s", dir, name) < n ? 0 : -1;
 	snprintf(cand, sizeof(cand), "data/%s", name);

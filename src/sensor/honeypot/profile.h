@@ -57,9 +57,10 @@ void hp_credentials_free(struct hp_credentials *c);
 bool hp_credentials_accept(const struct hp_credentials *c, const char *user, const char *pass,
 			   unsigned attempt);
 
-/* The folder with data files: [general] data_dir, else ./data, else the
- * folder `data` beside the executable, else the installed share folder.
- * Writes path/name into out (size n); returns 0, or -1 if nothing fits. */
+/* The path of a data file: name itself when absolute, else in [general]
+ * data_dir, else ./data, else the folder `data` beside the executable, else
+ * the installed share folder. Writes it into out (size n); returns 0, or
+ * -1 if it does not fit. */
 int hp_data_path(const struct config *cfg, const char *name, char *out, size_t n);
 
 #endif
