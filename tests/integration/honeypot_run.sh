@@ -32,6 +32,7 @@ fi
 $CL login 127.0.0.1 "$TPORT" admin admin "cd /tmp" "echo -ne '\\x7f\\x45\\x4c\\x46\\x01' > .d" \
 	"echo -ne '\\x02\\x03' >> .d" "cat .d" >"$T/login.out"
 check_grep "dropped file reads back" "ELF" "$T/login.out"
+$CL login 127.0.0.1 "$TPORT" admin CentryL1nk "su" >/dev/null
 curl -s -i -m 10 "http://127.0.0.1:$HPORT/" >"$T/http.out"
 check_grep "per-port profile: router's Server header" "^Server: Boa/0.93.15" "$T/http.out"
 check_grep "per-port profile: router's Basic realm" 'WWW-Authenticate: Basic realm="ADSL Router"' "$T/http.out"
@@ -42,6 +43,21 @@ check_eq "SIGTERM: exit status 0" 0 "$?"
 
 want=$($PY -c 'import hashlib; print(hashlib.sha256(bytes([0x7f,0x45,0x4c,0x46,1,2,3])).hexdigest())')
 "$IOTMON" events --db "$T/run.db" --kind download >"$T/dl.json"
+"$IOTMON" events --db "$T/run.db" --kind exploit >"$T/ex.json"
 check_grep "echo dropper: payload event with its SHA-256 and path" "\"sha256\":\"$want\",\"destfile\":\"/tmp/.d\",\"size\":7" "$T/dl.json"
 check_grep "echo dropper: in the Cowrie log as a file_download" "\"eventid\":\"cowrie.session.file_download\".*\"shasum\":\"$want\"" "$T/cowrie.json"
+check_grep "ZyXEL PK5001Z backdoor login recorded as CVE-2016-10401" '"kind":"exploit".*"cve":"CVE-2016-10401"' "$T/ex.json"
 check_eq "http request recorded" 1 "$("$IOTMON" events --db "$T/run.db" --kind command | grep -c '"input":"GET /"')"
+
+# Errors: a bad listener is a usage error; an unknown profile, no listener
+# at all and a port already taken are errors naming the cause.
+check_exit "bad --telnet: exit 2" 2 "$IOTMON" honeypot -c "$T/run.conf" --db "$T/e.db" --telnet nonsense
+check_exit "unknown profile: exit 1" 1 "$IOTMON" honeypot -c "$T/run.conf" --db "$T/e.db" --profile nosuch
+check_grep "unknown profile: named" 'unknown profile "nosuch"' "$T/.err"
+check_exit "no listeners: exit 1" 1 "$IOTMON" honeypot -c "$T/run.conf" --db "$T/e.db" --telnet '' --http ''
+$PY -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",int(sys.argv[1]))); s.listen(); time.sleep(5)' "$TPORT" &
+holder=$!
+sleep 0.5
+check_exit "port in use: exit 1" 1 "$IOTMON" honeypot -c "$T/run.conf" --db "$T/e.db"
+check_grep "port in use: named" "telnet listener 127.0.0.1:$TPORT: Address already in use" "$T/.err"
+kill $holder 2>/dev/null

@@ -455,6 +455,28 @@ static bool send_prompt(struct session *s)
 	return send_str(s, s->profile->shell_prompt);
 }
 
+/* Telnet logins that are themselves a known exploit (iot-threats.md §3
+ * row 26: the ZyXEL PK5001Z backdoor pairs). */
+static const struct {
+	const char *user, *pass, *cve, *name;
+} cred_exploits[] = {
+	{"admin", "CentryL1nk", "CVE-2016-10401", "ZyXEL PK5001Z hard-coded credentials"},
+	{"admin", "QwestM0dem", "CVE-2016-10401", "ZyXEL PK5001Z hard-coded credentials"},
+};
+
+static void login_exploit(struct session *s, const char *user, const char *pass)
+{
+	for (size_t i = 0; i < sizeof(cred_exploits) / sizeof(cred_exploits[0]); i++)
+		if (strcmp(user, cred_exploits[i].user) == 0 && strcmp(pass, cred_exploits[i].pass) == 0) {
+			struct event *ev = add_event(s, EVENT_EXPLOIT);
+			char x[128];
+
+			ev->cve = xstrdup(cred_exploits[i].cve);
+			snprintf(x, sizeof(x), "{\"name\":\"%s\",\"method\":\"telnet login\"}", cred_exploits[i].name);
+			ev->extra = xstrdup(x);
+		}
+}
+
 /* Returns false when the session was closed. */
 static bool telnet_line(struct session *s, const char *line, size_t len)
 {
@@ -481,6 +503,7 @@ static bool telnet_line(struct session *s, const char *line, size_t len)
 		ev->success = ok;
 		cowrie_log_write(hp->cowrie, ok ? "cowrie.login.success" : "cowrie.login.failed", ev, "telnet", -1,
 				 NULL, NULL);
+		login_exploit(s, s->user, pass);
 		if (!send_str(s, "\n"))
 			return false;
 		if (ok) {
