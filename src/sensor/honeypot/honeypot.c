@@ -230,6 +230,17 @@ static void sha256_hex(const uint8_t *data, size_t n, char *hex)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 }
 
+/* Appends text (already sanitized: valid UTF-8, no control bytes) as the
+ * inside of a JSON string. */
+static void json_text(struct strbuf *b, const char *text)
+{
+	for (const char *c = text; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			strbuf_append(b, "\\", 1);
+		strbuf_append(b, c, 1);
+	}
+}
+
 /* ---- events ------------------------------------------------------------- */
 
 /* A new event of the session, held until the session ends. */
@@ -347,28 +358,23 @@ static void on_dropped(void *arg, const char *path, const uint8_t *data, size_t 
 {
 	struct session *s = arg;
 	struct event *ev = add_event(s, EVENT_DOWNLOAD);
+	char clean[256]; /* the path is attacker text: valid UTF-8 from here on */
 
 	sha256_hex(data, len, ev->sha256);
+	event_set_fixed(clean, sizeof(clean), path, strlen(path));
 	{
-		/* destfile is attacker text: build the JSON with escaping. */
 		struct strbuf b;
-		char clean[256];
 
-		event_set_fixed(clean, sizeof(clean), path, strlen(path));
 		strbuf_init(&b, 1024);
 		strbuf_puts(&b, "{\"destfile\":\"");
-		for (const char *c = clean; *c; c++) {
-			if (*c == '"' || *c == '\\')
-				strbuf_append(&b, "\\", 1);
-			strbuf_append(&b, c, 1);
-		}
+		json_text(&b, clean);
 		strbuf_printf(&b, "\",\"size\":%zu,\"truncated\":%s,\"method\":\"echo\"}", len,
 			      truncated ? "true" : "false");
 		ev->extra = strbuf_take(&b);
 	}
 	family_feed_url(&s->fam, path, strlen(path));
 	cowrie_log_write(s->hp->cowrie, "cowrie.session.file_download", ev, proto_name(s->proto), -1, "destfile",
-			 path);
+			 clean);
 }
 
 static void close_session(struct session *s, const char *reason)
@@ -389,10 +395,11 @@ static void close_session(struct session *s, const char *reason)
 	fam = family_name(&s->fam);
 	sess = &s->evs[0];
 	strbuf_init(&x, 4096);
-	strbuf_printf(&x, "{\"protocol\":\"%s\",\"profile\":\"%s\",\"reason\":\"%s\",\"duration_ms\":%lld,"
-			  "\"bytes_in\":%llu,\"commands\":%u,\"login_attempts\":%u",
-		      proto_name(s->proto), s->profile->name, reason, (long long)dur_ms,
-		      (unsigned long long)s->bytes_in, s->commands, s->attempts);
+	strbuf_printf(&x, "{\"protocol\":\"%s\",\"profile\":\"", proto_name(s->proto));
+	json_text(&x, s->profile->name);
+	strbuf_printf(&x, "\",\"reason\":\"%s\",\"duration_ms\":%lld,\"bytes_in\":%llu,\"commands\":%u,"
+			  "\"login_attempts\":%u",
+		      reason, (long long)dur_ms, (unsigned long long)s->bytes_in, s->commands, s->attempts);
 	if (family_token(&s->fam)[0])
 		strbuf_printf(&x, ",\"busybox_token\":\"%s\"", family_token(&s->fam));
 	strbuf_puts(&x, "}");
@@ -670,19 +677,14 @@ static void http_request_done(struct session *s, const struct http_request *r)
 		}
 		strbuf_init(&extra, 4096);
 		strbuf_puts(&extra, "{\"name\":\"");
-		for (const char *c = x->name; *c; c++)
-			if (*c != '"' && *c != '\\')
-				strbuf_append(&extra, c, 1);
+		event_set_fixed(clean, sizeof(clean), x->name, strlen(x->name));
+		json_text(&extra, clean);
 		strbuf_puts(&extra, "\",\"method\":\"");
 		event_set_fixed(clean, sizeof(clean), r->method, r->method_len);
-		for (const char *c = clean; *c; c++)
-			if (*c != '"' && *c != '\\')
-				strbuf_append(&extra, c, 1);
+		json_text(&extra, clean);
 		strbuf_puts(&extra, "\",\"path\":\"");
 		event_set_fixed(clean, sizeof(clean), r->target, r->target_len);
-		for (const char *c = clean; *c; c++)
-			if (*c != '"' && *c != '\\')
-				strbuf_append(&extra, c, 1);
+		json_text(&extra, clean);
 		strbuf_puts(&extra, "\"}");
 		ev->extra = strbuf_take(&extra);
 		for (size_t i = 0; i < inj.nurls; i++) {

@@ -118,6 +118,9 @@ static int profile_parse(json_t *o, struct hp_profile *p, struct err *err)
 	if (!json_is_object(o) || !json_is_string(json_object_get(o, "name")))
 		return err_set(err, "every profile needs a \"name\"");
 	p->name = member(o, "name", "");
+	if (!p->name[0] || strspn(p->name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") !=
+				   strlen(p->name))
+		return err_set(err, "profile name \"%.40s\": use letters, digits, _ . -", p->name);
 	p->description = member(o, "description", "");
 	p->banner = member(o, "banner", "");
 	p->login_prompt = member(o, "login_prompt", "login: ");

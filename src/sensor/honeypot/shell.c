@@ -274,6 +274,8 @@ static struct file *file_open(struct shell *sh, const char *name, bool append)
 static void file_write(struct shell *sh, struct file *f, const void *data, size_t n)
 {
 	size_t room = sh->payload_max > sh->total ? sh->payload_max - sh->total : 0;
+	const uint8_t *src = data;
+	uint8_t *copy = NULL;
 
 	if (n > room) {
 		f->truncated = true;
@@ -281,10 +283,17 @@ static void file_write(struct shell *sh, struct file *f, const void *data, size_
 	}
 	if (!n)
 		return;
+	/* `cat x >> x`: the source is the file itself, which realloc moves. */
+	if (f->data && src >= f->data && src < f->data + f->len) {
+		copy = xmalloc(n);
+		memcpy(copy, src, n);
+		src = copy;
+	}
 	f->data = xrealloc(f->data, f->len + n);
-	memcpy(f->data + f->len, data, n);
+	memcpy(f->data + f->len, src, n);
 	f->len += n;
 	sh->total += n;
+	free(copy);
 }
 
 static bool file_remove(struct shell *sh, const char *name)

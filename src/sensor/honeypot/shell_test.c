@@ -117,6 +117,11 @@ static void test_echo_dropper(void **state)
 	assert_memory_equal(d.data, "\x7f" "ELF\x01\x02" "A", 7);
 	assert_false(d.truncated);
 	assert_string_equal(run(sh, "./upnp; ./missing"), "-sh: ./missing: not found\n");
+	/* a file appended to itself (the source moves while it is written) */
+	run(sh, "cat upnp >> upnp; cat upnp >> upnp");
+	memset(&d, 0, sizeof(d));
+	shell_each_dropped(sh, on_file, &d);
+	assert_int_equal(d.len, 28);
 	shell_free(sh);
 }
 
