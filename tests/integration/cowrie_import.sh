@@ -48,6 +48,8 @@ check_counts "fixture re-imported" "$T/fix.db" "$expect"
 gzip -c "$FIX" >"$T/fix.json.gz"
 "$IOTMON" import cowrie --db "$T/gz.db" "$T/fix.json.gz" 2>/dev/null
 check_counts "fixture gzip" "$T/gz.db" "$expect"
+"$IOTMON" import cowrie --db "$T/fix.db" "$T/fix.json.gz" 2>"$T/gzagain.err"
+check_grep "fixture: the gzip copy of an imported file adds nothing" " 0 new events" "$T/gzagain.err"
 
 # --- real logs ---
 # CI checks the project out beside shared/; IOTMON_SHARED points elsewhere.
