@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/log.h"
 #include "core/timeutil.h"
@@ -17,10 +18,27 @@ struct cowrie_log {
 	bool failed; /* a write failed: logged once */
 };
 
+/* Like the store: missing parent folders of the log are created. */
+static void make_parent_dirs(const char *path)
+{
+	char *copy = xstrdup(path);
+
+	for (char *p = copy + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(copy, 0755);
+			*p = '/';
+		}
+	free(copy);
+}
+
 struct cowrie_log *cowrie_log_open(const char *path, struct err *err)
 {
 	struct cowrie_log *log;
-	FILE *f = fopen(path, "a");
+	FILE *f;
+
+	make_parent_dirs(path);
+	f = fopen(path, "a");
 
 	if (!f) {
 		err_set(err, "%s: %s", path, strerror(errno));

@@ -16,6 +16,7 @@
 
 struct cowrie_log;
 
+/* Appends to path (missing parent folders are created). */
 struct cowrie_log *cowrie_log_open(const char *path, struct err *err);
 /* Flushes and closes; NULL is fine. */
 void cowrie_log_close(struct cowrie_log *log);
