@@ -7,11 +7,12 @@ set -eu
 # Build: compiler, libraries (from Debian, never vendored).
 BUILD="build-essential pkg-config clang libclang-rt-14-dev libcmocka-dev
   libsqlite3-dev sqlite3 libjansson-dev zlib1g-dev libinih-dev libssl-dev
-  libpcap-dev libmaxminddb-dev mmdb-bin libmicrohttpd-dev libcurl4-openssl-dev"
+  libpcap-dev libmaxminddb-dev mmdb-bin libmicrohttpd-dev libcurl4-openssl-dev
+  libpcre2-dev"
 # Tests and benchmarks: the real clients and tools the tests drive.
 TEST="iproute2 procps psmisc curl netcat-openbsd telnet busybox hydra nmap
   tcpdump tshark hping3 python3 python3-scapy tcpreplay wrk hyperfine
-  python3-aiosmtpd chromium valgrind"
+  python3-aiosmtpd chromium valgrind openssl"
 # Default data (`make data`): the ip-location-db packages come from npm.
 DATA="npm"
 

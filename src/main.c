@@ -15,6 +15,8 @@ static const struct cli_command commands[] = {
 	{"import", cmd_import, "read evidence files (iotmon events, ...) into the store"},
 	{"report", cmd_report, "aggregated reports: text, CSV, JSON, SVG"},
 	{"honeypot", cmd_honeypot, "the telnet/HTTP IoT honeypot on its own"},
+	{"enrich", cmd_enrich, "network and country of addresses; re-enrich stored observations"},
+	{"probe", cmd_probe, "characterize devices: vendor, type, model, firmware"},
 	{"treatment", cmd_treatment, "notification experiments: assign groups, record notifications"},
 	{"config", cmd_config, "check the configuration and print every setting"},
 	{NULL, NULL, NULL},

@@ -8,6 +8,7 @@
 
 #include "core/log.h"
 #include "core/timeutil.h"
+#include "enrich/enrich.h"
 #include "store/store_sink.h"
 
 static int level_forced;
@@ -102,6 +103,34 @@ struct store *cli_open_store(struct cli *cli, int flags)
 	return s;
 }
 
+static struct enrich *default_enrich;
+static int default_enrich_tried;
+
+static void close_default_enricher(void)
+{
+	enrich_close(default_enrich);
+	default_enrich = NULL;
+}
+
+const struct enricher *cli_default_enricher(struct cli *cli)
+{
+	struct err err;
+
+	if (default_enrich_tried)
+		return default_enrich ? enrich_enricher(default_enrich) : NULL;
+	default_enrich_tried = 1;
+	if (cli_load_config(cli))
+		return NULL;
+	default_enrich = enrich_open(cli->cfg, &err);
+	if (!default_enrich) {
+		log_info("observations are not enriched: %s", err.msg);
+		return NULL;
+	}
+	atexit(close_default_enricher);
+	log_debug("enrichment: %s", enrich_describe(default_enrich));
+	return enrich_enricher(default_enrich);
+}
+
 struct sink *cli_store_sink(struct cli *cli, struct store *store, const struct enricher *enr)
 {
 	struct store_sink_options opt = {
@@ -111,6 +140,9 @@ struct sink *cli_store_sink(struct cli *cli, struct store *store, const struct e
 		.enricher = enr,
 	};
 
+	/* Observations are enriched as they are made, whoever makes them. */
+	if (!opt.enricher)
+		opt.enricher = cli_default_enricher(cli);
 	return store_sink_new(store, &opt);
 }
 

@@ -58,8 +58,13 @@ int cli_load_config(struct cli *cli);
 /* Opens the store from --db or the configuration; prints the error and
  * returns NULL on failure. flags: STORE_CREATE for writers. */
 struct store *cli_open_store(struct cli *cli, int flags);
-/* A batching sink on store, configured from [store]. */
+/* A batching sink on store, configured from [store]; observations are
+ * enriched by enr, or by the default enricher when enr is NULL. */
 struct sink *cli_store_sink(struct cli *cli, struct store *store, const struct enricher *enr);
+
+/* The enricher of [enrich] (loaded once, closed at exit), or NULL when no
+ * enrichment data is installed (logged once). */
+const struct enricher *cli_default_enricher(struct cli *cli);
 
 /* A table of subcommands (the top-level commands, report kinds ...),
  * ended by an entry whose name is NULL. */

@@ -10,6 +10,8 @@ int cmd_import(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_honeypot(int argc, char **argv);
+int cmd_enrich(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 int cmd_treatment(int argc, char **argv);
 
 /* Report kinds (iotmon report KIND). */

@@ -5,7 +5,10 @@
 
 #include "sensor/honeypot/service.h"
 
+extern const struct service probe_service;
+
 const struct service *const services[] = {
 	&honeypot_service,
+	&probe_service,
 	NULL,
 };

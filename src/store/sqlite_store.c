@@ -736,6 +736,27 @@ static int sqlite_set_enrichment(struct store *base, const struct ipaddr *ip, co
 	return rc;
 }
 
+static int sqlite_set_enrichment_many(struct store *base, const struct ipaddr *ips,
+				      const struct enrichment *nets, size_t n, struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+
+	/* One commit for the lot: a commit per address (synchronous=FULL)
+	 * costs milliseconds each. */
+	if (exec(s, "BEGIN IMMEDIATE", err))
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (sqlite_set_enrichment(base, &ips[i], &nets[i], err)) {
+			exec(s, "ROLLBACK", NULL);
+			return -1;
+		}
+	if (exec(s, "COMMIT", err)) {
+		exec(s, "ROLLBACK", NULL);
+		return -1;
+	}
+	return 0;
+}
+
 static int sqlite_upsert_device(struct store *base, const struct device *d, struct err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
@@ -863,6 +884,7 @@ static const struct store_ops sqlite_ops = {
 	.query_treatments = sqlite_query_treatments,
 	.record_notification = sqlite_record_notification,
 	.query_notifications = sqlite_query_notifications,
+	.set_enrichment_many = sqlite_set_enrichment_many,
 };
 
 /* Imports never add up counts: a new row is inserted as given, an existing

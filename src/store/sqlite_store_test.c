@@ -162,6 +162,56 @@ static void test_observations_follow_qualifying_events(void **state)
 	store_close(s);
 }
 
+static int get_net(const struct observation *o, void *arg)
+{
+	struct observation *out = arg;
+
+	if (ipaddr_equal(&o->ip, &out->ip))
+		out->net = o->net;
+	return 0;
+}
+
+/* Re-enrichment of many addresses in one transaction. */
+static void test_set_enrichment_many(void **state)
+{
+	struct event ev[3];
+	struct ipaddr ips[3];
+	struct enrichment nets[3];
+	struct observation o;
+	struct obs_filter f;
+	struct err err;
+	struct store *s = store_open(path, STORE_CREATE, &err);
+	const char *addr[] = {"192.0.2.1", "192.0.2.2", "2001:db8::3"};
+
+	(void)state;
+	assert_non_null(s);
+	memset(nets, 0, sizeof(nets));
+	for (int i = 0; i < 3; i++) {
+		event_init(&ev[i]);
+		ev[i].time_us = INT64_C(1740824102000000) + i;
+		ev[i].kind = EVENT_LOGIN;
+		assert_int_equal(ipaddr_parse(addr[i], strlen(addr[i]), &ev[i].src), 0);
+		ips[i] = ev[i].src;
+		nets[i].asn = 64500 + (uint32_t)i;
+		snprintf(nets[i].as_name, sizeof(nets[i].as_name), "Net %d", i);
+		strcpy(nets[i].cc, i == 2 ? "DE" : "NL");
+		nets[i].data_time_us = INT64_C(1781725900000000);
+	}
+	assert_int_equal(store_insert_events(s, ev, 3, NULL, NULL, &err), 0);
+	assert_int_equal(store_set_enrichment_many(s, ips, nets, 3, &err), 0);
+	obs_filter_init(&f);
+	for (int i = 0; i < 3; i++) {
+		memset(&o, 0, sizeof(o));
+		o.ip = ips[i];
+		assert_int_equal(store_query_observations(s, &f, get_net, &o, &err), 0);
+		assert_int_equal(o.net.asn, 64500 + i);
+		assert_string_equal(o.net.cc, i == 2 ? "DE" : "NL");
+		assert_int_equal(o.net.data_time_us, INT64_C(1781725900000000));
+		event_free(&ev[i]);
+	}
+	store_close(s);
+}
+
 static void test_devices_and_networks(void **state)
 {
 	struct device d = {0}, back;
@@ -235,6 +285,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_round_trip_and_idempotence, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_observations_follow_qualifying_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_devices_and_networks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_enrichment_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_newer_and_foreign_and_garbage, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

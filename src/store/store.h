@@ -145,6 +145,9 @@ struct store_ops {
 	int (*record_notification)(struct store *s, const struct notification *n, bool *added, struct err *err);
 	int (*query_notifications)(struct store *s, int (*cb)(const struct notification *n, void *arg), void *arg,
 				   struct err *err);
+	/* set_enrichment for n addresses in one transaction (all or none). */
+	int (*set_enrichment_many)(struct store *s, const struct ipaddr *ips, const struct enrichment *nets,
+				   size_t n, struct err *err);
 };
 
 struct store {
@@ -246,6 +249,12 @@ static inline int store_query_notifications(struct store *s, int (*cb)(const str
 					    void *arg, struct err *err)
 {
 	return s->ops->query_notifications(s, cb, arg, err);
+}
+
+static inline int store_set_enrichment_many(struct store *s, const struct ipaddr *ips,
+					    const struct enrichment *nets, size_t n, struct err *err)
+{
+	return s->ops->set_enrichment_many(s, ips, nets, n, err);
 }
 
 /* Filters that match everything. */

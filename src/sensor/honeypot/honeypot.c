@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "analysis/family.h"
+#include "core/datadir.h"
 #include "core/ipaddr.h"
 #include "core/log.h"
 #include "core/strbuf.h"
@@ -136,10 +137,10 @@ int honeypot_config_from(const struct config *cfg, struct honeypot_config *hc, s
 	hc->lim.idle_ms = (int)config_int(cfg, s, "idle_timeout_ms");
 	hc->lim.session_ms = (int)config_int(cfg, s, "session_timeout_ms");
 	hc->lim.request_ms = (int)config_int(cfg, s, "request_timeout_ms");
-	if (hp_data_path(cfg, "profiles.json", hc->profiles_path, sizeof(hc->profiles_path)) ||
-	    hp_data_path(cfg, config_str(cfg, s, "credentials"), hc->credentials_path,
-			 sizeof(hc->credentials_path)) ||
-	    hp_data_path(cfg, "exploits.tsv", hc->exploits_path, sizeof(hc->exploits_path)))
+	if (!datadir_path(cfg, "profiles.json", hc->profiles_path, sizeof(hc->profiles_path)) ||
+	    !datadir_path(cfg, config_str(cfg, s, "credentials"), hc->credentials_path,
+			  sizeof(hc->credentials_path)) ||
+	    !datadir_path(cfg, "exploits.tsv", hc->exploits_path, sizeof(hc->exploits_path)))
 		return err_set(err, "data folder path too long");
 	return 0;
 }

@@ -2,18 +2,11 @@
 #include "profile.h"
 
 #include <jansson.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "core/xalloc.h"
-
-#ifndef IOTMON_SHAREDIR
-#define IOTMON_SHAREDIR "/usr/local/share/iotmon"
-#endif
 
 static const struct cpu {
 	const char *name;
@@ -262,40 +255,4 @@ bool hp_credentials_accept(const struct hp_credentials *c, const char *user, con
 			if (strcmp(c->user[i], user) == 0 && strcmp(c->pass[i], pass) == 0)
 				return true;
 	return false;
-}
-
-static int exists(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0;
-}
-
-int hp_data_path(const struct config *cfg, const char *name, char *out, size_t n)
-{
-	const char *dir = config_str(cfg, "general", "data_dir");
-	char exe[PATH_MAX], cand[PATH_MAX];
-	ssize_t len;
-
-	if (name[0] == '/')
-		return (size_t)snprintf(out, n, "%s", name) < n ? 0 : -1;
-	if (dir[0])
-		return (size_t)snprintf(out, n, "%s/%s", dir, name) < n ? 0 : -1;
-	snprintf(cand, sizeof(cand), "data/%s", name);
-	if (exists(cand))
-		return (size_t)snprintf(out, n, "%s", cand) < n ? 0 : -1;
-	len = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (len > 0) {
-		char *slash;
-
-		exe[len] = '\0';
-		slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			if ((size_t)snprintf(cand, sizeof(cand), "%s/data/%s", exe, name) < sizeof(cand) &&
-			    exists(cand))
-				return (size_t)snprintf(out, n, "%s", cand) < n ? 0 : -1;
-		}
-	}
-	return (size_t)snprintf(out, n, "%s/%s", IOTMON_SHAREDIR, name) < n ? 0 : -1;
 }

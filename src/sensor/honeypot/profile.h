@@ -12,7 +12,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "core/config.h"
 #include "core/err.h"
 
 #define HP_ELF_HEADER_LEN 52
@@ -56,11 +55,5 @@ void hp_credentials_free(struct hp_credentials *c);
 /* attempt: 1 for the session's first try. */
 bool hp_credentials_accept(const struct hp_credentials *c, const char *user, const char *pass,
 			   unsigned attempt);
-
-/* The path of a data file: name itself when absolute, else in [general]
- * data_dir, else ./data, else the folder `data` beside the executable, else
- * the installed share folder. Writes it into out (size n); returns 0, or
- * -1 if it does not fit. */
-int hp_data_path(const struct config *cfg, const char *name, char *out, size_t n);
 
 #endif
