@@ -13,6 +13,7 @@ static const struct cli_command commands[] = {
 	{"run", cmd_run, "the monitor daemon: sensors, jobs and web, on the configured store"},
 	{"events", cmd_events, "list stored events as JSON lines"},
 	{"import", cmd_import, "read evidence files (iotmon events, ...) into the store"},
+	{"feed", cmd_feed, "one UTC day's feed of infected hosts per network (csv, json, xarf, mail)"},
 	{"report", cmd_report, "aggregated reports: text, CSV, JSON, SVG"},
 	{"honeypot", cmd_honeypot, "the telnet/HTTP IoT honeypot on its own"},
 	{"enrich", cmd_enrich, "network and country of addresses; re-enrich stored observations"},

@@ -10,6 +10,11 @@ int cmd_import(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_honeypot(int argc, char **argv);
+int cmd_feed(int argc, char **argv);
+
+/* Report kinds (iotmon report KIND). */
+int cmd_report_countries(int argc, char **argv);
+int cmd_report_manufacturers(int argc, char **argv);
 int cmd_enrich(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_treatment(int argc, char **argv);

@@ -3,6 +3,8 @@
 #include "cli/commands.h"
 
 static const struct cli_command kinds[] = {
+	{"countries", cmd_report_countries, "infected devices per country and day, per million inhabitants, ranked"},
+	{"manufacturers", cmd_report_manufacturers, "infected devices per vendor/model/firmware: trend, families, vectors"},
 	{"remediation", report_remediation, "time to clean-up per group: Kaplan-Meier, log-rank, reinfection"},
 	{NULL, NULL, NULL},
 };

@@ -6,9 +6,11 @@
 #include "sensor/honeypot/service.h"
 
 extern const struct service probe_service;
+extern const struct service feeds_service;
 
 const struct service *const services[] = {
 	&honeypot_service,
 	&probe_service,
+	&feeds_service,
 	NULL,
 };

@@ -61,7 +61,7 @@ static const char *const migrations[] = {
 	"CREATE TABLE networks ("
 	" asn INTEGER PRIMARY KEY,"
 	" name TEXT, cc TEXT, abuse_contact TEXT);",
-	/* notification experiments: who is in which group, who was told when. */
+	/* 2: notification experiments: who is in which group, who was told when. */
 	"CREATE TABLE treatments ("
 	" unit TEXT PRIMARY KEY," /* an IP, or "AS<n>" for a network */
 	" unit_kind TEXT NOT NULL,"
@@ -75,6 +75,19 @@ static const char *const migrations[] = {
 	" channel TEXT NOT NULL,"
 	" recorded_us INTEGER NOT NULL,"
 	" PRIMARY KEY (ip, day, channel)) WITHOUT ROWID;",
+	/* 3: feed deliveries, so a failed one is retried and a sent one never
+	 * sent again. */
+	"CREATE TABLE deliveries ("
+	" day TEXT NOT NULL,"
+	" asn INTEGER NOT NULL,"
+	" format TEXT NOT NULL,"
+	" recipient TEXT NOT NULL,"
+	" sha256 TEXT NOT NULL,"
+	" status TEXT NOT NULL,"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT,"
+	" updated_us INTEGER NOT NULL,"
+	" PRIMARY KEY (day, asn, format, recipient)) WITHOUT ROWID;",
 };
 #define SCHEMA_VERSION ((int)(sizeof(migrations) / sizeof(migrations[0])))
 
@@ -866,6 +879,192 @@ static int sqlite_get_network(struct store *base, uint32_t asn, struct network *
 	return 0;
 }
 
+static void row_to_observation(sqlite3_stmt *st, struct observation *o)
+{
+	const unsigned char *day = sqlite3_column_text(st, 1);
+
+	memset(o, 0, sizeof(*o));
+	column_ip(st, 0, &o->ip);
+	if (day)
+		time_parse_day((const char *)day, (size_t)sqlite3_column_bytes(st, 1), &o->day);
+	o->first_us = sqlite3_column_int64(st, 2);
+	o->last_us = sqlite3_column_int64(st, 3);
+	o->kinds = (uint32_t)sqlite3_column_int64(st, 4);
+	o->events = (uint32_t)sqlite3_column_int64(st, 5);
+	column_fixed(st, 6, o->family, sizeof(o->family));
+	o->net.asn = (uint32_t)sqlite3_column_int64(st, 7);
+	column_fixed(st, 8, o->net.as_name, sizeof(o->net.as_name));
+	column_fixed(st, 9, o->net.cc, sizeof(o->net.cc));
+	o->net.data_time_us = sqlite3_column_int64(st, 10);
+	column_fixed(st, 11, o->source, sizeof(o->source));
+	column_fixed(st, 12, o->treatment, sizeof(o->treatment));
+}
+
+static int sqlite_query_observation_details(struct store *base, const struct obs_filter *f,
+					    int (*cb)(const struct observation_detail *, void *), void *arg,
+					    struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	char sql[1536], from[11] = "0000-00-00", to[11] = "9999-99-99", ip[IPADDR_STRLEN];
+	sqlite3_stmt *st;
+	int rc = 0, step = SQLITE_DONE, i = 1;
+
+	if (f->day_from != INT64_MIN)
+		time_format_day(f->day_from, from);
+	if (f->day_to != INT64_MAX)
+		time_format_day(f->day_to, to);
+	snprintf(sql, sizeof(sql),
+		 "SELECT o.ip, o.day, o.first_us, o.last_us, o.kinds, o.events, o.family, o.asn, o.as_name, o.cc,"
+		 " o.enriched_us, o.source, o.treatment,"
+		 " d.ip IS NOT NULL, d.vendor, d.type, d.model, d.firmware, d.rule, d.probed_us, d.expires_us,"
+		 " n.asn IS NOT NULL, n.name, n.cc, n.abuse_contact"
+		 " FROM observations o LEFT JOIN devices d ON d.ip = o.ip LEFT JOIN networks n ON n.asn = o.asn"
+		 " WHERE o.day >= ? AND o.day <= ?%s%s%s ORDER BY o.day, o.asn, o.ip",
+		 f->has_asn ? " AND o.asn = ?" : "", f->cc ? " AND o.cc = ?" : "", f->has_ip ? " AND o.ip = ?" : "");
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, err, "query observation details");
+	sqlite3_bind_text(st, i++, from, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, i++, to, -1, SQLITE_TRANSIENT);
+	if (f->has_asn)
+		sqlite3_bind_int64(st, i++, f->asn);
+	if (f->cc)
+		sqlite3_bind_text(st, i++, f->cc, -1, SQLITE_TRANSIENT);
+	if (f->has_ip) {
+		ipaddr_format(&f->ip, ip);
+		sqlite3_bind_text(st, i++, ip, -1, SQLITE_TRANSIENT);
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct observation o;
+		struct device dev;
+		struct network net;
+		struct observation_detail d = {.obs = &o};
+
+		row_to_observation(st, &o);
+		if (sqlite3_column_int(st, 13)) {
+			memset(&dev, 0, sizeof(dev));
+			dev.ip = o.ip;
+			column_fixed(st, 14, dev.vendor, sizeof(dev.vendor));
+			column_fixed(st, 15, dev.type, sizeof(dev.type));
+			column_fixed(st, 16, dev.model, sizeof(dev.model));
+			column_fixed(st, 17, dev.firmware, sizeof(dev.firmware));
+			column_fixed(st, 18, dev.rule, sizeof(dev.rule));
+			dev.probed_us = sqlite3_column_int64(st, 19);
+			dev.expires_us = sqlite3_column_int64(st, 20);
+			d.device = &dev;
+		}
+		if (sqlite3_column_int(st, 21)) {
+			memset(&net, 0, sizeof(net));
+			net.asn = o.net.asn;
+			column_fixed(st, 22, net.name, sizeof(net.name));
+			column_fixed(st, 23, net.cc, sizeof(net.cc));
+			column_fixed(st, 24, net.abuse_contact, sizeof(net.abuse_contact));
+			d.network = &net;
+		}
+		rc = cb(&d, arg);
+		if (rc)
+			break;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = db_error(s, err, "query observation details");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sqlite_get_delivery(struct store *base, int64_t day, uint32_t asn, const char *format,
+			       const char *recipient, struct delivery *d, bool *found, struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	char text[11];
+	sqlite3_stmt *st;
+	int step;
+
+	if (prepare(s,
+		    "SELECT sha256, status, attempts, last_error, updated_us FROM deliveries WHERE day = ? AND"
+		    " asn = ? AND format = ? AND recipient = ?",
+		    &st, err))
+		return -1;
+	time_format_day(day, text);
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, asn);
+	sqlite3_bind_text(st, 3, format, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, recipient, -1, SQLITE_TRANSIENT);
+	memset(d, 0, sizeof(*d));
+	d->day = day;
+	d->asn = asn;
+	snprintf(d->format, sizeof(d->format), "%s", format);
+	snprintf(d->recipient, sizeof(d->recipient), "%s", recipient);
+	step = sqlite3_step(st);
+	*found = step == SQLITE_ROW;
+	if (*found) {
+		column_fixed(st, 0, d->sha256, sizeof(d->sha256));
+		column_fixed(st, 1, d->status, sizeof(d->status));
+		d->attempts = (uint32_t)sqlite3_column_int64(st, 2);
+		column_fixed(st, 3, d->last_error, sizeof(d->last_error));
+		d->updated_us = sqlite3_column_int64(st, 4);
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_error(s, err, "read delivery");
+	return 0;
+}
+
+static int sqlite_record_delivery(struct store *base, const struct delivery *d, struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	char text[11];
+	sqlite3_stmt *st;
+
+	if (prepare(s,
+		    "INSERT INTO deliveries (day, asn, format, recipient, sha256, status, attempts, last_error,"
+		    " updated_us) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?) ON CONFLICT(day, asn, format, recipient) DO"
+		    " UPDATE SET sha256 = excluded.sha256, status = excluded.status, attempts = attempts + 1,"
+		    " last_error = excluded.last_error, updated_us = excluded.updated_us",
+		    &st, err))
+		return -1;
+	time_format_day(d->day, text);
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, d->asn);
+	sqlite3_bind_text(st, 3, d->format, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, d->recipient, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, d->sha256, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, d->status, -1, SQLITE_TRANSIENT);
+	bind_text_or_null(st, 7, d->last_error);
+	sqlite3_bind_int64(st, 8, d->updated_us);
+	int rc = step_done(s, st, err, "record delivery");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int sqlite_claim_delivery(struct store *base, const struct delivery *d, int64_t stale_us, bool *claimed,
+				 struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	char text[11];
+	sqlite3_stmt *st;
+	int rc;
+
+	/* One statement, so the claim is atomic between processes. */
+	if (prepare(s,
+		    "INSERT INTO deliveries (day, asn, format, recipient, sha256, status, attempts, updated_us)"
+		    " VALUES (?, ?, ?, ?, ?, 'sending', 0, ?) ON CONFLICT(day, asn, format, recipient) DO UPDATE"
+		    " SET status = 'sending', updated_us = excluded.updated_us WHERE status = 'failed' OR"
+		    " (status = 'sending' AND updated_us < ?)",
+		    &st, err))
+		return -1;
+	time_format_day(d->day, text);
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, d->asn);
+	sqlite3_bind_text(st, 3, d->format, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, d->recipient, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, d->sha256, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 6, d->updated_us);
+	sqlite3_bind_int64(st, 7, stale_us);
+	rc = step_done(s, st, err, "claim delivery");
+	*claimed = rc == 0 && sqlite3_changes(s->db) == 1;
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static const struct store_ops sqlite_ops = {
 	.name = "sqlite",
 	.close = sqlite_close,
@@ -885,6 +1084,10 @@ static const struct store_ops sqlite_ops = {
 	.record_notification = sqlite_record_notification,
 	.query_notifications = sqlite_query_notifications,
 	.set_enrichment_many = sqlite_set_enrichment_many,
+	.query_observation_details = sqlite_query_observation_details,
+	.get_delivery = sqlite_get_delivery,
+	.record_delivery = sqlite_record_delivery,
+	.claim_delivery = sqlite_claim_delivery,
 };
 
 /* Imports never add up counts: a new row is inserted as given, an existing

@@ -97,6 +97,26 @@ struct notification {
 	char channel[32];
 };
 
+/* An observation with what the store knows beside it (feeds, reports). */
+struct observation_detail {
+	const struct observation *obs;
+	const struct device *device; /* NULL when the IP was never characterized */
+	const struct network *network; /* NULL when the ASN has no networks row */
+};
+
+/* One attempt to hand a day's feed of a network to its abuse contact. */
+struct delivery {
+	int64_t day;
+	uint32_t asn;
+	char format[16];
+	char recipient[256];
+	char sha256[65]; /* of the bytes delivered (or tried) */
+	char status[16]; /* "sent" or "failed" */
+	uint32_t attempts;
+	char last_error[256];
+	int64_t updated_us;
+};
+
 struct store;
 
 struct store_ops {
@@ -148,6 +168,26 @@ struct store_ops {
 	/* set_enrichment for n addresses in one transaction (all or none). */
 	int (*set_enrichment_many)(struct store *s, const struct ipaddr *ips, const struct enrichment *nets,
 				   size_t n, struct err *err);
+	/* Observations matching f in the order (day, asn, ip) (unenriched ASN
+	 * 0 first), each with its device and network rows. (Events are not
+	 * indexed by source: callers that need them per IP read the day's
+	 * events once, in time order, with query_events.) */
+	int (*query_observation_details)(struct store *s, const struct obs_filter *f,
+					 int (*cb)(const struct observation_detail *d, void *arg), void *arg,
+					 struct err *err);
+	/* The delivery record of (day, asn, format, recipient); *found false when
+	 * none was ever attempted. */
+	int (*get_delivery)(struct store *s, int64_t day, uint32_t asn, const char *format, const char *recipient,
+			    struct delivery *d, bool *found, struct err *err);
+	/* Records an attempt: status, sha256, last_error and updated_us are
+	 * replaced, attempts goes up by one. */
+	int (*record_delivery)(struct store *s, const struct delivery *d, struct err *err);
+	/* Atomically marks (day, asn, format, recipient) "sending" when it has
+	 * no record, a "failed" one, or a "sending" one last updated before
+	 * stale_us (a sender that died); *claimed says whether this caller may
+	 * send. Two senders never both get the claim. */
+	int (*claim_delivery)(struct store *s, const struct delivery *d, int64_t stale_us, bool *claimed,
+			      struct err *err);
 };
 
 struct store {
@@ -255,6 +295,30 @@ static inline int store_set_enrichment_many(struct store *s, const struct ipaddr
 					    const struct enrichment *nets, size_t n, struct err *err)
 {
 	return s->ops->set_enrichment_many(s, ips, nets, n, err);
+}
+
+static inline int store_query_observation_details(struct store *s, const struct obs_filter *f,
+						  int (*cb)(const struct observation_detail *, void *), void *arg,
+						  struct err *err)
+{
+	return s->ops->query_observation_details(s, f, cb, arg, err);
+}
+
+static inline int store_get_delivery(struct store *s, int64_t day, uint32_t asn, const char *format,
+				     const char *recipient, struct delivery *d, bool *found, struct err *err)
+{
+	return s->ops->get_delivery(s, day, asn, format, recipient, d, found, err);
+}
+
+static inline int store_record_delivery(struct store *s, const struct delivery *d, struct err *err)
+{
+	return s->ops->record_delivery(s, d, err);
+}
+
+static inline int store_claim_delivery(struct store *s, const struct delivery *d, int64_t stale_us, bool *claimed,
+				       struct err *err)
+{
+	return s->ops->claim_delivery(s, d, stale_us, claimed, err);
 }
 
 /* Filters that match everything. */

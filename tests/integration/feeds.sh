@@ -1,0 +1,137 @@
+#!/bin/sh
+# Feeds: every format checked field by field against a fixture store, the
+# outbox (same bytes on re-run, bundle manifest), and SMTP delivery to a
+# real server on loopback (a failed delivery retried, never doubled).
+. "$(dirname "$0")/../lib.sh"
+FIX=$ROOT/tests/fixtures
+CHECK="$PY $ROOT/tests/integration/feeds_check.py"
+DB=$T/iotmon.db
+
+$IOTMON import events -q --db "$DB" "$FIX/feeds_events.jsonl"
+sqlite3 "$DB" <"$FIX/feeds_enrich.sql"
+D=2025-03-01
+
+# --- the four formats
+$IOTMON feed -q --db "$DB" --date $D --format csv >"$T/all.csv"
+$CHECK csv "$T/all.csv" 198.51.100.23,198.51.100.7,203.0.113.9
+$IOTMON feed -q --db "$DB" --date $D --format json >"$T/all.json"
+$CHECK json "$T/all.json"
+$IOTMON feed -q --db "$DB" --date $D --format xarf >"$T/all.xarf"
+$CHECK xarf "$T/all.xarf"
+$IOTMON feed -q --db "$DB" --date $D --network AS64500 --format csv >"$T/64500.csv"
+$CHECK csv "$T/64500.csv" 198.51.100.23,198.51.100.7
+$IOTMON feed -q --db "$DB" --date $D --network 64500 --format xarf-mail >"$T/64500.eml"
+$CHECK mail "$T/64500.eml" "$T/64500.csv" abuse@example.net 198.51.100.23,198.51.100.7
+$IOTMON feed -q --db "$DB" --date $D --network all --format xarf-mail >"$T/all.mbox"
+$CHECK mbox "$T/all.mbox" 2
+
+# --- who is listed: a bare connection is not; unenriched hosts under ASN 0
+check_eq "bare connection not listed" 0 "$(grep -c 198.51.100.99 "$T/all.csv")"
+check_eq "network 0 lists the unenriched host" "192.0.2.1" \
+	"$($IOTMON feed -q --db "$DB" --date $D --network 0 | tail -n +2 | cut -d, -f3 | tr -d '"')"
+check_eq "a day without hosts: the CSV header only" "timestamp,protocol,src_ip" \
+	"$($IOTMON feed -q --db "$DB" --date 2025-04-01 | cut -d, -f1-3)"
+check_eq "other day: one host" 1 "$($IOTMON feed -q --db "$DB" --date 2025-03-02 | tail -n +2 | wc -l)"
+$IOTMON feed -q --db "$DB" --date $D --format csv --output "$T/out.csv"
+check_cmd "--output writes the same bytes" cmp "$T/all.csv" "$T/out.csv"
+check_exit "bad date is a usage error" 2 $IOTMON feed --db "$DB" --date 2025-13-01
+check_exit "bad format is a usage error" 2 $IOTMON feed --db "$DB" --date $D --format pdf
+check_exit "missing store is an error" 1 $IOTMON feed --db "$T/none.db" --date $D
+
+# --- outbox: files, bundle, idempotence
+SMTP_PORT=$(free_port)
+printf 'asn,email\nAS64501,abuse@beispiel.example\n' >"$T/contacts.csv"
+cat >"$T/iotmon.conf" <<CONF
+[feeds]
+outbox_dir = $T/outbox
+focus_countries = nl
+contacts_file = $T/contacts.csv
+smtp_url = smtp://127.0.0.1:$SMTP_PORT
+reporter_email = reports@monitor.example
+CONF
+$IOTMON feed -q -c "$T/iotmon.conf" --db "$DB" --date $D --outbox "$T/outbox"
+O=$T/outbox/$D
+check_eq "outbox files" "64500.csv 64500.eml 64500.json 64500.xarf.json 64501.csv 64501.eml 64501.json 64501.xarf.json clearinghouse-$D.tar.gz" \
+	"$(ls "$O" | tr '\n' ' ' | sed 's/ $//')"
+check_cmd "outbox csv equals iotmon feed" cmp "$O/64500.csv" "$T/64500.csv"
+(cd "$O" && sha256sum * >"$T/sums1")
+sleep 1
+$IOTMON feed -q -c "$T/iotmon.conf" --db "$DB" --date $D --outbox "$T/outbox"
+(cd "$O" && sha256sum * >"$T/sums2")
+check_cmd "re-run gives the same bytes" cmp "$T/sums1" "$T/sums2"
+rm -rf "$T/outbox"
+$IOTMON feed -q -c "$T/iotmon.conf" --db "$DB" --date $D --outbox "$T/outbox"
+(cd "$O" && sha256sum * >"$T/sums3")
+check_cmd "a fresh outbox gives the same bytes (bundle included)" cmp "$T/sums1" "$T/sums3"
+$PY - "$O" $D <<'PY' | sed 's/^/ /;s/^ //'
+import csv, hashlib, io, sys, tarfile, calendar, time
+d, day = sys.argv[1], sys.argv[2]
+t = tarfile.open("%s/clearinghouse-%s.tar.gz" % (d, day))
+names = t.getnames()
+ok = names == ["%s/MANIFEST.csv" % day] + ["%s/64500.%s" % (day, e) for e in ("csv", "json", "xarf.json", "eml")]
+print(("ok" if ok else "not ok") + " - bundle holds the focus network (NL) only, manifest first")
+if not ok: print("#   %r" % names)
+end = calendar.timegm(time.strptime("2025-03-02", "%Y-%m-%d"))
+print(("ok" if all(m.mtime == end and m.uid == 0 and m.mode == 0o644 for m in t.getmembers()) else "not ok") + " - fixed mtime, owner and mode")
+man = list(csv.DictReader(io.StringIO(t.extractfile(names[0]).read().decode(), newline="")))
+good = len(man) == 4 and all(r["network"] == "64500" and r["rows"] == "2" and r["cc"] == "NL" and
+        r["sha256"] == hashlib.sha256(open("%s/%s" % (d, r["file"]), "rb").read()).hexdigest() and
+        r["sha256"] == hashlib.sha256(t.extractfile("%s/%s" % (day, r["file"])).read()).hexdigest() for r in man)
+print(("ok" if good else "not ok") + " - manifest: network, rows, SHA-256 of each file")
+if not good: print("#   %r" % man)
+PY
+$CHECK mail "$O/64501.eml" "$O/64501.csv" abuse@beispiel.example 203.0.113.9
+
+# --- delivery: server down -> failed and recorded; up -> sent; again -> nothing
+check_exit "delivery with the server down fails" 1 $IOTMON feed -c "$T/iotmon.conf" --db "$DB" --date $D --outbox "$T/outbox" --deliver
+check_eq "failures recorded" "failed:1 failed:1" "$(sqlite3 "$DB" "select status||':'||attempts from deliveries order by asn" | tr '\n' ' ' | sed 's/ $//')"
+
+$PY -m aiosmtpd -n -l 127.0.0.1:$SMTP_PORT -c aiosmtpd.handlers.Mailbox "$T/maildir" >"$T/smtpd.log" 2>&1 &
+SMTPD=$!
+at_exit "kill $SMTPD 2>/dev/null"
+i=0; while ! $PY -c "import socket; socket.create_connection(('127.0.0.1', $SMTP_PORT), 1)" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done
+# Another process holds AS64501's claim (fresh "sending"): this run leaves it alone.
+sqlite3 "$DB" "update deliveries set status='sending', updated_us=$($PY -c 'import time; print(int(time.time()*1e6))') where asn=64501"
+check_exit "delivery retried once the server is up" 0 $IOTMON feed -c "$T/iotmon.conf" --db "$DB" --date $D --outbox "$T/outbox" --deliver
+check_grep "a claimed mail is left to its sender" "1 sent, 0 already sent, 0 failed, 0 without contact, 1 being sent" "$T/.err"
+# The other sender died: its claim is stale after an hour, and the mail goes.
+sqlite3 "$DB" "update deliveries set updated_us=0 where asn=64501"
+check_exit "a stale claim is taken over" 0 $IOTMON feed -c "$T/iotmon.conf" --db "$DB" --date $D --outbox "$T/outbox" --deliver
+check_grep "stale claim: one sent, one already sent" "1 sent, 1 already sent" "$T/.err"
+check_exit "delivery again sends nothing" 0 $IOTMON feed -c "$T/iotmon.conf" --db "$DB" --date $D --outbox "$T/outbox" --deliver
+check_grep "second run: already sent" "0 sent, 2 already sent" "$T/.err"
+$CHECK maildir "$T/maildir" 2 abuse@example.net,abuse@beispiel.example
+check_eq "deliveries sent after two attempts" "sent:2 sent:2" "$(sqlite3 "$DB" "select status||':'||attempts from deliveries order by asn" | tr '\n' ' ' | sed 's/ $//')"
+
+# --- iotmon run: the outbox job writes and mails yesterday's feeds
+Y=$($PY -c 'import datetime; print((datetime.datetime.utcnow() - datetime.timedelta(days=1)).strftime("%Y-%m-%d"))')
+sed "s/2025-03-01T/${Y}T/" "$FIX/feeds_events.jsonl" >"$T/yesterday.jsonl"
+mkdir -p "$T/run"
+DB2=$T/run/run.db
+$IOTMON import events -q --db "$DB2" "$T/yesterday.jsonl"
+sqlite3 "$DB2" <"$FIX/feeds_enrich.sql"
+cat >>"$T/iotmon.conf" <<CONF
+enabled = true
+outbox_dir = $T/run/box
+interval_s = 1
+delay_minutes = 0
+retry_days = 2
+CONF
+sed -i "0,/^outbox_dir = .*outbox$/{/^outbox_dir = .*outbox$/d}" "$T/iotmon.conf"
+if [ "$(id -u)" = 0 ]; then
+	# run refuses to keep root: the job then works as nobody.
+	printf '[general]\nuser = nobody\n' >>"$T/iotmon.conf"
+	chmod 755 "$T"
+	chown -R nobody "$T/run"
+fi
+$IOTMON run -c "$T/iotmon.conf" --db "$DB2" >"$T/run.log" 2>&1 &
+RUN=$!
+at_exit "kill $RUN 2>/dev/null"
+i=0; while [ ! -f "$T/run/box/$Y/clearinghouse-$Y.tar.gz" ] && [ $i -lt 100 ]; do sleep 0.2; i=$((i+1)); done
+check_cmd "run wrote yesterday's bundle" test -f "$T/run/box/$Y/clearinghouse-$Y.tar.gz"
+i=0; while [ "$(sqlite3 "$DB2" "select count(*) from deliveries where status='sent'" 2>/dev/null)" != 2 ] && [ $i -lt 100 ]; do sleep 0.2; i=$((i+1)); done
+kill -TERM $RUN
+wait $RUN; RC=$?; cat "$T/run.log" | sed "s/^/# /"
+check_eq "run exits 0 on SIGTERM" 0 $RC
+check_eq "run mailed both networks" 2 "$(sqlite3 "$DB2" "select count(*) from deliveries where status='sent'")"
+$CHECK maildir "$T/maildir" 4 abuse@example.net,abuse@beispiel.example,abuse@example.net,abuse@beispiel.example
