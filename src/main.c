@@ -16,6 +16,7 @@ static const struct cli_command commands[] = {
 	{"feed", cmd_feed, "one UTC day's feed of infected hosts per network (csv, json, xarf, mail)"},
 	{"report", cmd_report, "aggregated reports: text, CSV, JSON, SVG"},
 	{"telescope", cmd_telescope, "analyse telescope captures (pcap, pcapng, gzip) or watch an interface"},
+	{"honeypot", cmd_honeypot, "the telnet/HTTP IoT honeypot on its own"},
 	{"enrich", cmd_enrich, "network and country of addresses; re-enrich stored observations"},
 	{"probe", cmd_probe, "characterize devices: vendor, type, model, firmware"},
 	{"treatment", cmd_treatment, "notification experiments: assign groups, record notifications"},

@@ -10,6 +10,7 @@ int cmd_import(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_telescope(int argc, char **argv);
+int cmd_honeypot(int argc, char **argv);
 int cmd_feed(int argc, char **argv);
 
 /* Report kinds (iotmon report KIND). */

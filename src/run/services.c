@@ -4,11 +4,13 @@
 #include <stddef.h>
 
 #include "sensor/telescope/telescope_service.h"
+#include "sensor/honeypot/service.h"
 
 extern const struct service probe_service;
 extern const struct service feeds_service;
 
 const struct service *const services[] = {
+	&honeypot_service,
 	&probe_service,
 	&telescope_service,
 	&feeds_service,
