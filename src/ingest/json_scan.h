@@ -1,13 +1,10 @@
 /* json_scan.h - pulling a few top-level fields out of one JSON object line.
  *
- * Log importers read millions of lines of which they need a handful of
- * keys; building a full document tree for each line costs more than the
- * rest of the import. json_scan_object() validates the whole line as JSON
- * (RFC 8259: strings, escapes, numbers, literals, nesting up to
- * JSON_SCAN_DEPTH) but keeps only the values of the keys asked for.
- * Strings are unescaped (\uXXXX to UTF-8, surrogate pairs joined) into a
- * caller's arena of len + 1 bytes; nothing is allocated. A key given twice
- * keeps its last value. */
+ * Log importers need a handful of keys from each line. json_scan_object()
+ * parses the line with jansson (which validates it: strings, escapes,
+ * numbers, literals, nesting) and hands back just the values of the keys
+ * asked for, as plain C data: strings decoded into a caller's arena of
+ * len + 1 bytes. A key given twice keeps its last value (jansson's rule). */
 #ifndef IOTMON_JSON_SCAN_H
 #define IOTMON_JSON_SCAN_H
 
@@ -17,8 +14,6 @@
 
 #include "core/err.h"
 
-#define JSON_SCAN_DEPTH 64
-#define JSON_SCAN_FIELDS_MAX 64
 
 enum json_scan_type { JS_ABSENT, JS_STRING, JS_NUMBER, JS_TRUE, JS_FALSE, JS_NULL, JS_ARRAY, JS_OBJECT };
 
