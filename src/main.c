@@ -17,6 +17,8 @@ static const struct cli_command commands[] = {
 	{"report", cmd_report, "aggregated reports: text, CSV, JSON, SVG"},
 	{"serve", cmd_serve, "dashboard and authenticated per-network API over HTTP"},
 	{"token", cmd_token, "add, list or revoke tokens of the per-network API"},
+	{"telescope", cmd_telescope, "analyse telescope captures (pcap, pcapng, gzip) or watch an interface"},
+	{"honeypot", cmd_honeypot, "the telnet/HTTP IoT honeypot on its own"},
 	{"enrich", cmd_enrich, "network and country of addresses; re-enrich stored observations"},
 	{"probe", cmd_probe, "characterize devices: vendor, type, model, firmware"},
 	{"treatment", cmd_treatment, "notification experiments: assign groups, record notifications"},

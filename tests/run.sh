@@ -15,6 +15,7 @@ export ROOT
 filter=${1:-}
 passed=0
 failed=0
+skipped=0
 failures=""
 LOGDIR=${TEST_LOGDIR:-build/test-logs}
 mkdir -p "$LOGDIR"
@@ -27,8 +28,11 @@ run_tap() {
 	log="$LOGDIR/$(echo "$name" | tr '/ ' '__').log"
 	timeout -k 10 "$limit" "$@" >"$log" 2>&1
 	rc=$?
-	ok=$(grep -c '^ok ' "$log")
-	nok=$(grep -c '^not ok ' "$log")
+	# A test that skips itself (TAP "# SKIP", e.g. real data not present)
+	# is counted apart, neither passed nor failed.
+	skip=$(grep -E -c '^(not )?ok .*# *SKIP' "$log")
+	ok=$(grep -E '^ok ' "$log" | grep -E -v -c '# *SKIP')
+	nok=$(grep -E '^not ok ' "$log" | grep -E -v -c '# *SKIP')
 	if [ "$rc" -ne 0 ] && [ "$nok" -eq 0 ]; then
 		# A crash, a timeout or an error outside any test is a failure too.
 		nok=1
@@ -36,13 +40,16 @@ run_tap() {
 	fi
 	passed=$((passed + ok))
 	failed=$((failed + nok))
+	skipped=$((skipped + skip))
 	if [ "$nok" -gt 0 ]; then
 		failures="$failures $name"
 		echo "FAIL $name ($ok passed, $nok failed; log: $log)"
-		grep '^not ok ' "$log" | head -20 | sed 's/^/     /'
+		grep '^not ok ' "$log" | grep -v 'SKIP' | head -20 | sed 's/^/     /'
 		tail -n 15 "$log" | sed 's/^/     | /'
 	else
-		echo "ok   $name ($ok passed)"
+		note=""
+		[ "$skip" -gt 0 ] && note=", $skip skipped"
+		echo "ok   $name ($ok passed$note)"
 	fi
 }
 
@@ -77,5 +84,5 @@ done
 
 echo
 [ -n "$failures" ] && echo "failed:$failures"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

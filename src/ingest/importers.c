@@ -1,12 +1,14 @@
 /* importers.c - the table of import formats. */
 #include <string.h>
 
+#include "cowrie_importer.h"
 #include "events_importer.h"
 #include "importer.h"
 #include "observations_importer.h"
 
 const struct importer *const importers[] = {
 	&events_importer,
+	&cowrie_importer,
 	&observations_importer,
 	NULL,
 };

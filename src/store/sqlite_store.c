@@ -61,7 +61,7 @@ static const char *const migrations[] = {
 	"CREATE TABLE networks ("
 	" asn INTEGER PRIMARY KEY,"
 	" name TEXT, cc TEXT, abuse_contact TEXT);",
-	/* notification experiments: who is in which group, who was told when. */
+	/* 2: notification experiments: who is in which group, who was told when. */
 	"CREATE TABLE treatments ("
 	" unit TEXT PRIMARY KEY," /* an IP, or "AS<n>" for a network */
 	" unit_kind TEXT NOT NULL,"

@@ -114,8 +114,8 @@ int metrics_handler(const struct web_request *rq, struct web_response *r)
 		      (unsigned long long)today.n);
 	/* The process's own counters; make sure the ones the issue names are
 	 * always present, at 0 until something counts them. */
-	metric_get("iotmon_packets_processed_total", NULL, METRIC_COUNTER, "packets decoded by sensors in this process");
-	metric_get("iotmon_sessions_open", NULL, METRIC_GAUGE, "honeypot sessions open now");
+	metric_get("iotmon_packets_processed_total", "sensor=\"telescope\"", METRIC_COUNTER, "packets decoded by sensors");
+	metric_get("iotmon_sessions_open", "sensor=\"honeypot\"", METRIC_GAUGE, "honeypot sessions open now");
 	metric_get("iotmon_feed_deliveries_total", "channel=\"api\",format=\"json\"", METRIC_COUNTER,
 		   "feeds delivered, by channel");
 	metric_get("iotmon_errors_total", "component=\"web\"", METRIC_COUNTER, "errors, by component");

@@ -272,7 +272,8 @@ check_exit "serve with a bad --listen is a usage error" 2 "$IOTMON" serve --db "
 
 # --- the web service of `iotmon run` ----------------------------------------------
 PORT3=$(free_port)
-printf '[general]\nuser = nobody\n[store]\npath = %s\n[web]\nenabled = true\nlisten = 127.0.0.1:%s\nlanguage = nl\n' "$DB" "$PORT3" >"$T/run.conf"
+HPPORT=$(free_port)
+printf '[general]\nuser = nobody\n[store]\npath = %s\n[web]\nenabled = true\nlisten = 127.0.0.1:%s\nlanguage = nl\ncache_seconds = 0\n[honeypot]\nenabled = true\ntelnet = 127.0.0.1:%s\nhttp =\n' "$DB" "$PORT3" "$HPPORT" >"$T/run.conf"
 chmod 755 "$T"
 chmod 644 "$DB"
 "$IOTMON" run -c "$T/run.conf" 2>"$T/run.err" &
@@ -281,6 +282,21 @@ at_exit "kill $RUNPID 2>/dev/null"
 if wait_for_line "$T/run.err" "ready" 10; then ok "run with [web] enabled starts"; else not_ok "run with [web] starts" "$(cat "$T/run.err")"; fi
 check_eq "run serves the dashboard" 200 "$(curl -s -o "$T/nl.html" -w '%{http_code}' "http://127.0.0.1:$PORT3/families?to=$TO")"
 check_grep "[web] language = nl gives the Dutch pages" '<html lang="nl">.*<h2>Malwarefamilies</h2>' "$T/nl.html"
+# /metrics sees the honeypot's open sessions while two telnet clients wait.
+$PY - "$HPPORT" "http://127.0.0.1:$PORT3/metrics" <<'PYEOF'
+import socket, subprocess, sys, time
+a = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+b = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+time.sleep(0.5)
+m = subprocess.run(["curl", "-s", sys.argv[2]], capture_output=True, text=True).stdout
+line = [l for l in m.splitlines() if l.startswith('iotmon_sessions_open{sensor="honeypot"}')]
+print(("ok" if line == ['iotmon_sessions_open{sensor="honeypot"} 2'] else "not ok") + " - /metrics shows 2 honeypot sessions open: %s" % line)
+a.close(); b.close()
+time.sleep(0.5)
+m = subprocess.run(["curl", "-s", sys.argv[2]], capture_output=True, text=True).stdout
+line = [l for l in m.splitlines() if l.startswith('iotmon_sessions_open{sensor="honeypot"}')]
+print(("ok" if line == ['iotmon_sessions_open{sensor="honeypot"} 0'] else "not ok") + " - and 0 once they left: %s" % line)
+PYEOF
 kill -TERM "$RUNPID"
 wait "$RUNPID"
 check_eq "run with web exits 0 on SIGTERM" 0 "$?"

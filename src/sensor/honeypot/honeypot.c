@@ -1,0 +1,1186 @@
+/* honeypot.c - listeners, sessions, limits and evidence on one epoll loop. */
+#include "honeypot.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "analysis/family.h"
+#include "core/datadir.h"
+#include "core/ipaddr.h"
+#include "core/log.h"
+#include "core/metrics.h"
+#include "core/strbuf.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+#include "cowrie_log.h"
+#include "exploits.h"
+#include "http.h"
+#include "profile.h"
+#include "shell.h"
+#include "telnet.h"
+
+/* /metrics: honeypot sessions open in this process. */
+static struct metric *sessions_gauge(void)
+{
+	static struct metric *m;
+	struct metric *x = __atomic_load_n(&m, __ATOMIC_ACQUIRE);
+
+	if (!x) {
+		x = metric_get("iotmon_sessions_open", "sensor=\"honeypot\"", METRIC_GAUGE, "honeypot sessions open now");
+		__atomic_store_n(&m, x, __ATOMIC_RELEASE);
+	}
+	return x;
+}
+
+#define MAX_LISTENERS 32
+#define READ_CHUNK 4096
+#define USER_MAX 256
+#define HTTP_HEAD_MAX 16384
+#define HTTP_BODY_MAX 65536
+#define SWEEP_US (250 * 1000)
+
+enum proto { P_TELNET, P_HTTP };
+enum obj_kind { OBJ_LISTENER, OBJ_SESSION, OBJ_WAKE };
+enum tstate { ST_USER, ST_PASS, ST_SHELL };
+
+struct listener {
+	enum obj_kind kind; /* first: epoll data points here */
+	enum proto proto;
+	int fd;
+	char addr[IPADDR_STRLEN + 8];
+	uint16_t port;
+	struct ipaddr ip; /* bound address; af 0 when a wildcard */
+	const struct hp_profile *profile;
+};
+
+struct ipcount {
+	struct ipaddr ip;
+	unsigned n;
+	struct ipcount *next;
+};
+
+struct session {
+	enum obj_kind kind;
+	enum proto proto;
+	int fd;
+	struct honeypot *hp;
+	const struct hp_profile *profile;
+	struct session *prev, *next; /* all live sessions */
+	struct event base; /* common fields of its events */
+	int64_t start_us, start_mono, last_mono;
+	uint64_t bytes_in;
+	unsigned commands, attempts;
+	/* telnet */
+	enum tstate tstate;
+	struct telnet tn;
+	char *user;
+	struct shell *sh;
+	struct family_tracker fam;
+	/* input line (telnet) or request (http); grows up to its bound */
+	char *in;
+	size_t in_len, in_cap;
+	/* output the peer has not taken yet */
+	uint8_t *out;
+	size_t out_len, out_cap;
+	bool want_close_after_write;
+	bool epollout; /* EPOLLOUT armed */
+	/* events held until the session ends; [0] is the session event */
+	struct event *evs;
+	size_t nev, evcap;
+};
+
+struct honeypot {
+	struct honeypot_config cfg;
+	struct sink *sink;
+	struct hp_profiles *profiles;
+	struct hp_credentials creds;
+	struct hp_exploits *exploits;
+	struct cowrie_log *cowrie;
+	struct listener listeners[MAX_LISTENERS];
+	size_t nlisteners;
+	int ep;
+	struct {
+		enum obj_kind kind;
+		int fd;
+	} wake;
+	pthread_t thread;
+	bool running;
+	int stopping;
+	struct session *sessions, *graveyard;
+	unsigned nsessions;
+	struct ipcount *ipt[4096];
+	uint64_t id_seed, id_counter;
+	char describe[1024];
+};
+
+/* ---- configuration ------------------------------------------------------ */
+
+int honeypot_config_from(const struct config *cfg, struct honeypot_config *hc, struct err *err)
+{
+	const char *s = "honeypot";
+
+	memset(hc, 0, sizeof(*hc));
+	hc->telnet = config_str(cfg, s, "telnet");
+	hc->http = config_str(cfg, s, "http");
+	hc->profile = config_str(cfg, s, "profile");
+	hc->port_profiles = config_str(cfg, s, "port_profiles");
+	hc->cowrie_log = config_str(cfg, s, "cowrie_log");
+	hc->sensor = config_str(cfg, "general", "sensor_name");
+	hc->accept_listed = config_bool(cfg, s, "accept_default_credentials");
+	hc->accept_after = (unsigned)config_int(cfg, s, "accept_after");
+	hc->lim.max_sessions = (unsigned)config_int(cfg, s, "max_sessions");
+	hc->lim.max_per_ip = (unsigned)config_int(cfg, s, "max_sessions_per_ip");
+	hc->lim.max_commands = (unsigned)config_int(cfg, s, "max_commands");
+	hc->lim.max_login_attempts = (unsigned)config_int(cfg, s, "max_login_attempts");
+	hc->lim.max_bytes = (size_t)config_int(cfg, s, "max_session_bytes");
+	hc->lim.output_max = (size_t)config_int(cfg, s, "max_pending_output");
+	hc->lim.payload_max = (size_t)config_int(cfg, s, "max_payload_bytes");
+	hc->lim.idle_ms = (int)config_int(cfg, s, "idle_timeout_ms");
+	hc->lim.session_ms = (int)config_int(cfg, s, "session_timeout_ms");
+	hc->lim.request_ms = (int)config_int(cfg, s, "request_timeout_ms");
+	if (!datadir_path(cfg, "profiles.json", hc->profiles_path, sizeof(hc->profiles_path)) ||
+	    !datadir_path(cfg, config_str(cfg, s, "credentials"), hc->credentials_path,
+			  sizeof(hc->credentials_path)) ||
+	    !datadir_path(cfg, "exploits.tsv", hc->exploits_path, sizeof(hc->exploits_path)))
+		return err_set(err, "data folder path too long");
+	return 0;
+}
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static unsigned ip_bucket(const struct ipaddr *ip)
+{
+	uint32_t h = 2166136261u;
+
+	for (int i = 0; i < 16; i++)
+		h = (h ^ ip->b[i]) * 16777619u;
+	return h & 4095;
+}
+
+static struct ipcount **ip_slot(struct honeypot *hp, const struct ipaddr *ip)
+{
+	struct ipcount **pp = &hp->ipt[ip_bucket(ip)];
+
+	while (*pp && !ipaddr_equal(&(*pp)->ip, ip))
+		pp = &(*pp)->next;
+	return pp;
+}
+
+static unsigned ip_count(struct honeypot *hp, const struct ipaddr *ip)
+{
+	struct ipcount *c = *ip_slot(hp, ip);
+
+	return c ? c->n : 0;
+}
+
+static void ip_add(struct honeypot *hp, const struct ipaddr *ip, int delta)
+{
+	struct ipcount **pp = ip_slot(hp, ip);
+
+	if (!*pp) {
+		if (delta < 0)
+			return;
+		*pp = xcalloc(1, sizeof(**pp));
+		(*pp)->ip = *ip;
+	}
+	(*pp)->n = (unsigned)((int)(*pp)->n + delta);
+	if ((*pp)->n == 0) {
+		struct ipcount *dead = *pp;
+
+		*pp = dead->next;
+		free(dead);
+	}
+}
+
+/* A 12-hex-digit session id like Cowrie's: unique in this process, not
+ * guessable across runs. */
+static void new_session_id(struct honeypot *hp, char *out)
+{
+	uint64_t z = hp->id_seed + (++hp->id_counter) * UINT64_C(0x9e3779b97f4a7c15);
+
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	z ^= z >> 31;
+	snprintf(out, 13, "%012llx", (unsigned long long)(z & UINT64_C(0xffffffffffff)));
+}
+
+static void sockaddr_to(const struct sockaddr_storage *ss, struct ipaddr *ip, uint16_t *port)
+{
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)ss;
+
+		ipaddr_from_v4(ntohl(in->sin_addr.s_addr), ip);
+		*port = ntohs(in->sin_port);
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)ss;
+
+		ipaddr_from_v6(in6->sin6_addr.s6_addr, ip);
+		*port = ntohs(in6->sin6_port);
+	} else {
+		memset(ip, 0, sizeof(*ip));
+		*port = 0;
+	}
+}
+
+static void sha256_hex(const uint8_t *data, size_t n, char *hex)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+
+	EVP_Digest(data, n, md, &len, EVP_sha256(), NULL);
+	for (unsigned i = 0; i < len && i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+}
+
+/* Appends text (already sanitized: valid UTF-8, no control bytes) as the
+ * inside of a JSON string. */
+static void json_text(struct strbuf *b, const char *text)
+{
+	for (const char *c = text; *c; c++) {
+		if (*c == '"' || *c == '\\')
+			strbuf_append(b, "\\", 1);
+		strbuf_append(b, c, 1);
+	}
+}
+
+/* ---- events ------------------------------------------------------------- */
+
+/* A new event of the session, held until the session ends. */
+static struct event *add_event(struct session *s, enum event_kind kind)
+{
+	struct event *ev;
+
+	if (s->nev == s->evcap) {
+		s->evcap = s->evcap ? s->evcap * 2 : 4;
+		s->evs = xrealloc(s->evs, s->evcap * sizeof(*s->evs));
+	}
+	ev = &s->evs[s->nev];
+	*ev = s->base;
+	ev->kind = kind;
+	ev->time_us = time_now_us();
+	ev->seq = (uint32_t)s->nev;
+	s->nev++;
+	return ev;
+}
+
+static const char *proto_name(enum proto p)
+{
+	return p == P_TELNET ? "telnet" : "http";
+}
+
+/* ---- output ------------------------------------------------------------- */
+
+static void close_session(struct session *s, const char *reason);
+
+/* Queues bytes for the peer; flush_output() sends them once the input at
+ * hand is handled, so one answer leaves in one segment. False when the
+ * session was closed (its reader is too slow). */
+static bool send_bytes(struct session *s, const void *data, size_t n)
+{
+	if (!n)
+		return true;
+	if (s->out_len + n > s->hp->cfg.lim.output_max) {
+		close_session(s, "slow_reader");
+		return false;
+	}
+	if (s->out_len + n > s->out_cap) {
+		s->out_cap = s->out_len + n + 1024;
+		s->out = xrealloc(s->out, s->out_cap);
+	}
+	memcpy(s->out + s->out_len, data, n);
+	s->out_len += n;
+	return true;
+}
+
+/* Telnet text: '\n' becomes CR LF and 0xff is doubled. */
+static bool send_text(struct session *s, const void *text, size_t n)
+{
+	uint8_t buf[2 * READ_CHUNK];
+	const uint8_t *p = text;
+
+	while (n) {
+		size_t k = n > READ_CHUNK ? READ_CHUNK : n;
+
+		if (s->proto == P_TELNET) {
+			if (!send_bytes(s, buf, telnet_encode(p, k, buf)))
+				return false;
+		} else if (!send_bytes(s, p, k)) {
+			return false;
+		}
+		p += k;
+		n -= k;
+	}
+	return true;
+}
+
+static bool send_str(struct session *s, const char *str)
+{
+	return send_text(s, str, strlen(str));
+}
+
+/* Sends what is queued; waits for EPOLLOUT when the socket is full. */
+static void flush_output(struct session *s)
+{
+	size_t done = 0;
+
+	if (s->fd < 0)
+		return;
+	while (done < s->out_len) {
+		ssize_t w = send(s->fd, s->out + done, s->out_len - done, MSG_NOSIGNAL);
+
+		if (w < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			if (errno == EINTR)
+				continue;
+			close_session(s, "write_error");
+			return;
+		}
+		done += (size_t)w;
+	}
+	if (done) {
+		memmove(s->out, s->out + done, s->out_len - done);
+		s->out_len -= done;
+	}
+	if (s->out_len == 0 && s->want_close_after_write) {
+		close_session(s, "http_done");
+		return;
+	}
+	if ((s->out_len > 0) != s->epollout) {
+		struct epoll_event ee = {.events = EPOLLIN | EPOLLRDHUP | (s->out_len ? EPOLLOUT : 0u), .data.ptr = s};
+
+		s->epollout = s->out_len > 0;
+		epoll_ctl(s->hp->ep, EPOLL_CTL_MOD, s->fd, &ee);
+	}
+}
+
+/* ---- session end -------------------------------------------------------- */
+
+static void on_dropped(void *arg, const char *path, const uint8_t *data, size_t len, bool truncated)
+{
+	struct session *s = arg;
+	struct event *ev = add_event(s, EVENT_DOWNLOAD);
+	char clean[256]; /* the path is attacker text: valid UTF-8 from here on */
+
+	sha256_hex(data, len, ev->sha256);
+	event_set_fixed(clean, sizeof(clean), path, strlen(path));
+	{
+		struct strbuf b;
+
+		strbuf_init(&b, 1024);
+		strbuf_puts(&b, "{\"destfile\":\"");
+		json_text(&b, clean);
+		strbuf_printf(&b, "\",\"size\":%zu,\"truncated\":%s,\"method\":\"echo\"}", len,
+			      truncated ? "true" : "false");
+		ev->extra = strbuf_take(&b);
+	}
+	family_feed_url(&s->fam, path, strlen(path));
+	cowrie_log_write(s->hp->cowrie, "cowrie.session.file_download", ev, proto_name(s->proto), -1, "destfile",
+			 clean);
+}
+
+static void close_session(struct session *s, const char *reason)
+{
+	struct honeypot *hp = s->hp;
+	int64_t dur_ms = (time_mono_us() - s->start_mono) / 1000;
+	const char *fam;
+	struct event *sess;
+	struct strbuf x;
+
+	if (s->fd < 0)
+		return;
+	if (s->out_len) /* last words ("Login incorrect"), best effort */
+		if (send(s->fd, s->out, s->out_len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+			s->out_len = 0;
+	if (s->sh)
+		shell_each_dropped(s->sh, on_dropped, s);
+	fam = family_name(&s->fam);
+	sess = &s->evs[0];
+	strbuf_init(&x, 4096);
+	strbuf_printf(&x, "{\"protocol\":\"%s\",\"profile\":\"", proto_name(s->proto));
+	json_text(&x, s->profile->name);
+	strbuf_printf(&x, "\",\"reason\":\"%s\",\"duration_ms\":%lld,\"bytes_in\":%llu,\"commands\":%u,"
+			  "\"login_attempts\":%u",
+		      reason, (long long)dur_ms, (unsigned long long)s->bytes_in, s->commands, s->attempts);
+	if (family_token(&s->fam)[0])
+		strbuf_printf(&x, ",\"busybox_token\":\"%s\"", family_token(&s->fam));
+	strbuf_puts(&x, "}");
+	sess->extra = strbuf_take(&x);
+	for (size_t i = 0; i < s->nev; i++) {
+		event_set_fixed(s->evs[i].family, sizeof(s->evs[i].family), fam, strlen(fam));
+		sink_emit(hp->sink, &s->evs[i]);
+		event_free(&s->evs[i]);
+	}
+	if (s->proto == P_TELNET) {
+		struct event closed = s->base;
+
+		closed.time_us = time_now_us();
+		cowrie_log_write(hp->cowrie, "cowrie.session.closed", &closed, "telnet", dur_ms, NULL, NULL);
+	}
+
+	close(s->fd); /* also leaves the epoll set */
+	s->fd = -1;
+	ip_add(hp, &s->base.src, -1);
+	hp->nsessions--;
+	metric_add(sessions_gauge(), -1);
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		hp->sessions = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	/* Freed after the current epoll batch, which may still name it. */
+	s->next = hp->graveyard;
+	hp->graveyard = s;
+}
+
+static void free_session(struct session *s)
+{
+	free(s->user);
+	shell_free(s->sh);
+	free(s->in);
+	free(s->out);
+	free(s->evs);
+	free(s);
+}
+
+/* ---- telnet ------------------------------------------------------------- */
+
+static void on_download(void *arg, const char *tool, const char *url)
+{
+	struct session *s = arg;
+	struct event *ev = add_event(s, EVENT_DOWNLOAD);
+	char extra[64];
+
+	event_set_text(&ev->url, url, strlen(url));
+	snprintf(extra, sizeof(extra), "{\"method\":\"%s\",\"fetched\":false}", tool);
+	ev->extra = xstrdup(extra);
+	family_feed_url(&s->fam, url, strlen(url));
+	cowrie_log_write(s->hp->cowrie, "cowrie.session.file_download.failed", ev, proto_name(s->proto), -1, "error",
+			 "not fetched (honeypot)");
+}
+
+static bool send_prompt(struct session *s)
+{
+	return send_str(s, s->profile->shell_prompt);
+}
+
+/* Telnet logins that are themselves a known exploit (iot-threats.md §3
+ * row 26: the ZyXEL PK5001Z backdoor pairs). */
+static const struct {
+	const char *user, *pass, *cve, *name;
+} cred_exploits[] = {
+	{"admin", "CentryL1nk", "CVE-2016-10401", "ZyXEL PK5001Z hard-coded credentials"},
+	{"admin", "QwestM0dem", "CVE-2016-10401", "ZyXEL PK5001Z hard-coded credentials"},
+};
+
+static void login_exploit(struct session *s, const char *user, const char *pass)
+{
+	for (size_t i = 0; i < sizeof(cred_exploits) / sizeof(cred_exploits[0]); i++)
+		if (strcmp(user, cred_exploits[i].user) == 0 && strcmp(pass, cred_exploits[i].pass) == 0) {
+			struct event *ev = add_event(s, EVENT_EXPLOIT);
+			char x[128];
+
+			ev->cve = xstrdup(cred_exploits[i].cve);
+			snprintf(x, sizeof(x), "{\"name\":\"%s\",\"method\":\"telnet login\"}", cred_exploits[i].name);
+			ev->extra = xstrdup(x);
+		}
+}
+
+/* Returns false when the session was closed. */
+static bool telnet_line(struct session *s, const char *line, size_t len)
+{
+	struct honeypot *hp = s->hp;
+
+	switch (s->tstate) {
+	case ST_USER:
+		free(s->user);
+		s->user = xstrndup(line, len > USER_MAX ? USER_MAX : len);
+		s->tstate = ST_PASS;
+		return send_str(s, s->profile->password_prompt);
+	case ST_PASS: {
+		struct event *ev = add_event(s, EVENT_LOGIN);
+		bool ok;
+		char pass[USER_MAX + 1];
+		size_t plen = len > USER_MAX ? USER_MAX : len;
+
+		memcpy(pass, line, plen);
+		pass[plen] = '\0';
+		s->attempts++;
+		ok = hp_credentials_accept(&hp->creds, s->user, pass, s->attempts);
+		event_set_text(&ev->username, s->user, strlen(s->user));
+		event_set_text(&ev->password, pass, plen);
+		ev->success = ok;
+		cowrie_log_write(hp->cowrie, ok ? "cowrie.login.success" : "cowrie.login.failed", ev, "telnet", -1,
+				 NULL, NULL);
+		login_exploit(s, s->user, pass);
+		if (!send_str(s, "\n"))
+			return false;
+		if (ok) {
+			s->tstate = ST_SHELL;
+			s->sh = shell_new(s->profile, hp->cfg.lim.payload_max);
+			return send_str(s, s->profile->motd) && send_prompt(s);
+		}
+		if (!send_str(s, s->profile->login_incorrect))
+			return false;
+		if (s->attempts >= hp->cfg.lim.max_login_attempts) {
+			close_session(s, "login_attempts");
+			return false;
+		}
+		s->tstate = ST_USER;
+		return send_str(s, s->profile->login_prompt);
+	}
+	case ST_SHELL: {
+		struct event *ev;
+		struct strbuf out;
+		struct shell_callbacks cb = {.download = on_download, .arg = s};
+		enum shell_status st;
+		bool alive;
+
+		if (++s->commands > hp->cfg.lim.max_commands) {
+			close_session(s, "max_commands");
+			return false;
+		}
+		ev = add_event(s, EVENT_COMMAND);
+		event_set_text(&ev->input, line, len);
+		cowrie_log_write(hp->cowrie, "cowrie.command.input", ev, "telnet", -1, NULL, NULL);
+		family_feed_command(&s->fam, line, len);
+		strbuf_init(&out, hp->cfg.lim.output_max);
+		st = shell_run(s->sh, line, len, &out, &cb);
+		alive = send_text(s, out.data ? out.data : "", out.len);
+		strbuf_free(&out);
+		if (!alive)
+			return false;
+		if (st == SHELL_EXIT) {
+			close_session(s, "logout");
+			return false;
+		}
+		return send_prompt(s);
+	}
+	}
+	return true;
+}
+
+static bool line_append(struct session *s, char c)
+{
+	if (s->in_len + 1 > SHELL_LINE_MAX) {
+		close_session(s, "line_too_long");
+		return false;
+	}
+	if (s->in_len + 1 > s->in_cap) {
+		s->in_cap = s->in_cap ? s->in_cap * 2 : 128;
+		if (s->in_cap > SHELL_LINE_MAX)
+			s->in_cap = SHELL_LINE_MAX;
+		s->in = xrealloc(s->in, s->in_cap);
+	}
+	s->in[s->in_len++] = c;
+	return true;
+}
+
+static void telnet_read(struct session *s, const uint8_t *buf, size_t n)
+{
+	uint8_t data[READ_CHUNK], reply[256];
+	size_t reply_len = 0, nd;
+
+	nd = telnet_input(&s->tn, buf, n, data, reply, sizeof(reply), &reply_len);
+	if (reply_len && !send_bytes(s, reply, reply_len))
+		return;
+	for (size_t i = 0; i < nd; i++) {
+		uint8_t c = data[i];
+
+		if (c == '\n') {
+			size_t len = s->in_len;
+
+			if (telnet_we_echo(&s->tn) && s->tstate != ST_PASS && !send_bytes(s, "\r\n", 2))
+				return;
+			s->in_len = 0;
+			if (!telnet_line(s, s->in ? s->in : "", len))
+				return;
+			continue;
+		}
+		if (c == 0x7f || c == 0x08) { /* erase, as a terminal user means it */
+			if (s->in_len) {
+				s->in_len--;
+				if (telnet_we_echo(&s->tn) && s->tstate != ST_PASS && !send_bytes(s, "\b \b", 3))
+					return;
+			}
+			continue;
+		}
+		if (c == 0 || c == 0x03 || c == 0x04) /* NUL, ^C, ^D */
+			continue;
+		if (telnet_we_echo(&s->tn) && s->tstate != ST_PASS && !send_bytes(s, &c, 1))
+			return;
+		if (!line_append(s, (char)c))
+			return;
+	}
+}
+
+static void telnet_open(struct session *s)
+{
+	uint8_t neg[12];
+	size_t n = telnet_start(&s->tn, neg);
+
+	cowrie_log_write(s->hp->cowrie, "cowrie.session.connect", &s->base, "telnet", -1, NULL, NULL);
+	if (!send_bytes(s, neg, n))
+		return;
+	if (!send_str(s, s->profile->banner))
+		return;
+	send_str(s, s->profile->login_prompt);
+}
+
+/* ---- http --------------------------------------------------------------- */
+
+static void http_respond(struct session *s, int code, const char *reason, const char *type, const char *body,
+			 const char *extra_headers)
+{
+	struct strbuf b;
+	char date[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
+	strbuf_init(&b, 1 << 20);
+	/* Date before Server, as the small embedded servers write it. */
+	strbuf_printf(&b, "%s %d %s\r\nDate: %s\r\n", s->profile->http_version, code, reason, date);
+	if (s->profile->http_server[0])
+		strbuf_printf(&b, "Server: %s\r\n", s->profile->http_server);
+	strbuf_printf(&b, "Content-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n", type,
+		      strlen(body), extra_headers ? extra_headers : "");
+	strbuf_puts(&b, body);
+	s->want_close_after_write = true;
+	send_bytes(s, b.data, b.len);
+	strbuf_free(&b);
+}
+
+static void http_request_done(struct session *s, const struct http_request *r)
+{
+	struct honeypot *hp = s->hp;
+	struct strbuf text;
+	const struct hp_exploit *x;
+	struct event *ev;
+
+	strbuf_init(&text, HTTP_HEAD_MAX + HTTP_BODY_MAX + 64);
+	hp_request_text(r, &text);
+	s->commands++;
+	x = hp_exploits_match(hp->exploits, r, text.data ? text.data : "", text.len);
+	if (x) {
+		struct hp_injection inj;
+		struct strbuf extra;
+		char clean[512];
+
+		hp_injection(text.data, text.len, s->profile, &inj);
+		ev = add_event(s, EVENT_EXPLOIT);
+		event_set_text(&ev->cve, x->id, strlen(x->id));
+		if (inj.nurls)
+			event_set_text(&ev->url, inj.urls[0], strlen(inj.urls[0]));
+		if (inj.command[0]) {
+			event_set_text(&ev->input, inj.command, strlen(inj.command));
+			family_feed_command(&s->fam, inj.command, strlen(inj.command));
+		}
+		strbuf_init(&extra, 4096);
+		strbuf_puts(&extra, "{\"name\":\"");
+		event_set_fixed(clean, sizeof(clean), x->name, strlen(x->name));
+		json_text(&extra, clean);
+		strbuf_puts(&extra, "\",\"method\":\"");
+		event_set_fixed(clean, sizeof(clean), r->method, r->method_len);
+		json_text(&extra, clean);
+		strbuf_puts(&extra, "\",\"path\":\"");
+		event_set_fixed(clean, sizeof(clean), r->target, r->target_len);
+		json_text(&extra, clean);
+		strbuf_puts(&extra, "\"}");
+		ev->extra = strbuf_take(&extra);
+		for (size_t i = 0; i < inj.nurls; i++) {
+			struct event *d = add_event(s, EVENT_DOWNLOAD);
+
+			event_set_text(&d->url, inj.urls[i], strlen(inj.urls[i]));
+			d->extra = xstrdup("{\"method\":\"exploit\",\"fetched\":false}");
+			family_feed_url(&s->fam, inj.urls[i], strlen(inj.urls[i]));
+		}
+	} else {
+		char clean[1024];
+
+		/* Plain requests are kept as commands: scanners' paths tell. */
+		ev = add_event(s, EVENT_COMMAND);
+		event_set_fixed(clean, sizeof(clean), text.data ? text.data : "",
+				strcspn(text.data ? text.data : "", "\n"));
+		event_set_text(&ev->input, clean, strlen(clean));
+	}
+	strbuf_free(&text);
+
+	if (x) {
+		http_respond(s, 200, "OK", "text/html", "<html><body>OK</body></html>\n", NULL);
+	} else if (r->target_len == 1 && r->target[0] == '/') {
+		if (s->profile->http_realm[0]) {
+			char hdr[512];
+
+			snprintf(hdr, sizeof(hdr), "WWW-Authenticate: Basic realm=\"%s\"\r\n", s->profile->http_realm);
+			http_respond(s, 401, "Unauthorized", "text/html",
+				     "<html><body><h1>401 Unauthorized</h1></body></html>\n", hdr);
+		} else {
+			http_respond(s, 200, "OK", s->profile->http_index_type, s->profile->http_index, NULL);
+		}
+	} else {
+		http_respond(s, 404, "Not Found", "text/html", "<html><body><h1>404 Not Found</h1></body></html>\n",
+			     NULL);
+	}
+}
+
+static void http_read(struct session *s, const uint8_t *buf, size_t n)
+{
+	struct http_request r;
+	int st;
+
+	if (s->want_close_after_write)
+		return; /* answered; ignore what else arrives */
+	if (s->in_len + n > s->in_cap) {
+		size_t cap = s->in_len + n + 1024;
+
+		if (cap > HTTP_HEAD_MAX + HTTP_BODY_MAX + 1)
+			cap = HTTP_HEAD_MAX + HTTP_BODY_MAX + 1;
+		s->in = xrealloc(s->in, cap);
+		s->in_cap = cap;
+	}
+	if (n > s->in_cap - s->in_len)
+		n = s->in_cap - s->in_len;
+	memcpy(s->in + s->in_len, buf, n);
+	s->in_len += n;
+	st = http_parse(s->in, s->in_len, HTTP_HEAD_MAX, HTTP_BODY_MAX, &r);
+	if (st == HTTP_COMPLETE) {
+		http_request_done(s, &r);
+	} else if (st == HTTP_BAD || s->in_len >= HTTP_HEAD_MAX + HTTP_BODY_MAX) {
+		struct event *ev = add_event(s, EVENT_COMMAND);
+
+		event_set_text(&ev->input, s->in, s->in_len > 512 ? 512 : s->in_len);
+		http_respond(s, 400, "Bad Request", "text/html", "<html><body><h1>400 Bad Request</h1></body></html>\n",
+			     NULL);
+	}
+}
+
+/* ---- loop --------------------------------------------------------------- */
+
+static void read_input(struct session *s)
+{
+	uint8_t buf[READ_CHUNK];
+
+	for (int rounds = 0; rounds < 16 && s->fd >= 0; rounds++) {
+		ssize_t r = recv(s->fd, buf, sizeof(buf), 0);
+
+		if (r == 0) {
+			close_session(s, "peer_closed");
+			return;
+		}
+		if (r < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return;
+			if (errno == EINTR)
+				continue;
+			close_session(s, "read_error");
+			return;
+		}
+		s->last_mono = time_mono_us();
+		s->bytes_in += (uint64_t)r;
+		if (s->bytes_in > s->hp->cfg.lim.max_bytes) {
+			close_session(s, "max_bytes");
+			return;
+		}
+		if (s->proto == P_TELNET)
+			telnet_read(s, buf, (size_t)r);
+		else
+			http_read(s, buf, (size_t)r);
+		/* A short read emptied the socket: epoll reports the next bytes,
+		 * so the recv() that would say EAGAIN is not needed. */
+		if ((size_t)r < sizeof(buf))
+			return;
+	}
+}
+
+static void session_read(struct session *s)
+{
+	read_input(s);
+	flush_output(s);
+}
+
+/* A refused connection still leaves a session event saying why. */
+static void refuse(struct honeypot *hp, struct listener *l, const struct event *base, const char *reason)
+{
+	struct event ev = *base;
+	char extra[160];
+
+	ev.kind = EVENT_SESSION;
+	ev.time_us = time_now_us();
+	snprintf(extra, sizeof(extra), "{\"protocol\":\"%s\",\"profile\":\"%s\",\"reason\":\"%s\",\"duration_ms\":0}",
+		 proto_name(l->proto), l->profile->name, reason);
+	ev.extra = extra;
+	sink_emit(hp->sink, &ev);
+}
+
+static void accept_all(struct honeypot *hp, struct listener *l)
+{
+	for (;;) {
+		struct sockaddr_storage peer, local;
+		socklen_t plen = sizeof(peer), llen = sizeof(local);
+		struct epoll_event ee;
+		struct session *s;
+		struct event base;
+		int fd = accept4(l->fd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				log_warn("honeypot: accept on %s: %s", l->addr, strerror(errno));
+			return;
+		}
+		event_init(&base);
+		base.time_us = time_now_us();
+		base.transport = TRANSPORT_TCP;
+		sockaddr_to(&peer, &base.src, &base.src_port);
+		/* A wildcard listener needs the kernel's word for the local
+		 * address; otherwise it is the listener's own (a syscall saved
+		 * per connection). */
+		if (l->ip.af) {
+			base.dst = l->ip;
+			base.dst_port = l->port;
+		} else if (getsockname(fd, (struct sockaddr *)&local, &llen) == 0) {
+			sockaddr_to(&local, &base.dst, &base.dst_port);
+		}
+		event_set_fixed(base.sensor, sizeof(base.sensor), hp->cfg.sensor, strlen(hp->cfg.sensor));
+		new_session_id(hp, base.session);
+		if (hp->nsessions >= hp->cfg.lim.max_sessions) {
+			close(fd);
+			refuse(hp, l, &base, "max_sessions");
+			continue;
+		}
+		if (ip_count(hp, &base.src) >= hp->cfg.lim.max_per_ip) {
+			close(fd);
+			refuse(hp, l, &base, "max_sessions_per_ip");
+			continue;
+		}
+		s = xcalloc(1, sizeof(*s));
+		s->kind = OBJ_SESSION;
+		s->proto = l->proto;
+		s->fd = fd;
+		s->hp = hp;
+		s->profile = l->profile;
+		s->base = base;
+		s->start_us = time_now_us();
+		s->start_mono = s->last_mono = time_mono_us();
+		family_init(&s->fam);
+		s->next = hp->sessions;
+		if (hp->sessions)
+			hp->sessions->prev = s;
+		hp->sessions = s;
+		hp->nsessions++;
+		metric_add(sessions_gauge(), 1);
+		ip_add(hp, &base.src, 1);
+		add_event(s, EVENT_SESSION);
+		ee.events = EPOLLIN | EPOLLRDHUP;
+		ee.data.ptr = s;
+		if (epoll_ctl(hp->ep, EPOLL_CTL_ADD, fd, &ee)) {
+			close_session(s, "epoll_error");
+			continue;
+		}
+		if (s->proto == P_TELNET) {
+			telnet_open(s);
+			flush_output(s);
+		}
+	}
+}
+
+/* Closes sessions past a time limit; runs a few times a second. */
+static void sweep(struct honeypot *hp)
+{
+	int64_t now = time_mono_us();
+	const struct honeypot_limits *lim = &hp->cfg.lim;
+
+	for (struct session *s = hp->sessions, *next; s; s = next) {
+		next = s->next;
+		if (now - s->start_mono > (int64_t)lim->session_ms * 1000)
+			close_session(s, "session_timeout");
+		else if (s->proto == P_HTTP && now - s->start_mono > (int64_t)lim->request_ms * 1000)
+			close_session(s, s->out_len ? "slow_reader" : "slow_request");
+		else if (now - s->last_mono > (int64_t)lim->idle_ms * 1000)
+			close_session(s, s->out_len ? "slow_reader" : "idle_timeout");
+	}
+}
+
+static void bury(struct honeypot *hp)
+{
+	while (hp->graveyard) {
+		struct session *s = hp->graveyard;
+
+		hp->graveyard = s->next;
+		free_session(s);
+	}
+}
+
+static void *loop(void *arg)
+{
+	struct honeypot *hp = arg;
+	struct epoll_event evs[256];
+	int64_t last_sweep = time_mono_us();
+
+	while (!__atomic_load_n(&hp->stopping, __ATOMIC_ACQUIRE)) {
+		int n = epoll_wait(hp->ep, evs, 256, 100);
+
+		for (int i = 0; i < n; i++) {
+			enum obj_kind *k = evs[i].data.ptr;
+
+			if (*k == OBJ_LISTENER) {
+				accept_all(hp, (struct listener *)k);
+			} else if (*k == OBJ_SESSION) {
+				struct session *s = (struct session *)k;
+
+				if (s->fd < 0)
+					continue;
+				if (evs[i].events & EPOLLOUT)
+					flush_output(s);
+				if (s->fd >= 0 && (evs[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
+					session_read(s);
+			}
+		}
+		bury(hp);
+		if (time_mono_us() - last_sweep > SWEEP_US) {
+			sweep(hp);
+			bury(hp);
+			last_sweep = time_mono_us();
+		}
+		cowrie_log_flush(hp->cowrie);
+	}
+	while (hp->sessions)
+		close_session(hp->sessions, "shutdown");
+	bury(hp);
+	cowrie_log_flush(hp->cowrie);
+	return NULL;
+}
+
+/* ---- set-up ------------------------------------------------------------- */
+
+struct bind_ctx {
+	struct honeypot *hp;
+	enum proto proto;
+	struct err *err;
+};
+
+static const struct hp_profile *profile_for_port(struct honeypot *hp, uint16_t port, struct err *err)
+{
+	const char *map = hp->cfg.port_profiles ? hp->cfg.port_profiles : "";
+	const char *name = hp->cfg.profile;
+	char want[16];
+	const struct hp_profile *p;
+	char buf[64];
+
+	snprintf(want, sizeof(want), "%u=", port);
+	for (const char *q = map; q && *q;) {
+		size_t len = strcspn(q, ", ");
+
+		if (len > strlen(want) && strncmp(q, want, strlen(want)) == 0 && len - strlen(want) < sizeof(buf)) {
+			memcpy(buf, q + strlen(want), len - strlen(want));
+			buf[len - strlen(want)] = '\0';
+			name = buf;
+		}
+		q += len;
+		while (*q == ',' || *q == ' ')
+			q++;
+	}
+	p = hp_profiles_find(hp->profiles, name);
+	if (!p)
+		err_set(err, "unknown profile \"%s\" (see %s)", name, hp->cfg.profiles_path);
+	return p;
+}
+
+static int bind_one(const char *item, size_t len, void *arg)
+{
+	struct bind_ctx *bc = arg;
+	struct honeypot *hp = bc->hp;
+	struct listener *l;
+	char host[IPADDR_STRLEN];
+	struct sockaddr_storage ss;
+	socklen_t slen;
+	struct ipaddr ip;
+	int one = 1, fd;
+
+	if (hp->nlisteners == MAX_LISTENERS)
+		return err_set(bc->err, "more than %d listeners", MAX_LISTENERS);
+	l = &hp->listeners[hp->nlisteners];
+	memset(l, 0, sizeof(*l));
+	if (endpoint_parse(item, len, host, &l->port) || ipaddr_parse(host, strlen(host), &ip))
+		return err_set(bc->err, "not ADDR:PORT: %.*s", (int)len, item);
+	memset(&ss, 0, sizeof(ss));
+	if (ip.af == 4) {
+		struct sockaddr_in *in = (void *)&ss;
+
+		in->sin_family = AF_INET;
+		memcpy(&in->sin_addr, ip.b, 4);
+		in->sin_port = htons(l->port);
+		slen = sizeof(*in);
+	} else {
+		struct sockaddr_in6 *in6 = (void *)&ss;
+
+		in6->sin6_family = AF_INET6;
+		memcpy(&in6->sin6_addr, ip.b, 16);
+		in6->sin6_port = htons(l->port);
+		slen = sizeof(*in6);
+	}
+	l->profile = profile_for_port(hp, l->port, bc->err);
+	if (!l->profile)
+		return -1;
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return err_set(bc->err, "socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/* Accepted sockets inherit it: each answer leaves at once. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss, slen) || listen(fd, 4096)) {
+		int e = errno;
+
+		close(fd);
+		return err_set(bc->err, "%s listener %.*s: %s", bc->proto == P_TELNET ? "telnet" : "http", (int)len,
+			       item, strerror(e));
+	}
+	l->kind = OBJ_LISTENER;
+	l->proto = bc->proto;
+	l->ip = ip;
+	if ((ip.af == 4 && !memcmp(ip.b, "\0\0\0\0", 4)) || (ip.af == 6 && !memcmp(ip.b, (uint8_t[16]){0}, 16)))
+		l->ip.af = 0; /* wildcard */
+	l->fd = fd;
+	snprintf(l->addr, sizeof(l->addr), "%.*s", (int)len, item);
+	hp->nlisteners++;
+	return 0;
+}
+
+static void honeypot_free(struct honeypot *hp)
+{
+	for (size_t i = 0; i < hp->nlisteners; i++)
+		close(hp->listeners[i].fd);
+	if (hp->ep >= 0)
+		close(hp->ep);
+	if (hp->wake.fd >= 0)
+		close(hp->wake.fd);
+	for (int i = 0; i < 4096; i++)
+		while (hp->ipt[i]) {
+			struct ipcount *c = hp->ipt[i];
+
+			hp->ipt[i] = c->next;
+			free(c);
+		}
+	cowrie_log_close(hp->cowrie);
+	hp_profiles_free(hp->profiles);
+	hp_credentials_free(&hp->creds);
+	hp_exploits_free(hp->exploits);
+	free(hp);
+}
+
+struct honeypot *honeypot_new(const struct honeypot_config *hc, struct sink *sink, struct err *err)
+{
+	struct honeypot *hp = xcalloc(1, sizeof(*hp));
+	struct bind_ctx bc = {.hp = hp, .err = err};
+	size_t o = 0;
+
+	hp->cfg = *hc;
+	hp->sink = sink;
+	hp->ep = hp->wake.fd = -1;
+	if (getrandom(&hp->id_seed, sizeof(hp->id_seed), 0) != sizeof(hp->id_seed))
+		hp->id_seed = (uint64_t)time_now_us() ^ (uint64_t)getpid() << 32;
+	hp->profiles = hp_profiles_load(hc->profiles_path, err);
+	if (!hp->profiles)
+		goto fail;
+	if (hp_credentials_load(&hp->creds, hc->credentials_path, err))
+		goto fail;
+	hp->creds.accept_listed = hc->accept_listed;
+	hp->creds.accept_after = hc->accept_after;
+	hp->exploits = hp_exploits_load(hc->exploits_path, err);
+	if (!hp->exploits)
+		goto fail;
+	if (!hp_profiles_find(hp->profiles, hc->profile)) {
+		err_set(err, "unknown profile \"%s\" (see %s)", hc->profile, hc->profiles_path);
+		goto fail;
+	}
+	bc.proto = P_TELNET;
+	if (config_each_item(hc->telnet ? hc->telnet : "", bind_one, &bc))
+		goto fail;
+	bc.proto = P_HTTP;
+	if (config_each_item(hc->http ? hc->http : "", bind_one, &bc))
+		goto fail;
+	if (hp->nlisteners == 0) {
+		err_set(err, "no listeners: set [honeypot] telnet and/or http");
+		goto fail;
+	}
+	if (hc->cowrie_log && hc->cowrie_log[0]) {
+		hp->cowrie = cowrie_log_open(hc->cowrie_log, err);
+		if (!hp->cowrie)
+			goto fail;
+	}
+	hp->ep = epoll_create1(EPOLL_CLOEXEC);
+	hp->wake.kind = OBJ_WAKE;
+	hp->wake.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (hp->ep < 0 || hp->wake.fd < 0) {
+		err_set(err, "epoll: %s", strerror(errno));
+		goto fail;
+	}
+	{
+		struct epoll_event ee = {.events = EPOLLIN, .data.ptr = &hp->wake};
+
+		epoll_ctl(hp->ep, EPOLL_CTL_ADD, hp->wake.fd, &ee);
+	}
+	for (size_t i = 0; i < hp->nlisteners; i++) {
+		struct epoll_event ee = {.events = EPOLLIN, .data.ptr = &hp->listeners[i]};
+		struct listener *l = &hp->listeners[i];
+
+		epoll_ctl(hp->ep, EPOLL_CTL_ADD, l->fd, &ee);
+		o += (size_t)snprintf(hp->describe + o, sizeof(hp->describe) - o, "%s%s %s (%s)", i ? ", " : "",
+				      proto_name(l->proto), l->addr, l->profile->name);
+		if (o >= sizeof(hp->describe))
+			o = sizeof(hp->describe) - 1;
+	}
+	return hp;
+fail:
+	honeypot_free(hp);
+	return NULL;
+}
+
+int honeypot_start(struct honeypot *hp, struct err *err)
+{
+	int rc = pthread_create(&hp->thread, NULL, loop, hp);
+
+	if (rc)
+		return err_set(err, "honeypot thread: %s", strerror(rc));
+	hp->running = true;
+	return 0;
+}
+
+void honeypot_stop(struct honeypot *hp)
+{
+	uint64_t one = 1;
+
+	if (!hp)
+		return;
+	if (hp->running) {
+		__atomic_store_n(&hp->stopping, 1, __ATOMIC_RELEASE);
+		if (write(hp->wake.fd, &one, sizeof(one)) < 0)
+			log_debug("honeypot: wake: %s", strerror(errno));
+		pthread_join(hp->thread, NULL);
+	}
+	honeypot_free(hp);
+}
+
+const char *honeypot_describe(const struct honeypot *hp)
+{
+	return hp->describe;
+}

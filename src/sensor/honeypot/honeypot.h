@@ -1,0 +1,60 @@
+/* honeypot.h - the IoT honeypot: telnet and HTTP listeners on one epoll loop.
+ *
+ * One thread runs every session (no thread per connection): accept, telnet
+ * negotiation, login, the BusyBox-like shell, HTTP requests, limits and
+ * timeouts. A session's events are held until it ends, then emitted to the
+ * sink with the family its whole dialogue points to (family.h); the Cowrie
+ * log is written as things happen.
+ *
+ * Limits (each closes the session and names the reason in its session
+ * event): bytes received, commands, idle time, total time, concurrent
+ * sessions, sessions per source IP, pending output (slow reader), time to
+ * send an HTTP request (slowloris), line length. */
+#ifndef IOTMON_HONEYPOT_H
+#define IOTMON_HONEYPOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/config.h"
+#include "core/err.h"
+#include "core/sink.h"
+
+struct honeypot_limits {
+	unsigned max_sessions, max_per_ip, max_commands, max_login_attempts;
+	size_t max_bytes; /* received per session */
+	size_t output_max; /* unsent output per session before "slow_reader" */
+	size_t payload_max; /* dropped-file bytes kept per session */
+	int idle_ms, session_ms, request_ms;
+};
+
+struct honeypot_config {
+	const char *telnet, *http; /* endpoint lists "ADDR:PORT,..." */
+	const char *profile; /* default profile name */
+	const char *port_profiles; /* "PORT=NAME,..." */
+	const char *cowrie_log; /* "" or NULL: none */
+	const char *sensor;
+	char profiles_path[4096], credentials_path[4096], exploits_path[4096];
+	bool accept_listed;
+	unsigned accept_after;
+	struct honeypot_limits lim;
+};
+
+/* Fills hc from the [honeypot] and [general] sections (strings live as
+ * long as cfg). */
+int honeypot_config_from(const struct config *cfg, struct honeypot_config *hc, struct err *err);
+
+struct honeypot;
+
+/* Loads profiles, credentials and signatures, binds every listener and
+ * opens the Cowrie log; nothing runs yet. NULL with err on failure. */
+struct honeypot *honeypot_new(const struct honeypot_config *hc, struct sink *sink, struct err *err);
+/* Starts the loop thread. */
+int honeypot_start(struct honeypot *hp, struct err *err);
+/* Stops the loop, ends every session (reason "shutdown"), hands all
+ * their events to the sink, closes the Cowrie log and frees hp. */
+void honeypot_stop(struct honeypot *hp);
+/* "telnet 127.0.0.1:2323 (busybox), http ..." for the ready line. */
+const char *honeypot_describe(const struct honeypot *hp);
+
+#endif
