@@ -4,18 +4,8 @@
 
 #include <string.h>
 
+#include "core/hex.h"
 #include "core/timeutil.h"
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static int key_char(char c)
 {
@@ -55,7 +45,7 @@ int query_parse(const char *s, size_t len, struct query *q, struct err *err)
 			int c = (unsigned char)s[i];
 
 			if (c == '%') {
-				int hi = i + 2 < len ? hexval(s[i + 1]) : -1, lo = i + 2 < len ? hexval(s[i + 2]) : -1;
+				int hi = i + 2 < len ? hex_value(s[i + 1]) : -1, lo = i + 2 < len ? hex_value(s[i + 2]) : -1;
 
 				if (hi < 0 || lo < 0)
 					return err_set(err, "byte %zu: bad percent escape in \"%s\"", i, p->key);

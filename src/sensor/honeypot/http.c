@@ -4,6 +4,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/hex.h"
+
 /* Finds the end of the line starting at p: returns the position of '\n'
  * or NULL; *content_end is where the line's text ends (before CR). */
 static const char *line_end(const char *p, const char *end, const char **content_end)
@@ -168,24 +170,13 @@ const struct http_header *http_header_get(const struct http_request *r, const ch
 	return NULL;
 }
 
-static int hexdigit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 size_t http_url_decode(const char *in, size_t n, char *out)
 {
 	size_t o = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		int hi = i + 2 < n ? hexdigit(in[i + 1]) : -1;
-		int lo = i + 2 < n ? hexdigit(in[i + 2]) : -1;
+		int hi = i + 2 < n ? hex_value(in[i + 1]) : -1;
+		int lo = i + 2 < n ? hex_value(in[i + 2]) : -1;
 
 		if (in[i] == '%' && hi >= 0 && lo >= 0) {
 			out[o++] = (char)(hi * 16 + lo);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "core/xalloc.h"
 
 #define MAX_TOKENS 256
@@ -385,17 +386,6 @@ static void printf_(struct ctx *c, const char *fmt, ...)
 		put(c, buf, (size_t)n < sizeof(buf) ? (size_t)n : sizeof(buf) - 1);
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* echo -e escapes: \xHH, \0NNN, \NNN, \n \t \r \\ \a \b \e \f \v; \c
  * stops all output. Returns false after \c. */
 static bool put_escaped(struct ctx *c, const char *s)
@@ -413,7 +403,7 @@ static bool put_escaped(struct ctx *c, const char *s)
 			case 'x': {
 				int v = 0, k = 0, h;
 
-				while (k < 2 && (h = hexval(s[1])) >= 0)
+				while (k < 2 && (h = hex_value(s[1])) >= 0)
 					v = v * 16 + h, s++, k++;
 				ch = k ? (unsigned char)v : 'x';
 				if (!k) { /* "\x" without digits stays as typed */
