@@ -459,29 +459,17 @@ static int sqlite_query_events(struct store *base, const struct event_filter *f,
 	return rc;
 }
 
-static int sqlite_query_observations(struct store *base, const struct obs_filter *f,
-				     int (*cb)(const struct observation *, void *), void *arg, struct err *err)
+/* Binds an obs_filter to the placeholders its WHERE clause has, in this
+ * order: day from, day to, then asn, cc and ip when the filter sets them. */
+static void bind_obs_filter(sqlite3_stmt *st, const struct obs_filter *f)
 {
-	struct sqlite_store *s = (struct sqlite_store *)base;
-	char sql[1024], from[11] = "0000-00-00", to[11] = "9999-99-99", ip[IPADDR_STRLEN], prev_text[IPADDR_STRLEN];
-	struct ipaddr prev_ip = {0};
-	sqlite3_stmt *st;
-	int rc = 0, step, i = 1, prev_len = -1;
+	char from[11] = "0000-00-00", to[11] = "9999-99-99", ip[IPADDR_STRLEN];
+	int i = 1;
 
 	if (f->day_from != INT64_MIN)
 		time_format_day(f->day_from, from);
 	if (f->day_to != INT64_MAX)
 		time_format_day(f->day_to, to);
-	/* By IP, "+day" keeps the planner on the primary key (ip, day), which
-	 * yields rows in order without sorting millions of them. */
-	snprintf(sql, sizeof(sql),
-		 "SELECT ip, day, family, asn, cc, treatment%s FROM observations WHERE %s >= ? AND %s <= ?%s%s%s"
-		 " ORDER BY %s",
-		 f->episode_fields ? "" : ", first_us, last_us, kinds, events, as_name, enriched_us, source",
-		 f->by_ip ? "+day" : "day", f->by_ip ? "+day" : "day", f->has_asn ? " AND asn = ?" : "",
-		 f->cc ? " AND cc = ?" : "", f->has_ip ? " AND ip = ?" : "", f->by_ip ? "ip, day" : "day, ip");
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
-		return db_error(s, err, "query observations");
 	sqlite3_bind_text(st, i++, from, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, i++, to, -1, SQLITE_TRANSIENT);
 	if (f->has_asn)
@@ -492,6 +480,28 @@ static int sqlite_query_observations(struct store *base, const struct obs_filter
 		ipaddr_format(&f->ip, ip);
 		sqlite3_bind_text(st, i++, ip, -1, SQLITE_TRANSIENT);
 	}
+}
+
+static int sqlite_query_observations(struct store *base, const struct obs_filter *f,
+				     int (*cb)(const struct observation *, void *), void *arg, struct err *err)
+{
+	struct sqlite_store *s = (struct sqlite_store *)base;
+	char sql[1024], prev_text[IPADDR_STRLEN];
+	struct ipaddr prev_ip = {0};
+	sqlite3_stmt *st;
+	int rc = 0, step, prev_len = -1;
+
+	/* By IP, "+day" keeps the planner on the primary key (ip, day), which
+	 * yields rows in order without sorting millions of them. */
+	snprintf(sql, sizeof(sql),
+		 "SELECT ip, day, family, asn, cc, treatment%s FROM observations WHERE %s >= ? AND %s <= ?%s%s%s"
+		 " ORDER BY %s",
+		 f->episode_fields ? "" : ", first_us, last_us, kinds, events, as_name, enriched_us, source",
+		 f->by_ip ? "+day" : "day", f->by_ip ? "+day" : "day", f->has_asn ? " AND asn = ?" : "",
+		 f->cc ? " AND cc = ?" : "", f->has_ip ? " AND ip = ?" : "", f->by_ip ? "ip, day" : "day, ip");
+	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, err, "query observations");
+	bind_obs_filter(st, f);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct observation o;
 		const unsigned char *day = sqlite3_column_text(st, 1);
@@ -916,14 +926,10 @@ static int sqlite_query_observation_details(struct store *base, const struct obs
 					    struct err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	char sql[1536], from[11] = "0000-00-00", to[11] = "9999-99-99", ip[IPADDR_STRLEN];
+	char sql[1536];
 	sqlite3_stmt *st;
-	int rc = 0, step = SQLITE_DONE, i = 1;
+	int rc = 0, step = SQLITE_DONE;
 
-	if (f->day_from != INT64_MIN)
-		time_format_day(f->day_from, from);
-	if (f->day_to != INT64_MAX)
-		time_format_day(f->day_to, to);
 	snprintf(sql, sizeof(sql),
 		 "SELECT o.ip, o.day, o.first_us, o.last_us, o.kinds, o.events, o.family, o.asn, o.as_name, o.cc,"
 		 " o.enriched_us, o.source, o.treatment,"
@@ -934,16 +940,7 @@ static int sqlite_query_observation_details(struct store *base, const struct obs
 		 f->has_asn ? " AND o.asn = ?" : "", f->cc ? " AND o.cc = ?" : "", f->has_ip ? " AND o.ip = ?" : "");
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return db_error(s, err, "query observation details");
-	sqlite3_bind_text(st, i++, from, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, i++, to, -1, SQLITE_TRANSIENT);
-	if (f->has_asn)
-		sqlite3_bind_int64(st, i++, f->asn);
-	if (f->cc)
-		sqlite3_bind_text(st, i++, f->cc, -1, SQLITE_TRANSIENT);
-	if (f->has_ip) {
-		ipaddr_format(&f->ip, ip);
-		sqlite3_bind_text(st, i++, ip, -1, SQLITE_TRANSIENT);
-	}
+	bind_obs_filter(st, f);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct observation o;
 		struct device dev;
