@@ -186,3 +186,17 @@ int cli_dispatch(const struct cli_command *table, const char *what, const char *
 	dispatch_usage(stderr, table, usage_head);
 	return EXIT_USAGE;
 }
+
+int cli_choice(const struct cli *cli, const char *option, const char *arg, const char *const *choices)
+{
+	char allowed[256] = "";
+	size_t n = 0;
+
+	for (int i = 0; choices[i]; i++) {
+		if (strcmp(arg, choices[i]) == 0)
+			return i;
+		n += (size_t)snprintf(allowed + n, n < sizeof(allowed) ? sizeof(allowed) - n : 0, "%s%s",
+				      i ? ", " : "", choices[i]);
+	}
+	cli_usage_error(cli, "--%s: one of %s, not %s", option, allowed, arg);
+}

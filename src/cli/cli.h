@@ -82,6 +82,10 @@ void cli_list_commands(FILE *out, const struct cli_command *table);
 int cli_dispatch(const struct cli_command *table, const char *what, const char *usage_head, int argc,
 		 char **argv);
 
+/* Index of arg in choices (a NULL-ended list), or a usage error naming
+ * option and the allowed values: for --format and similar options. */
+int cli_choice(const struct cli *cli, const char *option, const char *arg, const char *const *choices);
+
 /* Parses a time for --since/--until: RFC 3339 or YYYY-MM-DD. */
 int cli_parse_time(const char *s, int64_t *us);
 /* True when stderr is a terminal and not --quiet: show progress. */

@@ -12,6 +12,8 @@
 #include "core/xalloc.h"
 #include "enrich/enrich.h"
 
+static const char *const text_json[] = {"text", "json", NULL};
+
 static const char usage[] =
 	"Usage: iotmon enrich --ip ADDR [--ip ADDR...] [--format text|json] [options]\n"
 	"       iotmon enrich --all [options]\n"
@@ -166,10 +168,7 @@ int cmd_enrich(int argc, char **argv)
 			ips[nips++] = optarg;
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "json") == 0)
-				json = true;
-			else if (strcmp(optarg, "text") != 0)
-				cli_usage_error(&cli, "--format: text or json, not %s", optarg);
+			json = cli_choice(&cli, "format", optarg, text_json) == 1;
 			break;
 		case OPT_ALL:
 			all = true;

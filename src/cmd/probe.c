@@ -12,6 +12,8 @@
 #include "probe/probe_job.h"
 #include "probe/probe_policy.h"
 
+static const char *const text_json[] = {"text", "json", NULL};
+
 static const char usage[] =
 	"Usage: iotmon probe [options] ADDR...\n"
 	"Connect to each address on the [probe] ports, read what the device says\n"
@@ -110,10 +112,7 @@ int cmd_probe(int argc, char **argv)
 			scopes[nscopes++] = optarg;
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "json") == 0)
-				pc.json = true;
-			else if (strcmp(optarg, "text") != 0)
-				cli_usage_error(&cli, "--format: text or json, not %s", optarg);
+			pc.json = cli_choice(&cli, "format", optarg, text_json) == 1;
 			break;
 		default:
 			cli_bad_option(&cli);

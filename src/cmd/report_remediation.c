@@ -9,14 +9,15 @@
 #include "cli/commands.h"
 #include "core/strbuf.h"
 #include "report/remediation_report.h"
+#include "report/reports.h"
 
 static const char usage[] =
 	"Usage: iotmon report remediation [options]\n"
 	"Kaplan-Meier survival of infection episodes (time to clean-up) per group, with 95% Greenwood\n"
 	"(log-log) intervals, median, share cleaned within the horizon, reinfection after clean-up and a\n"
-	"log-rank test between the groups. An episode is a run of observation days of one IP at most\n"
-	"GAP days apart; it is cleaned when the data goes on for more than GAP days after it, otherwise\n"
-	"censored. Definitions: docs/internals/remediation.md.\n"
+	"log-rank test between the groups. An episode is a run of observation days of one IP with at most\n"
+	"GAP silent days in between; it is cleaned when the data goes on for more than GAP days after it,\n"
+	"otherwise censored. Definitions: docs/internals/remediation.md.\n"
 	"\n"
 	"      --by WHAT        network, country, vendor, family, treatment or none (default none)\n"
 	"      --horizon N      share cleaned within N days (default 14)\n"
@@ -54,7 +55,7 @@ int report_remediation(int argc, char **argv)
 	struct store *store;
 	struct strbuf out;
 	struct err err;
-	const char *format = "text";
+	int format = REPORT_TEXT;
 	int opt, rc;
 
 	remed_opts_init(&o);
@@ -77,10 +78,9 @@ int report_remediation(int argc, char **argv)
 			o.reinfection = days_arg(&cli, "reinfection", optarg, 1);
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "text") && strcmp(optarg, "csv") && strcmp(optarg, "json") &&
-			    strcmp(optarg, "svg"))
-				cli_usage_error(&cli, "--format: text, csv, json or svg: %s", optarg);
-			format = optarg;
+			format = report_format_parse(optarg);
+			if (format < 0)
+				cli_usage_error(&cli, "--format: text, csv, json or svg, not %s", optarg);
 			break;
 		default:
 			cli_bad_option(&cli);
@@ -103,14 +103,20 @@ int report_remediation(int argc, char **argv)
 	if (rc)
 		return cli_error("%s", err.msg);
 	strbuf_init(&out, 0);
-	if (strcmp(format, "json") == 0)
+	switch ((enum report_format)format) {
+	case REPORT_JSON:
 		rc = remediation_json(&out, &r);
-	else if (strcmp(format, "csv") == 0)
+		break;
+	case REPORT_CSV:
 		rc = remediation_csv(&out, &r);
-	else if (strcmp(format, "svg") == 0)
+		break;
+	case REPORT_SVG:
 		rc = remediation_svg(&out, &r);
-	else
+		break;
+	case REPORT_TEXT:
 		rc = remediation_text(&out, &r);
+		break;
+	}
 	remediation_free(&r);
 	if (rc) {
 		strbuf_free(&out);
