@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "core/ipaddr.h"
@@ -24,6 +25,24 @@ static void test_canonical_text(void **state)
 	canon("2001:DB8:0:0:0:0:0:1", "2001:db8::1");
 	canon("::ffff:198.51.100.23", "198.51.100.23"); /* mapped becomes IPv4 */
 	canon("::", "::");
+	canon("0.0.0.0", "0.0.0.0");
+	canon("255.10.100.9", "255.10.100.9");
+}
+
+static void test_v4_text_matches_inet_ntop(void **state)
+{
+	char ours[IPADDR_STRLEN], libc[IPADDR_STRLEN];
+	struct ipaddr a;
+
+	(void)state;
+	for (uint32_t v = 0; v < 256 * 256; v++) {
+		uint32_t x = v * 0x01000193u ^ (v << 16) ^ v; /* spread over all octets */
+
+		ipaddr_from_v4(x, &a);
+		ipaddr_format(&a, ours);
+		inet_ntop(AF_INET, a.b, libc, sizeof(libc));
+		assert_string_equal(ours, libc);
+	}
 }
 
 static void test_rejects(void **state)
@@ -77,6 +96,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_canonical_text),
+		cmocka_unit_test(test_v4_text_matches_inet_ntop),
 		cmocka_unit_test(test_rejects),
 		cmocka_unit_test(test_cidr),
 		cmocka_unit_test(test_endpoints),
