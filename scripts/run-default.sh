@@ -2,12 +2,22 @@
 # `make run`: the monitor on its embedded default. SQLite under ./var/,
 # honeypot and dashboard on localhost (as etc/iotmon.conf enables them), and
 # the project's own sample data loaded once. Ctrl-C stops it cleanly.
+# IOTMON_VAR (default var) is where the store goes: tests use their own.
 set -eu
 cd "$(dirname "$0")/.."
-mkdir -p var
-if [ ! -f var/.sample-loaded ]; then
-	./scripts/sample-data.py >var/sample-events.jsonl
-	./iotmon import events -c etc/iotmon.conf var/sample-events.jsonl
-	touch var/.sample-loaded
+VAR=${IOTMON_VAR:-var}
+mkdir -p "$VAR"
+if [ ! -f "$VAR/.sample-loaded" ]; then
+	./scripts/sample-data.py >"$VAR/sample-events.jsonl"
+	./iotmon import events -c etc/iotmon.conf --db "$VAR/iotmon.db" "$VAR/sample-events.jsonl"
+	touch "$VAR/.sample-loaded"
 fi
-exec ./iotmon run -c etc/iotmon.conf
+# On a terminal, run iotmon as its own foreground job (job control), so
+# Ctrl-C reaches iotmon alone: it stops cleanly and exits 0, and so do this
+# script and make, instead of make dying of the same SIGINT.
+if [ -t 0 ]; then
+	set -m
+fi
+set +e
+./iotmon run -c etc/iotmon.conf --db "$VAR/iotmon.db"
+exit $?

@@ -12,7 +12,7 @@ BUILD="build-essential pkg-config clang libclang-rt-14-dev libcmocka-dev
 # Tests and benchmarks: the real clients and tools the tests drive.
 TEST="iproute2 procps psmisc curl netcat-openbsd telnet busybox hydra nmap
   tcpdump tshark hping3 python3 python3-scapy tcpreplay wrk hyperfine
-  python3-aiosmtpd python3-yaml chromium valgrind openssl"
+  python3-aiosmtpd python3-yaml chromium valgrind openssl tmux"
 # Default data (`make data`): the ip-location-db packages come from npm.
 DATA="npm"
 
