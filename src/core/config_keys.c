@@ -83,8 +83,6 @@ const struct config_key config_keys[] = {
 	{"feeds", "outbox_dir", CONFIG_STRING, "var/outbox", 0, 0, NULL, "folder of outbox/DATE/ASN.FORMAT files"},
 	{"feeds", "formats", CONFIG_LIST, "csv,json,xarf,xarf-mail", 0, 0, NULL,
 	 "feed formats written to the outbox: csv, json, xarf, xarf-mail"},
-	{"feeds", "focus_countries", CONFIG_LIST, "", 0, 0, NULL,
-	 "ISO country codes whose networks go into the clearinghouse bundle (empty: every network)"},
 	{"feeds", "feed_name", CONFIG_STRING, "iotmon-infected-iot", 0, 0, NULL, "feed.name in IntelMQ events"},
 	{"feeds", "provider", CONFIG_STRING, "iotmon", 0, 0, NULL, "reporting organisation (feed.provider, X-ARF reporter)"},
 	{"feeds", "reporter_email", CONFIG_STRING, "abuse-reports@localhost", 0, 0, NULL,

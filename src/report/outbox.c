@@ -24,6 +24,7 @@ struct list_ctx {
 	struct outbox_config *oc;
 	struct err *err;
 	int which; /* 0 formats, 1 focus */
+	bool all_countries; /* "*" among the focus countries */
 };
 
 static int add_item(const char *item, size_t len, void *arg)
@@ -48,10 +49,14 @@ static int add_item(const char *item, size_t len, void *arg)
 		c->oc->formats[c->oc->nformats++] = f;
 		return 0;
 	}
+	if (strcmp(word, "*") == 0) {
+		c->all_countries = true; /* every network: an empty list */
+		return 0;
+	}
 	if (len != 2)
-		return err_set(c->err, "[feeds] focus_countries: not a two-letter country code: %s", word);
+		return err_set(c->err, "[enrich] focus_countries: not a two-letter country code: %s", word);
 	if (c->oc->nfocus == OUTBOX_MAX_FOCUS)
-		return err_set(c->err, "[feeds] focus_countries: more than %d", OUTBOX_MAX_FOCUS);
+		return err_set(c->err, "[enrich] focus_countries: more than %d", OUTBOX_MAX_FOCUS);
 	word[0] = (char)(word[0] & ~0x20);
 	word[1] = (char)(word[1] & ~0x20);
 	c->oc->focus[c->oc->nfocus++] = xstrdup(word);
@@ -74,9 +79,16 @@ int outbox_config_load(struct outbox_config *oc, const struct config *cfg, struc
 	oc->feed.reporter_email = config_str(cfg, "feeds", "reporter_email");
 	if (config_each_item(config_str(cfg, "feeds", "formats"), add_item, &c))
 		goto fail;
+	/* The one focus of the monitor (scope.h): the bundle carries the
+	 * networks with hosts in these countries. */
 	c.which = 1;
-	if (config_each_item(config_str(cfg, "feeds", "focus_countries"), add_item, &c))
+	if (config_each_item(config_str(cfg, "enrich", "focus_countries"), add_item, &c))
 		goto fail;
+	if (c.all_countries) {
+		for (size_t i = 0; i < oc->nfocus; i++)
+			free(oc->focus[i]);
+		oc->nfocus = 0;
+	}
 	contacts = config_str(cfg, "feeds", "contacts_file");
 	if (*contacts) {
 		oc->contacts = contacts_load(contacts, err);

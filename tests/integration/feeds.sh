@@ -42,9 +42,10 @@ check_exit "missing store is an error" 1 $IOTMON feed --db "$T/none.db" --date $
 SMTP_PORT=$(free_port)
 printf 'asn,email\nAS64501,abuse@beispiel.example\n' >"$T/contacts.csv"
 cat >"$T/iotmon.conf" <<CONF
+[enrich]
+focus_countries = nl
 [feeds]
 outbox_dir = $T/outbox
-focus_countries = nl
 contacts_file = $T/contacts.csv
 smtp_url = smtp://127.0.0.1:$SMTP_PORT
 reporter_email = reports@monitor.example
