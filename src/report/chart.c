@@ -77,14 +77,17 @@ static void axis_label(struct strbuf *out, double x, double y, const char *text,
 	strbuf_puts(out, "</text>");
 }
 
+/* Short labels: 1.2M, 45.3k, 4812, 812, 3.5, 0.42. */
 static void format_value(char *buf, size_t n, double v)
 {
 	if (fabs(v) >= 1e6)
 		snprintf(buf, n, "%.3gM", v / 1e6);
 	else if (fabs(v) >= 1e4)
 		snprintf(buf, n, "%.3gk", v / 1e3);
+	else if (fabs(v) >= 100)
+		snprintf(buf, n, "%.0f", v);
 	else
-		snprintf(buf, n, "%g", v);
+		snprintf(buf, n, "%.3g", v);
 }
 
 static void draw_axes(struct strbuf *out, const struct chart *c, const struct frame *f, bool x_axis_numeric)
@@ -212,6 +215,7 @@ int chart_bars(struct strbuf *out, const struct chart *c, const struct chart_bar
 	if (open_svg(out, &sized, &f))
 		return -1;
 	f.left = 180; /* room for the labels */
+	f.right = f.w - 70; /* and for the value after the longest bar */
 	f.y0 = 0;
 	f.y1 = 1;
 	f.x0 = 0;

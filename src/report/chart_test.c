@@ -59,15 +59,17 @@ static void test_line_chart_escapes_and_draws_each_series(void **state)
 
 static void test_bars_and_empty(void **state)
 {
-	struct chart_bar bars[] = {{"NL", 120}, {"DE", 80.5}};
+	struct chart_bar bars[] = {{"NL", 4812}, {"DE", 80.5}, {"BE", 1.18644}};
 	struct chart c = {.title = "per million"};
 	struct strbuf b;
 
 	(void)state;
 	strbuf_init(&b, 0);
-	assert_int_equal(chart_bars(&b, &c, bars, 2), 0);
-	assert_int_equal(count(b.data, "<rect"), 2);
+	assert_int_equal(chart_bars(&b, &c, bars, 3), 0);
+	assert_int_equal(count(b.data, "<rect"), 3);
 	assert_non_null(strstr(b.data, ">80.5<"));
+	assert_non_null(strstr(b.data, ">4812<")); /* no exponent */
+	assert_non_null(strstr(b.data, ">1.19<")); /* rounded */
 	strbuf_reset(&b);
 	assert_int_equal(chart_lines(&b, &c, NULL, 0), 0);
 	assert_non_null(strstr(b.data, "no data"));
