@@ -7,12 +7,14 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "core/timeutil.h"
 
 static const char *const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
 				      "#9467bd", "#8c564b", "#e377c2", "#17becf"};
 #define PALETTE_N (sizeof(palette) / sizeof(palette[0]))
+#define BAR_LABEL_MAX 40 /* characters of a bar label before it is cut */
 
 struct frame {
 	double w, h, left, right, top, bottom; /* plot area inside the margins */
@@ -214,7 +216,15 @@ int chart_bars(struct strbuf *out, const struct chart *c, const struct chart_bar
 		sized.height = (int)(80 + (double)n * (bar_h + gap));
 	if (open_svg(out, &sized, &f))
 		return -1;
-	f.left = 180; /* room for the labels */
+	/* Room for the longest label (about 7 px a character at 12 px), at
+	 * most half the width; longer labels are cut with an ellipsis. */
+	size_t longest = 0;
+	for (size_t i = 0; i < n; i++)
+		if (bars[i].label && strlen(bars[i].label) > longest)
+			longest = strlen(bars[i].label);
+	if (longest > BAR_LABEL_MAX)
+		longest = BAR_LABEL_MAX;
+	f.left = fmin(fmax(7.0 * (double)longest + 16, 80), f.w / 2);
 	f.right = f.w - 70; /* and for the value after the longest bar */
 	f.y0 = 0;
 	f.y1 = 1;
@@ -232,7 +242,17 @@ int chart_bars(struct strbuf *out, const struct chart *c, const struct chart_bar
 		double w = px(&f, bars[i].value) - f.left;
 		char value[32];
 
-		axis_label(out, f.left - 8, y + 13, bars[i].label, "end", 0);
+		char label[BAR_LABEL_MAX * 4 + 4];
+
+		snprintf(label, sizeof(label), "%s", bars[i].label ? bars[i].label : "");
+		if (strlen(label) > BAR_LABEL_MAX) {
+			size_t cut = BAR_LABEL_MAX - 1;
+
+			while (cut > 0 && ((unsigned char)label[cut] & 0xc0) == 0x80)
+				cut--; /* never inside a UTF-8 sequence */
+			memcpy(label + cut, "\xe2\x80\xa6", 4); /* "…" and NUL */
+		}
+		axis_label(out, f.left - 8, y + 13, label, "end", 0);
 		strbuf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>", f.left, y,
 			      w > 0 ? w : 0, bar_h, palette[0]);
 		format_value(value, sizeof(value), bars[i].value);

@@ -70,6 +70,12 @@ static void test_bars_and_empty(void **state)
 	assert_non_null(strstr(b.data, ">80.5<"));
 	assert_non_null(strstr(b.data, ">4812<")); /* no exponent */
 	assert_non_null(strstr(b.data, ">1.19<")); /* rounded */
+	/* A long label widens the margin and is cut with an ellipsis. */
+	struct chart_bar longbar = {"AS64498 Example Telecommunications Network Operator DE", 3};
+	strbuf_reset(&b);
+	assert_int_equal(chart_bars(&b, &c, &longbar, 1), 0);
+	assert_non_null(strstr(b.data, ">AS64498 Example Telecommunications Netw\xe2\x80\xa6<"));
+	assert_non_null(strstr(b.data, "x=\"296.0\""));
 	strbuf_reset(&b);
 	assert_int_equal(chart_lines(&b, &c, NULL, 0), 0);
 	assert_non_null(strstr(b.data, "no data"));
