@@ -454,27 +454,12 @@ static size_t expected_sources(char *const *paths, int n)
 	return bytes > (1u << 20) ? (1u << 20) : (size_t)bytes;
 }
 
-static bool is_gzip(const char *path)
-{
-	unsigned char m[2] = {0, 0};
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		return false;
-	if (fread(m, 1, 2, f) != 2)
-		m[0] = 0;
-	fclose(f);
-	return m[0] == 0x1f && m[1] == 0x8b;
-}
-
 int tscope_read_files(struct tscope *t, char *const *paths, int n)
 {
+	/* Only worker 0 reads, so stdin and gzip input need no special case. */
 	unsigned threads = t->opt.threads;
 	int status = 0;
 
-	for (int i = 0; i < n; i++)
-		if (strcmp(paths[i], "-") == 0 || is_gzip(paths[i]))
-			threads = 1; /* stdin can be read once only; gzip would be inflated by every worker */
 	if (!t->opt.expected_sources)
 		t->opt.expected_sources = expected_sources(paths, n);
 	make_workers(t, threads);
