@@ -17,20 +17,18 @@
 #define CHUNK_ENTRIES (1u << CHUNK_SHIFT)
 #define STAGE (AGG_PIPELINE / 2) /* packets in each of the two pipeline stages */
 
-struct staged {
-	struct agg_pkt p;
-	uint32_t idx;
-};
-
 struct agg {
 	uint64_t *slots;
 	size_t cap, mask, grow_at;
 	uint32_t count;
 	struct src_entry **chunks;
 	size_t nchunks, chunk_cap;
-	struct agg_pkt ring1[STAGE]; /* slot prefetched */
-	struct staged ring2[STAGE]; /* entry prefetched */
-	unsigned h1, n1, h2, n2;
+	/* One ring of the packets in flight (each copied in once); state:
+	 * 0 free, 1 slot prefetched, 2 entry found (idx) and prefetched. */
+	struct agg_pkt ring[AGG_PIPELINE];
+	uint32_t idx[AGG_PIPELINE];
+	uint8_t state[AGG_PIPELINE];
+	unsigned head, inflight;
 };
 
 static inline uint64_t mix64(uint64_t x)
@@ -136,7 +134,8 @@ void agg_reset(struct agg *a)
 	free_chunks(a);
 	set_cap(a, cap);
 	a->count = 0;
-	a->h1 = a->n1 = a->h2 = a->n2 = 0;
+	memset(a->state, 0, sizeof(a->state));
+	a->head = a->inflight = 0;
 }
 
 static inline struct src_entry *entry_at(const struct agg *a, uint32_t idx)
@@ -318,62 +317,58 @@ static uint32_t lookup(struct agg *a, const struct agg_pkt *p, bool verify)
 }
 
 /* Stage 2 done: the entry is in cache. */
-static void finish(struct agg *a, const struct staged *st)
+static inline void finish(struct agg *a, unsigned i)
 {
-	struct src_entry *e = entry_at(a, st->idx);
+	struct src_entry *e = entry_at(a, a->idx[i]);
 
-	if (__builtin_expect(!key_equal(e, &st->p), 0)) /* a tag collision */
-		e = entry_at(a, lookup(a, &st->p, true));
-	agg_apply(e, &st->p);
+	if (__builtin_expect(!key_equal(e, &a->ring[i]), 0)) /* a tag collision */
+		e = entry_at(a, lookup(a, &a->ring[i], true));
+	agg_apply(e, &a->ring[i]);
 }
 
-/* Stage 1 done: the slot is in cache; find the entry and prefetch it. */
-static void stage2_push(struct agg *a, const struct agg_pkt *p)
+/* Advances the ring by one position: the packet queued STAGE positions ago
+ * (its slot now in cache) gets its entry found and prefetched, then the one
+ * queued AGG_PIPELINE positions ago is applied, freeing position head. The
+ * order (lookup, then apply) is that of packets in the file. */
+static inline void advance(struct agg *a)
 {
-	struct staged st;
-	const struct src_entry *e;
+	unsigned h = a->head, j = (h - STAGE) & (AGG_PIPELINE - 1);
 
-	st.p = *p;
-	st.idx = lookup(a, p, false);
-	e = entry_at(a, st.idx);
-	__builtin_prefetch(e, 1, 3);
-	__builtin_prefetch((const char *)e + 64, 1, 3);
-	if (a->n2 == STAGE) {
-		finish(a, &a->ring2[a->h2]);
-		a->ring2[a->h2] = st;
-		a->h2 = (a->h2 + 1) % STAGE;
-		return;
+	if (a->state[j] == 1) {
+		const struct src_entry *e;
+
+		a->idx[j] = lookup(a, &a->ring[j], false);
+		a->state[j] = 2;
+		e = entry_at(a, a->idx[j]);
+		__builtin_prefetch(e, 1, 3);
+		__builtin_prefetch((const char *)e + 64, 1, 3);
 	}
-	a->ring2[(a->h2 + a->n2) % STAGE] = st;
-	a->n2++;
+	if (a->state[h] == 2) {
+		finish(a, h);
+		a->state[h] = 0;
+		a->inflight--;
+	}
 }
 
 void agg_push(struct agg *a, const struct agg_pkt *p)
 {
+	unsigned h;
+
+	advance(a);
+	h = a->head;
+	a->ring[h] = *p;
+	a->state[h] = 1;
+	a->inflight++;
 	__builtin_prefetch(&a->slots[p->hash & a->mask], 1, 3);
-	if (a->n1 == STAGE) {
-		stage2_push(a, &a->ring1[a->h1]);
-		a->ring1[a->h1] = *p;
-		a->h1 = (a->h1 + 1) % STAGE;
-		return;
-	}
-	a->ring1[(a->h1 + a->n1) % STAGE] = *p;
-	a->n1++;
+	a->head = (h + 1) & (AGG_PIPELINE - 1);
 }
 
 void agg_drain(struct agg *a)
 {
-	while (a->n1) {
-		stage2_push(a, &a->ring1[a->h1]);
-		a->h1 = (a->h1 + 1) % STAGE;
-		a->n1--;
+	while (a->inflight) {
+		advance(a);
+		a->head = (a->head + 1) & (AGG_PIPELINE - 1);
 	}
-	while (a->n2) {
-		finish(a, &a->ring2[a->h2]);
-		a->h2 = (a->h2 + 1) % STAGE;
-		a->n2--;
-	}
-	a->h1 = a->h2 = 0;
 }
 
 size_t agg_count(const struct agg *a)

@@ -50,6 +50,11 @@ struct cap_reader_ops {
 	 * poll interval, so callers can do timed work. */
 	int (*next)(struct cap_reader *r, struct cap_packet *p, struct err *err, uint64_t *offset);
 	void (*close)(struct cap_reader *r);
+	/* Optional (NULL): up to max packets that are whole and sound and
+	 * already in the input window, without an indirect call each; 0 when
+	 * the next record needs next() (damage, end, window refill). Packets
+	 * stay valid until the next call of either. */
+	unsigned (*next_batch)(struct cap_reader *r, struct cap_packet *p, unsigned max);
 };
 
 struct cap_reader {
@@ -60,6 +65,11 @@ struct cap_reader {
 static inline int cap_next(struct cap_reader *r, struct cap_packet *p, struct err *err, uint64_t *offset)
 {
 	return r->ops->next(r, p, err, offset);
+}
+
+static inline unsigned cap_next_batch(struct cap_reader *r, struct cap_packet *p, unsigned max)
+{
+	return r->ops->next_batch ? r->ops->next_batch(r, p, max) : 0;
 }
 
 static inline void cap_close(struct cap_reader *r)

@@ -1,6 +1,7 @@
 /* capture_test.c - pcap and pcapng readers: byte orders, µs/ns, sections,
  * interfaces, unknown blocks, truncation and impossible lengths. */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -63,9 +64,10 @@ static void pcap_record(struct buf *b, uint32_t sec, uint32_t frac, const uint8_
 	put(b, d, len);
 }
 
-/* Reads everything; returns packets read, sets *rc to the last result. */
-static int read_all(const uint8_t *data, size_t len, struct cap_packet *out, int max, int *rc, uint64_t *off,
-		    char *msg)
+/* Reads everything, with next() alone or with next_batch() first as the
+ * telescope's loop does; returns packets read, sets *rc to the last result. */
+static int read_mode(const uint8_t *data, size_t len, struct cap_packet *out, int max, int *rc, uint64_t *off,
+		     char *msg, bool batch)
 {
 	struct tin in;
 	struct err err = {""};
@@ -80,17 +82,50 @@ static int read_all(const uint8_t *data, size_t len, struct cap_packet *out, int
 		return 0;
 	}
 	for (;;) {
-		struct cap_packet p;
+		struct cap_packet p[3];
+		unsigned got = batch ? cap_next_batch(r, p, 3) : 0;
 
-		*rc = cap_next(r, &p, &err, off);
-		if (*rc != 1)
-			break;
-		if (n < max)
-			out[n] = p;
-		n++;
+		if (!got) {
+			*rc = cap_next(r, &p[0], &err, off);
+			if (*rc != 1)
+				break;
+			got = 1;
+		}
+		for (unsigned i = 0; i < got; i++) {
+			if (n < max)
+				out[n] = p[i];
+			n++;
+		}
 	}
 	strcpy(msg, err.msg);
 	cap_close(r);
+	return n;
+}
+
+/* Both ways must give the same packets, result, offset and message. */
+static int read_all(const uint8_t *data, size_t len, struct cap_packet *out, int max, int *rc, uint64_t *off,
+		    char *msg)
+{
+	struct cap_packet o2[16];
+	char m2[ERR_MSG_MAX];
+	uint64_t off2 = 0;
+	int rc2, n2, n;
+
+	assert_true(max <= 16);
+	n2 = read_mode(data, len, o2, max, &rc2, &off2, m2, false);
+	n = read_mode(data, len, out, max, rc, off, msg, true);
+	assert_int_equal(n, n2);
+	assert_int_equal(*rc, rc2);
+	assert_string_equal(msg, m2);
+	if (*rc != 0 && *rc != 1)
+		assert_int_equal(*off, off2);
+	for (int i = 0; i < n && i < max; i++) {
+		assert_int_equal(out[i].ts_us, o2[i].ts_us);
+		assert_int_equal(out[i].caplen, o2[i].caplen);
+		assert_int_equal(out[i].origlen, o2[i].origlen);
+		assert_int_equal(out[i].linktype, o2[i].linktype);
+		assert_memory_equal(out[i].data, o2[i].data, out[i].caplen);
+	}
 	return n;
 }
 

@@ -1,9 +1,9 @@
 /* input.h - the bytes of one capture file, as a sliding window.
  *
  * Readers (pcap.c, pcapng.c) see a file as a window of contiguous bytes and
- * never copy packets: a plain regular file is mmap'ed whole (the window is
- * the file), anything else (gzip, stdin, a pipe) is decompressed or read
- * in large chunks into a buffer that slides forward. A pointer returned by
+ * never copy packets: a plain regular file is read() in chunks of 256 KiB,
+ * anything else (gzip, stdin, a pipe) is decompressed or read in large
+ * chunks, into a buffer that slides forward. A pointer returned by
  * tin_peek() stays valid until the next tin_peek()/tin_skip() that needs
  * bytes beyond the window. Offsets are in the uncompressed stream. */
 #ifndef IOTMON_TELESCOPE_INPUT_H
@@ -26,6 +26,7 @@ struct tin {
 	/* private */
 	int fd;
 	bool mapped, eof, failed;
+	bool raw; /* a plain file read() into own */
 	gzFile gz;
 	uint8_t *own;
 	size_t cap, map_len;

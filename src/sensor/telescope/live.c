@@ -62,7 +62,7 @@ static void live_close(struct cap_reader *base)
 	free(r);
 }
 
-static const struct cap_reader_ops live_ops = {"live", live_next, live_close};
+static const struct cap_reader_ops live_ops = {"live", live_next, live_close, NULL};
 
 struct cap_reader *live_reader_new(const char *iface, const char *bpf, struct err *err)
 {

@@ -284,7 +284,7 @@ static void pcapng_close(struct cap_reader *base)
 	free(r);
 }
 
-static const struct cap_reader_ops pcapng_ops = {"pcapng", pcapng_next, pcapng_close};
+static const struct cap_reader_ops pcapng_ops = {"pcapng", pcapng_next, pcapng_close, NULL};
 
 struct cap_reader *pcapng_reader_new(struct tin *in, struct err *err, uint64_t *offset)
 {

@@ -12,10 +12,28 @@
 #include "core/progress.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
-#include "decode.h"
+#include "decode_inline.h"
+
+/* Packets handed from the reading worker (0) to another worker: a ring of
+ * QDEPTH blocks of QBLOCK packets. The reader fills the block after the
+ * published ones, publishes it whole; the worker applies blocks in order,
+ * so each source's packets still arrive in file order. */
+#define QBLOCK 1024
+#define QDEPTH 8
+
+struct pktq {
+	pthread_mutex_t m;
+	pthread_cond_t cv;
+	unsigned head, n; /* published blocks [head, head+n) (under m) */
+	unsigned tail, fill; /* reader only: the block being filled, packets in it */
+	unsigned cnt[QDEPTH];
+	bool done;
+	struct agg_pkt (*blk)[QBLOCK];
+};
 
 struct worker {
 	struct tscope *t;
+	struct pktq q; /* workers other than 0: what the reader hands over */
 	unsigned index;
 	struct agg *agg;
 	struct tscope_counts counts;
@@ -60,6 +78,8 @@ static void make_workers(struct tscope *t, unsigned n)
 		t->w[i].t = t;
 		t->w[i].index = i;
 		t->w[i].agg = agg_new(t->opt.expected_sources / n);
+		pthread_mutex_init(&t->w[i].q.m, NULL);
+		pthread_cond_init(&t->w[i].q.cv, NULL);
 	}
 }
 
@@ -67,8 +87,12 @@ void tscope_free(struct tscope *t)
 {
 	if (!t)
 		return;
-	for (unsigned i = 0; i < t->nworkers; i++)
+	for (unsigned i = 0; i < t->nworkers; i++) {
 		agg_free(t->w[i].agg);
+		free(t->w[i].q.blk);
+		pthread_mutex_destroy(&t->w[i].q.m);
+		pthread_cond_destroy(&t->w[i].q.cv);
+	}
 	free(t->w);
 	for (size_t i = 0; i < t->nerrors; i++) {
 		free(t->errors[i].file);
@@ -168,7 +192,47 @@ static inline uint32_t hash_v6(const uint8_t *a)
 	return (uint32_t)(x >> 32);
 }
 
-static inline void worker_packet(struct worker *w, const struct cap_packet *p)
+/* Reader side: the block being filled is full (or the input ended). */
+static void q_publish(struct pktq *q)
+{
+	pthread_mutex_lock(&q->m);
+	q->cnt[q->tail] = q->fill;
+	q->tail = (q->tail + 1) % QDEPTH;
+	q->n++;
+	q->fill = 0;
+	pthread_cond_broadcast(&q->cv);
+	while (q->n == QDEPTH) /* the next block is still being applied */
+		pthread_cond_wait(&q->cv, &q->m);
+	pthread_mutex_unlock(&q->m);
+}
+
+static inline void q_put(struct pktq *q, const struct agg_pkt *a)
+{
+	/* The block after the published ones is the reader's alone. */
+	q->blk[q->tail][q->fill++] = *a;
+	if (q->fill == QBLOCK)
+		q_publish(q);
+}
+
+/* Reader side: no more packets. */
+static void q_finish(struct pktq *q)
+{
+	pthread_mutex_lock(&q->m);
+	if (q->fill) {
+		q->cnt[q->tail] = q->fill;
+		q->tail = (q->tail + 1) % QDEPTH;
+		q->n++;
+		q->fill = 0;
+	}
+	q->done = true;
+	pthread_cond_broadcast(&q->cv);
+	pthread_mutex_unlock(&q->m);
+}
+
+/* lt: the packet's link type; a constant in the batch loop, so the decoder
+ * is specialised for it. */
+static inline __attribute__((always_inline)) void worker_packet_lt(struct worker *w, const struct cap_packet *p,
+								   uint32_t lt)
 {
 	struct decoded d;
 	struct agg_pkt a;
@@ -179,13 +243,11 @@ static inline void worker_packet(struct worker *w, const struct cap_packet *p)
 
 	w->counts.packets++;
 	w->counts.bytes += p->origlen;
-	if (decode_packet(p->linktype, p->data, p->caplen, &d))
+	if (decode_packet_inline(lt, p->data, p->caplen, &d))
 		return;
 	ah = agg_addr_hash(d.af, d.src);
-	if (w->t->nworkers > 1 && (unsigned)((ah >> 40) % w->t->nworkers) != w->index)
-		return;
 	w->counts.ip_packets++;
-	c = classify_packet(&d, &fps);
+	c = classify_packet_inline(&d, &fps);
 	w->counts.class_packets[c]++;
 	if (fps) {
 		for (unsigned f = 0; f < FP_COUNT; f++)
@@ -215,7 +277,39 @@ static inline void worker_packet(struct worker *w, const struct cap_packet *p)
 	a.dport = d.dport;
 	a.has_port = (d.flags & DECODE_HAS_L4) && (d.proto == 6 || d.proto == 17);
 	agg_pkt_hash(&a, ah);
+	if (w->t->nworkers > 1) {
+		/* Worker 0 reads; sources are split by address hash. */
+		unsigned owner = (unsigned)((ah >> 40) % w->t->nworkers);
+
+		if (owner) {
+			q_put(&w->t->w[owner].q, &a);
+			return;
+		}
+	}
 	agg_push(w->agg, &a);
+}
+
+static void worker_packet(struct worker *w, const struct cap_packet *p)
+{
+	worker_packet_lt(w, p, p->linktype);
+}
+
+/* A batch from one reader: every packet has the same link type. */
+static void worker_batch(struct worker *w, const struct cap_packet *b, unsigned n)
+{
+	switch (b[0].linktype) {
+	case LINKTYPE_ETHERNET:
+		for (unsigned i = 0; i < n; i++)
+			worker_packet_lt(w, &b[i], LINKTYPE_ETHERNET);
+		break;
+	case LINKTYPE_RAW:
+		for (unsigned i = 0; i < n; i++)
+			worker_packet_lt(w, &b[i], LINKTYPE_RAW);
+		break;
+	default:
+		for (unsigned i = 0; i < n; i++)
+			worker_packet(w, &b[i]);
+	}
 }
 
 /* Reads one file; returns 0 when whole. Only worker 0 records errors and
@@ -223,7 +317,7 @@ static inline void worker_packet(struct worker *w, const struct cap_packet *p)
 static int worker_file(struct worker *w, const char *path)
 {
 	struct progress prog;
-	struct cap_packet pk;
+	struct cap_packet pk, batch[64];
 	struct cap_reader *r;
 	struct tin in;
 	struct err err;
@@ -249,11 +343,19 @@ static int worker_file(struct worker *w, const char *path)
 		progress_start(&prog, path, "packets", tin_size(&in));
 	for (;;) {
 		/* Check the progress clock every 64K packets only. */
-		for (unsigned i = 0; i < 65536; i++) {
+		for (unsigned i = 0; i < 65536;) {
+			unsigned n = cap_next_batch(r, batch, 64);
+
+			if (n) {
+				worker_batch(w, batch, n);
+				i += n;
+				continue;
+			}
 			rc = cap_next(r, &pk, &err, &off);
 			if (rc != 1)
 				goto done;
 			worker_packet(w, &pk);
+			i++;
 		}
 		if (lead && w->t->opt.progress)
 			progress_update(&prog, tin_progress(&in), w->counts.packets);
@@ -268,6 +370,34 @@ done:
 	return rc < 0 ? -1 : 0;
 }
 
+/* Workers other than 0: apply what the reader hands over. */
+static void *consumer_main(void *arg)
+{
+	struct worker *w = arg;
+	struct pktq *q = &w->q;
+
+	w->status = 0;
+	pthread_mutex_lock(&q->m);
+	for (;;) {
+		while (!q->n && !q->done)
+			pthread_cond_wait(&q->cv, &q->m);
+		if (!q->n)
+			break;
+		unsigned b = q->head, n = q->cnt[b];
+
+		pthread_mutex_unlock(&q->m);
+		for (unsigned i = 0; i < n; i++)
+			agg_push(w->agg, &q->blk[b][i]);
+		pthread_mutex_lock(&q->m);
+		q->head = (q->head + 1) % QDEPTH;
+		q->n--;
+		pthread_cond_broadcast(&q->cv);
+	}
+	pthread_mutex_unlock(&q->m);
+	agg_drain(w->agg);
+	return NULL;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -276,6 +406,8 @@ static void *worker_main(void *arg)
 	for (int i = 0; i < w->npaths; i++)
 		if (worker_file(w, w->paths[i]))
 			w->status = -1;
+	for (unsigned i = 1; i < w->t->nworkers; i++)
+		q_finish(&w->t->w[i].q);
 	agg_drain(w->agg);
 	return NULL;
 }
@@ -287,7 +419,7 @@ static void sum_counts(struct tscope *t)
 	memset(s, 0, sizeof(*s));
 	if (!t->nworkers)
 		return;
-	/* Every worker reads every record; sources are split between them. */
+	/* Worker 0 reads and counts every record; the others only aggregate. */
 	s->files = t->w[0].counts.files;
 	s->packets = t->w[0].counts.packets;
 	s->bytes = t->w[0].counts.bytes;
@@ -322,33 +454,24 @@ static size_t expected_sources(char *const *paths, int n)
 	return bytes > (1u << 20) ? (1u << 20) : (size_t)bytes;
 }
 
-static bool is_gzip(const char *path)
-{
-	unsigned char m[2] = {0, 0};
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		return false;
-	if (fread(m, 1, 2, f) != 2)
-		m[0] = 0;
-	fclose(f);
-	return m[0] == 0x1f && m[1] == 0x8b;
-}
-
 int tscope_read_files(struct tscope *t, char *const *paths, int n)
 {
+	/* Only worker 0 reads, so stdin and gzip input need no special case. */
 	unsigned threads = t->opt.threads;
 	int status = 0;
 
-	for (int i = 0; i < n; i++)
-		if (strcmp(paths[i], "-") == 0 || is_gzip(paths[i]))
-			threads = 1; /* stdin can be read once only; gzip would be inflated by every worker */
 	if (!t->opt.expected_sources)
 		t->opt.expected_sources = expected_sources(paths, n);
 	make_workers(t, threads);
 	for (unsigned i = 0; i < t->nworkers; i++) {
+		struct pktq *q = &t->w[i].q;
+
 		t->w[i].paths = paths;
 		t->w[i].npaths = n;
+		if (i && !q->blk)
+			q->blk = xmalloc(QDEPTH * sizeof(*q->blk));
+		q->head = q->n = q->tail = q->fill = 0;
+		q->done = false;
 	}
 	if (t->nworkers == 1) {
 		worker_main(&t->w[0]);
@@ -356,7 +479,7 @@ int tscope_read_files(struct tscope *t, char *const *paths, int n)
 		pthread_t *tid = xcalloc(t->nworkers, sizeof(*tid));
 
 		for (unsigned i = 1; i < t->nworkers; i++)
-			if (pthread_create(&tid[i], NULL, worker_main, &t->w[i]) != 0)
+			if (pthread_create(&tid[i], NULL, consumer_main, &t->w[i]) != 0)
 				abort();
 		worker_main(&t->w[0]);
 		for (unsigned i = 1; i < t->nworkers; i++)
