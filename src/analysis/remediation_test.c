@@ -15,30 +15,22 @@
 
 #include "analysis/remediation.h"
 #include "core/timeutil.h"
+#include "store/test_db.h"
 
-static char dir[64], path[128];
+static struct test_db scratch;
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/iotmon-remed-test.XXXXXX");
-	if (!mkdtemp(dir))
+	if (test_db_make(&scratch, "remed"))
 		return -1;
-	snprintf(path, sizeof(path), "%s/t.db", dir);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char p[160];
-
 	(void)state;
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
-	return rmdir(dir);
+	return test_db_remove(&scratch);
 }
 
 static void add(struct store *s, const char *ip, int64_t day, uint32_t asn, const char *cc, const char *family)
@@ -80,7 +72,7 @@ static const struct remed_group *group(const struct remediation *r, const char *
  * AS2's curve: day 2 at risk 2, 1 event -> S = 0.5 (median 2); S(14) = 0.5. */
 static void test_groups_and_reinfection(void **state)
 {
-	struct store *s = store_open(path, STORE_CREATE, NULL);
+	struct store *s = store_open(scratch.path, STORE_CREATE, NULL);
 	struct remed_opts o;
 	struct remediation r;
 	struct device d;
@@ -154,7 +146,7 @@ static void test_groups_and_reinfection(void **state)
  * network AS2. A notification on day 20 marks the treated episode. */
 static void test_treatment_and_notification(void **state)
 {
-	struct store *s = store_open(path, STORE_CREATE, NULL);
+	struct store *s = store_open(scratch.path, STORE_CREATE, NULL);
 	struct treatment t[2];
 	struct notification n;
 	struct remed_opts o;
@@ -199,7 +191,7 @@ static void test_treatment_and_notification(void **state)
 
 static void test_empty_and_all_censored(void **state)
 {
-	struct store *s = store_open(path, STORE_CREATE, NULL);
+	struct store *s = store_open(scratch.path, STORE_CREATE, NULL);
 	struct remed_opts o;
 	struct remediation r;
 	struct err err;

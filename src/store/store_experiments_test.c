@@ -15,30 +15,22 @@
 
 #include "core/timeutil.h"
 #include "store/store.h"
+#include "store/test_db.h"
 
-static char dir[64], path[128];
+static struct test_db scratch;
 
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/iotmon-exp-test.XXXXXX");
-	if (!mkdtemp(dir))
+	if (test_db_make(&scratch, "exp"))
 		return -1;
-	snprintf(path, sizeof(path), "%s/t.db", dir);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char p[160];
-
 	(void)state;
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
-	return rmdir(dir);
+	return test_db_remove(&scratch);
 }
 
 static void imported(struct observation *o, const char *ip, int64_t day, uint32_t asn, const char *treatment)
@@ -70,7 +62,7 @@ static int keep(const struct observation *o, void *arg)
 
 static void test_import_idempotent(void **state)
 {
-	struct store *s = store_open(path, STORE_CREATE, NULL);
+	struct store *s = store_open(scratch.path, STORE_CREATE, NULL);
 	struct observation o[3], sensor;
 	struct obs_filter f;
 	struct rows r = {.n = 0};
@@ -142,7 +134,7 @@ static int count_notifications(const struct notification *n, void *arg)
 
 static void test_treatments_and_notifications(void **state)
 {
-	struct store *s = store_open(path, STORE_CREATE, NULL);
+	struct store *s = store_open(scratch.path, STORE_CREATE, NULL);
 	struct treatment t[2];
 	struct notification n;
 	bool added[2], one;

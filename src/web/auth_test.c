@@ -12,30 +12,22 @@
 #include <unistd.h>
 
 #include "web/auth.h"
+#include "store/test_db.h"
 
-static char dir[64], path[128];
+static struct test_db scratch;
 
 static int setup(void **state)
 {
 	(void)state;
-	strcpy(dir, "/tmp/iotmon-auth-test.XXXXXX");
-	if (!mkdtemp(dir))
+	if (test_db_make(&scratch, "auth"))
 		return -1;
-	snprintf(path, sizeof(path), "%s/t.db", dir);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	unlink(path);
-	for (const char *sfx = "-wal"; sfx; sfx = strcmp(sfx, "-wal") == 0 ? "-shm" : NULL) {
-		char p[160];
-
-		snprintf(p, sizeof(p), "%s%s", path, sfx);
-		unlink(p);
-	}
-	return rmdir(dir);
+	return test_db_remove(&scratch);
 }
 
 static int count_rows(void *arg, int n, char **v, char **c)
@@ -60,7 +52,7 @@ static void test_store_and_check(void **state)
 	struct err err;
 	bool found;
 	int n = 0;
-	struct store *s = store_open(path, STORE_CREATE, &err);
+	struct store *s = store_open(scratch.path, STORE_CREATE, &err);
 	sqlite3 *db;
 
 	(void)state;
@@ -75,7 +67,7 @@ static void test_store_and_check(void **state)
 	assert_int_equal(t.id, 1);
 
 	/* the secret itself is nowhere in the file's table */
-	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_open(scratch.path, &db), SQLITE_OK);
 	snprintf(header, sizeof(header), "SELECT count(*) FROM api_tokens WHERE hash = '%s' OR name LIKE '%%%s%%'",
 		 secret, secret + 5);
 	assert_int_equal(sqlite3_exec(db, header, count_rows, &n, NULL), SQLITE_OK);

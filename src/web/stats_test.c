@@ -12,32 +12,24 @@
 
 #include "core/timeutil.h"
 #include "web/stats.h"
+#include "store/test_db.h"
 
-static char dir[64], path[128];
+static struct test_db scratch;
 static int64_t d0;
 
 static int setup(void **state)
 {
 	(void)state;
-	strcpy(dir, "/tmp/iotmon-stats-test.XXXXXX");
-	if (!mkdtemp(dir))
+	if (test_db_make(&scratch, "stats"))
 		return -1;
-	snprintf(path, sizeof(path), "%s/t.db", dir);
 	d0 = time_days_from_civil(2025, 3, 1);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	char p[160];
-
 	(void)state;
-	unlink(path);
-	snprintf(p, sizeof(p), "%s-wal", path);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s-shm", path);
-	unlink(p);
-	return rmdir(dir);
+	return test_db_remove(&scratch);
 }
 
 /* Host i (0..2999) is 10.0.x.y with y + 256 x = i. */
@@ -64,7 +56,7 @@ static struct store *fill(void)
 {
 	static const struct enricher enr = {lookup};
 	struct err err;
-	struct store *s = store_open(path, STORE_CREATE, &err);
+	struct store *s = store_open(scratch.path, STORE_CREATE, &err);
 	struct event *evs = calloc(15000, sizeof(*evs));
 	size_t n = 0, inserted = 0;
 
