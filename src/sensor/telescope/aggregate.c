@@ -1,7 +1,8 @@
-/* aggregate.c - the per-source hash table (see aggregate.h). */
+/* aggregate.c - the partitioned per-source table (see aggregate.h). */
 #include "aggregate.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,26 +10,96 @@
 
 #include "core/xalloc.h"
 
-/* Entries live in a dense array of 8 MB chunks (never moved, only touched
- * when used); the hash table holds 8-byte slots: the upper 32 bits of the
- * hash as a tag and the entry number + 1 (0: empty). The slot array is
- * small enough to stay warm, and growing it moves 8 bytes per source. */
-#define CHUNK_SHIFT 16 /* 8 MB of entries */
-#define CHUNK_ENTRIES (1u << CHUNK_SHIFT)
-#define STAGE (AGG_PIPELINE / 2) /* packets in each of the two pipeline stages */
+#if defined(__x86_64__) || defined(__SSE2__)
+#include <emmintrin.h>
+#define HAVE_STREAM_STORES 1
+#endif
+
+#define ROUND_DEFAULT (1u << 20) /* records per round: 24 MB */
+#define PART_BITS_MAX 12
+#define LOOKAHEAD 8 /* records between the slot prefetch, the lookup and the apply */
+
+/* What agg_push keeps of a packet: the key's hash decides the partition;
+ * its low 32 bits are the slot and the tag inside it. */
+struct agg_rec {
+	uint32_t src; /* IPv4 source (as stored bytes), or the IPv6 source's index in the round */
+	uint32_t hash;
+	uint32_t dst;
+	uint32_t ms;
+	int32_t period;
+	uint16_t dport;
+	uint8_t cls;
+	uint8_t flags; /* REC_FP_MASK: fingerprint bits; REC_PORT; REC_V6 */
+};
+
+/* Records reach the round through a small buffer per partition (one WC_RECS
+ * group, 192 bytes: three cache lines), written out whole with streaming
+ * stores: scattering to hundreds of partitions would otherwise read every
+ * destination line from memory before writing it. */
+#define WC_RECS 16
+
+_Static_assert(sizeof(struct agg_rec) == 24 && WC_RECS * sizeof(struct agg_rec) % 64 == 0,
+	       "a group of records fills whole cache lines");
+
+#define REC_FP_MASK 0x07u
+#define REC_PORT 0x10u
+#define REC_V6 0x20u
+
+/* Entries come in blocks of BLOCK_ENTRIES from arenas of ARENA_BYTES shared
+ * by all partitions: dense (every block but a partition's last is full),
+ * backed by huge pages where the kernel has them, zero when new, never
+ * moved. */
+#define BLOCK_SHIFT 6
+#define BLOCK_ENTRIES (1u << BLOCK_SHIFT)
+#define ARENA_BYTES (32u << 20)
+
+/* One partition: an open-addressing table (linear probing, grown at 70 %
+ * load) of 8-byte slots, the tag (hash) above the entry number + 1 (0:
+ * empty), over its entries, numbered in order of arrival. */
+struct part {
+	uint64_t *slots;
+	uint32_t cap, mask, grow_at, count;
+	struct src_entry **blk;
+	uint32_t nblk, blkcap;
+};
+
+/* A round: partition p's records at rec + p * per_part, n[p] of them. */
+struct round {
+	struct agg_rec *rec;
+	uint32_t *n;
+	uint8_t (*v6)[16];
+	uint32_t nv6, v6cap, total;
+	unsigned pending; /* helpers still applying it (under agg.m) */
+};
+
+struct arena {
+	pthread_mutex_t m; /* helpers take blocks concurrently */
+	uint8_t **maps;
+	size_t nmaps, mapcap, used; /* bytes used of the last map */
+};
 
 struct agg {
-	uint64_t *slots;
-	size_t cap, mask, grow_at;
-	uint32_t count;
-	struct src_entry **chunks;
-	size_t nchunks, chunk_cap;
-	/* One ring of the packets in flight (each copied in once); state:
-	 * 0 free, 1 slot prefetched, 2 entry found (idx) and prefetched. */
-	struct agg_pkt ring[AGG_PIPELINE];
-	uint32_t idx[AGG_PIPELINE];
-	uint8_t state[AGG_PIPELINE];
-	unsigned head, inflight;
+	struct arena arena;
+	unsigned pbits, nparts;
+	uint32_t per_part, round_max; /* per_part: a multiple of WC_RECS */
+	struct part *parts;
+	struct agg_rec (*wc)[WC_RECS]; /* per partition, 64-byte aligned */
+	uint8_t *wc_n;
+	struct round rounds[2];
+	unsigned cur;
+	/* Helpers: helper k applies the partitions p with p % nhelpers == k. */
+	unsigned nhelpers;
+	pthread_t *tids;
+	pthread_mutex_t m;
+	pthread_cond_t cv;
+	struct round *job;
+	uint64_t jobs; /* rounds handed over so far */
+	bool quit;
+};
+
+struct helper_arg {
+	struct agg *a;
+	unsigned k;
 };
 
 static inline uint64_t mix64(uint64_t x)
@@ -61,88 +132,6 @@ void agg_pkt_hash(struct agg_pkt *p, uint64_t addr_hash)
 	p->hash = mix64(addr_hash + (uint64_t)(uint32_t)p->period * 0x9E3779B97F4A7C15ULL);
 }
 
-static void *alloc_zeroed(size_t bytes, bool huge)
-{
-	const size_t align = 2u << 20;
-	size_t extra = huge ? align : 0;
-	/* Anonymous pages come zeroed and are only backed once touched. */
-	uint8_t *m = mmap(NULL, bytes + extra, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (m == MAP_FAILED) {
-		fputs("iotmon: out of memory\n", stderr);
-		abort();
-	}
-	if (!huge)
-		return m;
-	/* Huge pages need 2 MB alignment: trim the mapping to an aligned
-	 * range, then ask for them (random access over many MB: far fewer
-	 * TLB misses). */
-	uint8_t *a = (uint8_t *)(((uintptr_t)m + align - 1) & ~(uintptr_t)(align - 1));
-
-	if (a > m)
-		munmap(m, (size_t)(a - m));
-	if (a + bytes < m + bytes + extra)
-		munmap(a + bytes, (size_t)(m + bytes + extra - (a + bytes)));
-#ifdef MADV_HUGEPAGE
-	madvise(a, bytes, MADV_HUGEPAGE);
-#endif
-	return a;
-}
-
-static void set_cap(struct agg *a, size_t cap)
-{
-	a->cap = cap;
-	a->mask = cap - 1;
-	a->grow_at = cap / 10 * 7;
-	a->slots = alloc_zeroed(cap * sizeof(uint64_t), cap >= (1u << 18));
-}
-
-struct agg *agg_new(size_t initial_sources)
-{
-	struct agg *a = xcalloc(1, sizeof(*a));
-	size_t cap = 1024;
-
-	while (cap / 10 * 7 < initial_sources)
-		cap <<= 1;
-	set_cap(a, cap);
-	return a;
-}
-
-static void free_chunks(struct agg *a)
-{
-	for (size_t i = 0; i < a->nchunks; i++)
-		munmap(a->chunks[i], CHUNK_ENTRIES * sizeof(struct src_entry));
-	free(a->chunks);
-	a->chunks = NULL;
-	a->nchunks = a->chunk_cap = 0;
-}
-
-void agg_free(struct agg *a)
-{
-	if (!a)
-		return;
-	munmap(a->slots, a->cap * sizeof(uint64_t));
-	free_chunks(a);
-	free(a);
-}
-
-void agg_reset(struct agg *a)
-{
-	size_t cap = a->cap;
-
-	munmap(a->slots, a->cap * sizeof(uint64_t));
-	free_chunks(a);
-	set_cap(a, cap);
-	a->count = 0;
-	memset(a->state, 0, sizeof(a->state));
-	a->head = a->inflight = 0;
-}
-
-static inline struct src_entry *entry_at(const struct agg *a, uint32_t idx)
-{
-	return &a->chunks[idx >> CHUNK_SHIFT][idx & (CHUNK_ENTRIES - 1)];
-}
-
 static uint64_t entry_hash(const struct src_entry *e)
 {
 	struct agg_pkt p;
@@ -152,52 +141,156 @@ static uint64_t entry_hash(const struct src_entry *e)
 	return p.hash;
 }
 
-static void grow(struct agg *a)
+/* ---- entry blocks ---- */
+
+static void *map_zeroed(size_t bytes)
 {
-	uint64_t *old = a->slots;
-	size_t oldcap = a->cap;
+	const size_t align = 2u << 20;
+	/* Anonymous pages come zeroed and are only backed once touched. */
+	uint8_t *m = mmap(NULL, bytes + align, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *p;
 
-	set_cap(a, oldcap * 2);
-	for (size_t i = 0; i < oldcap; i++) {
-		if (!old[i])
-			continue;
-		size_t j = entry_hash(entry_at(a, (uint32_t)old[i] - 1)) & a->mask;
-
-		while (a->slots[j])
-			j = (j + 1) & a->mask;
-		a->slots[j] = old[i];
+	if (m == MAP_FAILED) {
+		fputs("iotmon: out of memory\n", stderr);
+		abort();
 	}
-	munmap(old, oldcap * sizeof(uint64_t));
+	/* Huge pages need 2 MB alignment: trim the mapping to an aligned
+	 * range, then ask for them (fewer TLB misses and page faults). */
+	p = (uint8_t *)(((uintptr_t)m + align - 1) & ~(uintptr_t)(align - 1));
+	if (p > m)
+		munmap(m, (size_t)(p - m));
+	munmap(p + bytes, (size_t)(m + bytes + align - (p + bytes)));
+#ifdef MADV_HUGEPAGE
+	madvise(p, bytes, MADV_HUGEPAGE);
+#endif
+	return p;
 }
 
-/* A new entry for p (its key set); returns its number. */
-static uint32_t new_entry(struct agg *a, const struct agg_pkt *p)
+static struct src_entry *arena_block(struct arena *ar)
 {
-	uint32_t idx = a->count++;
+	const size_t bytes = BLOCK_ENTRIES * sizeof(struct src_entry);
+	struct src_entry *b;
+
+	pthread_mutex_lock(&ar->m);
+	if (!ar->nmaps || ar->used + bytes > ARENA_BYTES) {
+		if (ar->nmaps == ar->mapcap) {
+			ar->mapcap = ar->mapcap ? ar->mapcap * 2 : 16;
+			ar->maps = xrealloc(ar->maps, ar->mapcap * sizeof(*ar->maps));
+		}
+		ar->maps[ar->nmaps++] = map_zeroed(ARENA_BYTES);
+		ar->used = 0;
+	}
+	b = (struct src_entry *)(ar->maps[ar->nmaps - 1] + ar->used);
+	ar->used += bytes;
+	pthread_mutex_unlock(&ar->m);
+	return b;
+}
+
+static void arena_free(struct arena *ar)
+{
+	for (size_t i = 0; i < ar->nmaps; i++)
+		munmap(ar->maps[i], ARENA_BYTES);
+	free(ar->maps);
+	ar->maps = NULL;
+	ar->nmaps = ar->mapcap = ar->used = 0;
+}
+
+static inline struct src_entry *part_entry(const struct part *pt, uint32_t idx)
+{
+	return &pt->blk[idx >> BLOCK_SHIFT][idx & (BLOCK_ENTRIES - 1)];
+}
+
+/* ---- one partition ---- */
+
+static void part_set_cap(struct part *pt, uint32_t cap)
+{
+	pt->cap = cap;
+	pt->mask = cap - 1;
+	pt->grow_at = cap / 10 * 7;
+	pt->slots = xcalloc(cap, sizeof(uint64_t));
+}
+
+static void part_grow(struct part *pt)
+{
+	uint64_t *old = pt->slots;
+	uint32_t oldcap = pt->cap;
+
+	part_set_cap(pt, oldcap * 2);
+	for (uint32_t i = 0; i < oldcap; i++) {
+		if (!old[i])
+			continue;
+		uint32_t j = (uint32_t)entry_hash(part_entry(pt, (uint32_t)old[i] - 1)) & pt->mask;
+
+		while (pt->slots[j])
+			j = (j + 1) & pt->mask;
+		pt->slots[j] = old[i];
+	}
+	free(old);
+}
+
+static void part_free(struct part *pt)
+{
+	free(pt->slots);
+	free(pt->blk);
+	memset(pt, 0, sizeof(*pt));
+}
+
+static inline const uint8_t *rec_addr(const struct round *r, const struct agg_rec *x)
+{
+	return x->flags & REC_V6 ? r->v6[x->src] : (const uint8_t *)&x->src;
+}
+
+static inline bool key_equal(const struct src_entry *e, const struct round *r, const struct agg_rec *x)
+{
+	if (e->period != x->period)
+		return false;
+	if (!(x->flags & REC_V6))
+		return e->af == 4 && memcmp(e->addr, &x->src, 4) == 0;
+	return e->af == 6 && memcmp(e->addr, r->v6[x->src], 16) == 0;
+}
+
+/* A new entry with x's key; returns its number. */
+static uint32_t part_new_entry(struct agg *a, struct part *pt, const struct round *r, const struct agg_rec *x)
+{
+	uint32_t idx = pt->count++;
 	struct src_entry *e;
 
-	if ((idx >> CHUNK_SHIFT) >= a->nchunks) {
-		if (a->nchunks == a->chunk_cap) {
-			a->chunk_cap = a->chunk_cap ? a->chunk_cap * 2 : 16;
-			a->chunks = xrealloc(a->chunks, a->chunk_cap * sizeof(*a->chunks));
+	if ((idx & (BLOCK_ENTRIES - 1)) == 0) {
+		if (pt->nblk == pt->blkcap) {
+			pt->blkcap = pt->blkcap ? pt->blkcap * 2 : 16;
+			pt->blk = xrealloc(pt->blk, pt->blkcap * sizeof(*pt->blk));
 		}
-		a->chunks[a->nchunks++] = alloc_zeroed(CHUNK_ENTRIES * sizeof(struct src_entry), true);
+		pt->blk[pt->nblk++] = arena_block(&a->arena);
 	}
-	e = entry_at(a, idx);
-	memcpy(e->addr, p->addr, 16);
-	e->af = p->af;
-	e->period = p->period;
-	e->first_ms = e->last_ms = p->ms;
+	e = part_entry(pt, idx); /* zero: blocks are never reused */
+	e->af = x->flags & REC_V6 ? 6 : 4;
+	memcpy(e->addr, rec_addr(r, x), e->af == 4 ? 4 : 16);
+	e->period = x->period;
+	e->first_ms = e->last_ms = x->ms;
 	return idx;
 }
 
-static inline bool key_equal(const struct src_entry *e, const struct agg_pkt *p)
+/* The entry of x, made when missing. With verify false a tag match is taken
+ * as found (the key is checked when the entry is in cache). */
+static uint32_t part_lookup(struct agg *a, struct part *pt, const struct round *r, const struct agg_rec *x,
+			    bool verify)
 {
-	if (e->af != p->af || e->period != p->period)
-		return false;
-	if (p->af == 4)
-		return memcmp(e->addr, p->addr, 4) == 0;
-	return memcmp(e->addr, p->addr, 16) == 0;
+	uint32_t i = x->hash & pt->mask, idx;
+
+	for (;; i = (i + 1) & pt->mask) {
+		uint64_t s = pt->slots[i];
+
+		if (!s)
+			break;
+		if ((uint32_t)(s >> 32) == x->hash && (!verify || key_equal(part_entry(pt, (uint32_t)s - 1), r, x)))
+			return (uint32_t)s - 1;
+	}
+	if (pt->count >= pt->grow_at) {
+		part_grow(pt);
+		return part_lookup(a, pt, r, x, verify);
+	}
+	idx = part_new_entry(a, pt, r, x);
+	pt->slots[i] = (uint64_t)x->hash << 32 | (idx + 1);
+	return idx;
 }
 
 static inline void hll_add(uint8_t *hll, uint32_t v)
@@ -266,120 +359,336 @@ static inline void port_add(struct src_entry *e, uint16_t port, uint32_t n)
 	e->port_n[min] += n;
 }
 
-void agg_apply(struct src_entry *e, const struct agg_pkt *p)
+static inline void rec_apply(struct src_entry *e, const struct agg_rec *x)
 {
-	if (!e->af) {
-		memcpy(e->addr, p->addr, 16);
-		e->af = p->af;
-		e->period = p->period;
-		e->first_ms = e->last_ms = p->ms;
-	} else {
-		if (p->ms < e->first_ms)
-			e->first_ms = p->ms;
-		if (p->ms > e->last_ms)
-			e->last_ms = p->ms;
-	}
-	e->cls[p->cls]++;
-	if (p->fps) {
-		for (unsigned f = 0; f < FP_COUNT; f++)
-			e->fp[f] += (p->fps >> f) & 1;
-	}
-	if (p->cls == CLASS_BACKSCATTER)
+	if (x->ms < e->first_ms)
+		e->first_ms = x->ms;
+	if (x->ms > e->last_ms)
+		e->last_ms = x->ms;
+	e->cls[x->cls]++;
+	e->fp[0] += x->flags & 1;
+	e->fp[1] += (x->flags >> 1) & 1;
+	e->fp[2] += (x->flags >> 2) & 1;
+	if (x->cls == CLASS_BACKSCATTER)
 		return; /* answers: their destinations and ports are not probes */
-	dst_add(e, p->dst32);
-	if (p->has_port)
-		port_add(e, p->dport, 1);
+	dst_add(e, x->dst);
+	if (x->flags & REC_PORT)
+		port_add(e, x->dport, 1);
 }
 
-
-/* Finds the entry of p; with verify false a tag match is taken as found
- * (stage 1: the key is checked in stage 2, when the entry is in cache). */
-static uint32_t lookup(struct agg *a, const struct agg_pkt *p, bool verify)
+/* Applies n records of one partition, in order. Three steps LOOKAHEAD
+ * records apart: prefetch the slot, look up (or make) the entry and
+ * prefetch it, apply. */
+static void part_apply(struct agg *a, struct part *pt, const struct round *r, const struct agg_rec *x, uint32_t n)
 {
-	uint32_t tag = (uint32_t)(p->hash >> 32), idx;
-	size_t i = p->hash & a->mask;
+	uint32_t idx[2 * LOOKAHEAD];
 
-	for (;; i = (i + 1) & a->mask) {
-		uint64_t s = a->slots[i];
+	if (!pt->slots)
+		part_set_cap(pt, 1024);
+	for (uint32_t k = 0; k < n + 2 * LOOKAHEAD; k++) {
+		if (k < n)
+			__builtin_prefetch(&pt->slots[x[k].hash & pt->mask], 0, 3);
+		if (k >= LOOKAHEAD && k - LOOKAHEAD < n) {
+			uint32_t j = k - LOOKAHEAD, id = part_lookup(a, pt, r, &x[j], false);
+			const struct src_entry *e = part_entry(pt, id);
 
-		if (!s)
+			idx[j % (2 * LOOKAHEAD)] = id;
+			__builtin_prefetch(e, 1, 3);
+			__builtin_prefetch((const char *)e + 64, 1, 3);
+		}
+		if (k >= 2 * LOOKAHEAD) {
+			uint32_t i = k - 2 * LOOKAHEAD;
+			struct src_entry *e = part_entry(pt, idx[i % (2 * LOOKAHEAD)]);
+
+			if (__builtin_expect(!key_equal(e, r, &x[i]), 0)) /* a tag collision */
+				e = part_entry(pt, part_lookup(a, pt, r, &x[i], true));
+			rec_apply(e, &x[i]);
+		}
+	}
+}
+
+/* ---- rounds and helpers ---- */
+
+static void round_apply(struct agg *a, struct round *r, unsigned first, unsigned step)
+{
+	for (unsigned p = first; p < a->nparts; p += step)
+		if (r->n[p])
+			part_apply(a, &a->parts[p], r, r->rec + (size_t)p * a->per_part, r->n[p]);
+}
+
+static void *helper_main(void *arg)
+{
+	struct helper_arg *h = arg;
+	struct agg *a = h->a;
+	uint64_t seen = 0;
+
+	pthread_mutex_lock(&a->m);
+	for (;;) {
+		while (a->jobs == seen && !a->quit)
+			pthread_cond_wait(&a->cv, &a->m);
+		if (a->jobs == seen)
 			break;
-		if ((uint32_t)(s >> 32) == tag && (!verify || key_equal(entry_at(a, (uint32_t)s - 1), p)))
-			return (uint32_t)s - 1;
+		struct round *r = a->job;
+
+		seen = a->jobs;
+		pthread_mutex_unlock(&a->m);
+		round_apply(a, r, h->k, a->nhelpers);
+		pthread_mutex_lock(&a->m);
+		if (--r->pending == 0)
+			pthread_cond_broadcast(&a->cv);
 	}
-	if (a->count >= a->grow_at) {
-		grow(a);
-		return lookup(a, p, verify);
-	}
-	idx = new_entry(a, p);
-	a->slots[i] = (uint64_t)tag << 32 | (idx + 1);
-	return idx;
+	pthread_mutex_unlock(&a->m);
+	free(h);
+	return NULL;
 }
 
-/* Stage 2 done: the entry is in cache. */
-static inline void finish(struct agg *a, unsigned i)
+/* Waits until no round is being applied (a->m held). */
+static void wait_idle(struct agg *a)
 {
-	struct src_entry *e = entry_at(a, a->idx[i]);
-
-	if (__builtin_expect(!key_equal(e, &a->ring[i]), 0)) /* a tag collision */
-		e = entry_at(a, lookup(a, &a->ring[i], true));
-	agg_apply(e, &a->ring[i]);
+	while (a->rounds[0].pending || a->rounds[1].pending)
+		pthread_cond_wait(&a->cv, &a->m);
 }
 
-/* Advances the ring by one position: the packet queued STAGE positions ago
- * (its slot now in cache) gets its entry found and prefetched, then the one
- * queued AGG_PIPELINE positions ago is applied, freeing position head. The
- * order (lookup, then apply) is that of packets in the file. */
-static inline void advance(struct agg *a)
+static void round_clear(struct agg *a, struct round *r)
 {
-	unsigned h = a->head, j = (h - STAGE) & (AGG_PIPELINE - 1);
+	memset(r->n, 0, a->nparts * sizeof(*r->n));
+	r->total = r->nv6 = 0;
+}
 
-	if (a->state[j] == 1) {
-		const struct src_entry *e;
+/* Applies the current round, or hands it to the helpers and makes the
+ * other round (applied by then) current. */
+static void round_submit(struct agg *a)
+{
+	struct round *r = &a->rounds[a->cur];
 
-		a->idx[j] = lookup(a, &a->ring[j], false);
-		a->state[j] = 2;
-		e = entry_at(a, a->idx[j]);
-		__builtin_prefetch(e, 1, 3);
-		__builtin_prefetch((const char *)e + 64, 1, 3);
+	if (!r->total)
+		return;
+	for (unsigned p = 0; p < a->nparts; p++) {
+		memcpy(r->rec + (size_t)p * a->per_part + r->n[p], a->wc[p], a->wc_n[p] * sizeof(struct agg_rec));
+		r->n[p] += a->wc_n[p];
+		a->wc_n[p] = 0;
 	}
-	if (a->state[h] == 2) {
-		finish(a, h);
-		a->state[h] = 0;
-		a->inflight--;
+#if HAVE_STREAM_STORES
+	_mm_sfence(); /* streaming stores are weakly ordered: done before another thread reads */
+#endif
+	if (!a->nhelpers) {
+		round_apply(a, r, 0, 1);
+		round_clear(a, r);
+		return;
 	}
+	pthread_mutex_lock(&a->m);
+	wait_idle(a);
+	r->pending = a->nhelpers;
+	a->job = r;
+	a->jobs++;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->m);
+	a->cur ^= 1;
+	round_clear(a, &a->rounds[a->cur]);
+}
+
+static void round_alloc(struct agg *a, struct round *r)
+{
+	size_t bytes = (size_t)a->nparts * a->per_part * sizeof(*r->rec);
+
+	r->rec = aligned_alloc(64, bytes);
+	if (!r->rec) {
+		fputs("iotmon: out of memory\n", stderr);
+		abort();
+	}
+	r->n = xcalloc(a->nparts, sizeof(*r->n));
+}
+
+static void round_free(struct round *r)
+{
+	free(r->rec);
+	free(r->n);
+	free(r->v6);
+	memset(r, 0, sizeof(*r));
+}
+
+static void layout(struct agg *a, uint32_t round_max)
+{
+	a->round_max = round_max;
+	/* Room for 1.5 times a partition's share, so a round rarely ends
+	 * early because one partition's buffer is full. */
+	a->per_part = (round_max / a->nparts + round_max / a->nparts / 2) / WC_RECS * WC_RECS + 2 * WC_RECS;
+	for (unsigned i = 0; i < 2; i++) {
+		round_free(&a->rounds[i]);
+		round_alloc(a, &a->rounds[i]);
+	}
+}
+
+struct agg *agg_new(size_t expected_sources, unsigned threads)
+{
+	struct agg *a = xcalloc(1, sizeof(*a));
+
+	while (a->pbits < PART_BITS_MAX && ((size_t)AGG_PART_SOURCES << a->pbits) < expected_sources)
+		a->pbits++;
+	a->nparts = 1u << a->pbits;
+	a->parts = xcalloc(a->nparts, sizeof(*a->parts));
+	a->wc = aligned_alloc(64, a->nparts * sizeof(*a->wc));
+	if (!a->wc) {
+		fputs("iotmon: out of memory\n", stderr);
+		abort();
+	}
+	a->wc_n = xcalloc(a->nparts, 1);
+	layout(a, ROUND_DEFAULT);
+	pthread_mutex_init(&a->m, NULL);
+	pthread_cond_init(&a->cv, NULL);
+	pthread_mutex_init(&a->arena.m, NULL);
+	a->nhelpers = threads > 1 ? threads - 1 : 0;
+	if (a->nhelpers) {
+		a->tids = xcalloc(a->nhelpers, sizeof(*a->tids));
+		for (unsigned k = 0; k < a->nhelpers; k++) {
+			struct helper_arg *h = xmalloc(sizeof(*h));
+
+			h->a = a;
+			h->k = k;
+			if (pthread_create(&a->tids[k], NULL, helper_main, h) != 0)
+				abort();
+		}
+	}
+	return a;
+}
+
+void agg_set_round(struct agg *a, uint32_t records)
+{
+	agg_drain(a);
+	layout(a, records < 1 ? 1 : records);
+}
+
+void agg_free(struct agg *a)
+{
+	if (!a)
+		return;
+	agg_drain(a);
+	pthread_mutex_lock(&a->m);
+	a->quit = true;
+	pthread_cond_broadcast(&a->cv);
+	pthread_mutex_unlock(&a->m);
+	for (unsigned k = 0; k < a->nhelpers; k++)
+		pthread_join(a->tids[k], NULL);
+	free(a->tids);
+	for (unsigned p = 0; p < a->nparts; p++)
+		part_free(&a->parts[p]);
+	free(a->parts);
+	free(a->wc);
+	free(a->wc_n);
+	round_free(&a->rounds[0]);
+	round_free(&a->rounds[1]);
+	arena_free(&a->arena);
+	pthread_mutex_destroy(&a->arena.m);
+	pthread_mutex_destroy(&a->m);
+	pthread_cond_destroy(&a->cv);
+	free(a);
+}
+
+void agg_reset(struct agg *a)
+{
+	agg_drain(a);
+	for (unsigned p = 0; p < a->nparts; p++)
+		part_free(&a->parts[p]);
+	arena_free(&a->arena);
+}
+
+/* Writes partition p's full group of records to the round. */
+static inline void wc_flush(struct agg *a, struct round *r, unsigned p)
+{
+	struct agg_rec *dst = r->rec + (size_t)p * a->per_part + r->n[p];
+#if HAVE_STREAM_STORES
+	const __m128i *s = (const __m128i *)a->wc[p];
+	__m128i *d = (__m128i *)dst;
+
+	for (unsigned i = 0; i < WC_RECS * sizeof(struct agg_rec) / 16; i++)
+		_mm_stream_si128(d + i, _mm_load_si128(s + i));
+#else
+	memcpy(dst, a->wc[p], sizeof(a->wc[p]));
+#endif
+	r->n[p] += WC_RECS;
+	a->wc_n[p] = 0;
 }
 
 void agg_push(struct agg *a, const struct agg_pkt *p)
 {
-	unsigned h;
+	struct round *r = &a->rounds[a->cur];
+	unsigned part = a->pbits ? (unsigned)(p->hash >> (64 - a->pbits)) : 0;
+	struct agg_rec *x;
 
-	advance(a);
-	h = a->head;
-	a->ring[h] = *p;
-	a->state[h] = 1;
-	a->inflight++;
-	__builtin_prefetch(&a->slots[p->hash & a->mask], 1, 3);
-	a->head = (h + 1) & (AGG_PIPELINE - 1);
+	if (r->total == a->round_max) {
+		round_submit(a);
+		r = &a->rounds[a->cur];
+	}
+	x = &a->wc[part][a->wc_n[part]];
+	r->total++;
+	x->hash = (uint32_t)p->hash;
+	x->dst = p->dst32;
+	x->ms = p->ms;
+	x->period = p->period;
+	x->dport = p->dport;
+	x->cls = p->cls;
+	x->flags = (uint8_t)((p->fps & REC_FP_MASK) | (p->has_port ? REC_PORT : 0));
+	if (p->af == 4) {
+		memcpy(&x->src, p->addr, 4);
+	} else {
+		if (r->nv6 == r->v6cap) {
+			r->v6cap = r->v6cap ? r->v6cap * 2 : 1024;
+			r->v6 = xrealloc(r->v6, r->v6cap * sizeof(*r->v6));
+		}
+		memcpy(r->v6[r->nv6], p->addr, 16);
+		x->src = r->nv6++;
+		x->flags |= REC_V6;
+	}
+	if (++a->wc_n[part] == WC_RECS) {
+		wc_flush(a, r, part);
+		/* Room for the next group, or the round is full. */
+		if (r->n[part] + WC_RECS > a->per_part)
+			round_submit(a);
+	}
 }
 
 void agg_drain(struct agg *a)
 {
-	while (a->inflight) {
-		advance(a);
-		a->head = (a->head + 1) & (AGG_PIPELINE - 1);
+	round_submit(a);
+	if (a->nhelpers) {
+		pthread_mutex_lock(&a->m);
+		wait_idle(a);
+		pthread_mutex_unlock(&a->m);
 	}
 }
 
 size_t agg_count(const struct agg *a)
 {
-	return a->count;
+	size_t n = 0;
+
+	for (unsigned p = 0; p < a->nparts; p++)
+		n += a->parts[p].count;
+	return n;
 }
 
 void agg_each(struct agg *a, void (*fn)(struct src_entry *e, void *arg), void *arg)
 {
-	for (uint32_t i = 0; i < a->count; i++)
-		fn(entry_at(a, i), arg);
+	for (unsigned p = 0; p < a->nparts; p++)
+		for (uint32_t i = 0; i < a->parts[p].count; i++)
+			fn(part_entry(&a->parts[p], i), arg);
+}
+
+void agg_apply(struct src_entry *e, const struct agg_pkt *p)
+{
+	struct agg_rec x = {.dst = p->dst32,
+			    .ms = p->ms,
+			    .period = p->period,
+			    .dport = p->dport,
+			    .cls = p->cls,
+			    .flags = (uint8_t)((p->fps & REC_FP_MASK) | (p->has_port ? REC_PORT : 0))};
+
+	if (!e->af) {
+		memcpy(e->addr, p->addr, 16);
+		e->af = p->af;
+		e->period = p->period;
+		e->first_ms = e->last_ms = p->ms;
+	}
+	rec_apply(e, &x);
 }
 
 uint64_t agg_destinations(const struct src_entry *e)

@@ -1,20 +1,22 @@
 /* aggregate.h - per-source, per-period (UTC day or hour) state of a telescope.
  *
- * Entries of 128 bytes, one per (source address, period), sit in a dense
- * array; an open-addressing table (linear probing, power-of-two size, grown
- * at 70 % load) of 8-byte slots finds them. The first cache line of an
- * entry holds what every packet touches (key, times, class counts); the
- * second the destination sketch and top ports. At telescope scale (a
- * million sources) this does not fit in cache, so packets go through a
- * two-stage software pipeline: agg_push() prefetches the slot, AGG_PIPELINE/2
- * packets later the entry is found and prefetched, and another AGG_PIPELINE/2
- * packets later the packet is applied.
+ * An entry of 128 bytes per (source address, period). At telescope scale (a
+ * million sources, 130 MB) one table does not fit in any cache or TLB, and a
+ * lookup per packet is a random DRAM access plus a page walk. So the table
+ * is split into partitions by the key's hash, each small enough for the L2
+ * cache (about AGG_PART_SOURCES entries), and packets are applied in rounds:
+ * agg_push() appends a 24-byte record to its partition's buffer in the
+ * current round (sequential writes); when the round is full, each partition
+ * applies its records to its own table, in order, with a short prefetch
+ * pipeline. With threads > 1 the partitions are applied by helper threads
+ * while the caller fills the next round.
  *
  * Destinations are counted exactly up to AGG_EXACT_DSTS per entry, then by
  * a 64-register HyperLogLog (about 13 % standard error). Top ports are a
  * space-saving summary of AGG_PORTS counters (exact while a source uses at
- * most that many ports). Both depend only on the order of the source's own
- * packets, so splitting sources over threads never changes a figure. */
+ * most that many ports). Both depend only on the order of the entry's own
+ * packets, which rounds, partitions and threads keep, so no figure depends
+ * on them. */
 #ifndef IOTMON_TELESCOPE_AGGREGATE_H
 #define IOTMON_TELESCOPE_AGGREGATE_H
 
@@ -26,7 +28,7 @@
 
 #define AGG_EXACT_DSTS 8
 #define AGG_PORTS 4
-#define AGG_PIPELINE 32
+#define AGG_PART_SOURCES 4096 /* entries a partition is sized for */
 
 struct src_entry {
 	/* line 1: touched by every packet */
@@ -62,8 +64,10 @@ struct agg_pkt {
 
 struct agg;
 
-/* initial_sources: expected number of (source, period) pairs (a hint). */
-struct agg *agg_new(size_t initial_sources);
+/* expected_sources: expected number of (source, period) pairs (a hint for
+ * the number of partitions); threads: 1 applies rounds in the caller's
+ * thread, N > 1 in N - 1 helper threads. */
+struct agg *agg_new(size_t expected_sources, unsigned threads);
 void agg_free(struct agg *a);
 /* Empties the table (keeps its memory). */
 void agg_reset(struct agg *a);
@@ -74,14 +78,16 @@ uint64_t agg_addr_hash(uint8_t af, const uint8_t *addr);
 /* Fills p->hash from p->addr, p->af, p->period. */
 void agg_pkt_hash(struct agg_pkt *p, uint64_t addr_hash);
 
-/* Queues a packet (prefetching its slot), advances the packets queued
- * before it, and applies the one queued AGG_PIPELINE packets earlier. */
+/* Queues a packet (p->hash set) in the current round; a full round is
+ * applied (or handed to the helper threads). */
 void agg_push(struct agg *a, const struct agg_pkt *p);
-/* Applies every queued packet. Call before reading the table. */
+/* Applies every queued packet and waits for the helpers. Call before
+ * reading the table. */
 void agg_drain(struct agg *a);
 
 size_t agg_count(const struct agg *a);
-/* Calls fn for every entry (in slot order). */
+/* Calls fn for every entry (partition by partition; the order is not
+ * meaningful). */
 void agg_each(struct agg *a, void (*fn)(struct src_entry *e, void *arg), void *arg);
 
 /* Destinations of an entry (exact up to AGG_EXACT_DSTS, else estimated). */
@@ -94,7 +100,11 @@ unsigned agg_top_ports(const struct src_entry *e, uint16_t *ports, uint32_t *cou
 /* Packets of the entry. */
 uint64_t agg_packets(const struct src_entry *e);
 
-/* Exposed for unit tests. */
+/* Exposed for unit tests: applies one packet to an entry (an empty entry
+ * takes the packet's key). */
 void agg_apply(struct src_entry *e, const struct agg_pkt *p);
+/* Exposed for unit tests: packets per round (default 1 << 20); small rounds
+ * exercise the hand-over between rounds. */
+void agg_set_round(struct agg *a, uint32_t records);
 
 #endif

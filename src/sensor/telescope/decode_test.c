@@ -261,7 +261,7 @@ static void find_scanner(struct src_entry *e, void *arg)
 
 static void test_aggregate_and_labels(void **state)
 {
-	struct agg *a = agg_new(0);
+	struct agg *a = agg_new(0, 1);
 	uint16_t ports[AGG_PORTS];
 	uint32_t counts[AGG_PORTS];
 	double share;

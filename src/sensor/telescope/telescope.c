@@ -14,40 +14,11 @@
 #include "core/xalloc.h"
 #include "decode_inline.h"
 
-/* Packets handed from the reading worker (0) to another worker: a ring of
- * QDEPTH blocks of QBLOCK packets. The reader fills the block after the
- * published ones, publishes it whole; the worker applies blocks in order,
- * so each source's packets still arrive in file order. */
-#define QBLOCK 1024
-#define QDEPTH 8
-
-struct pktq {
-	pthread_mutex_t m;
-	pthread_cond_t cv;
-	unsigned head, n; /* published blocks [head, head+n) (under m) */
-	unsigned tail, fill; /* reader only: the block being filled, packets in it */
-	unsigned cnt[QDEPTH];
-	bool done;
-	struct agg_pkt (*blk)[QBLOCK];
-};
-
-struct worker {
-	struct tscope *t;
-	struct pktq q; /* workers other than 0: what the reader hands over */
-	unsigned index;
-	struct agg *agg;
-	struct tscope_counts counts;
-	char *const *paths;
-	int npaths;
-	int status;
-	int64_t per, per_start, per_end; /* the period of the last packet (no division per packet) */
-};
-
 struct tscope {
 	struct tscope_options opt;
-	struct worker *w;
-	unsigned nworkers;
-	struct tscope_counts total;
+	struct agg *agg; /* made on first use, when the input's size is known */
+	struct tscope_counts counts;
+	int64_t per, per_start, per_end; /* the period of the last packet (no division per packet) */
 	struct tscope_error *errors;
 	size_t nerrors, errcap;
 	pthread_mutex_t lock;
@@ -68,32 +39,17 @@ struct tscope *tscope_new(const struct tscope_options *opt)
 	return t;
 }
 
-static void make_workers(struct tscope *t, unsigned n)
+static void make_agg(struct tscope *t)
 {
-	if (t->w)
-		return;
-	t->nworkers = n;
-	t->w = xcalloc(n, sizeof(*t->w));
-	for (unsigned i = 0; i < n; i++) {
-		t->w[i].t = t;
-		t->w[i].index = i;
-		t->w[i].agg = agg_new(t->opt.expected_sources / n);
-		pthread_mutex_init(&t->w[i].q.m, NULL);
-		pthread_cond_init(&t->w[i].q.cv, NULL);
-	}
+	if (!t->agg)
+		t->agg = agg_new(t->opt.expected_sources, t->opt.threads);
 }
 
 void tscope_free(struct tscope *t)
 {
 	if (!t)
 		return;
-	for (unsigned i = 0; i < t->nworkers; i++) {
-		agg_free(t->w[i].agg);
-		free(t->w[i].q.blk);
-		pthread_mutex_destroy(&t->w[i].q.m);
-		pthread_cond_destroy(&t->w[i].q.cv);
-	}
-	free(t->w);
+	agg_free(t->agg);
 	for (size_t i = 0; i < t->nerrors; i++) {
 		free(t->errors[i].file);
 		free(t->errors[i].message);
@@ -192,68 +148,28 @@ static inline uint32_t hash_v6(const uint8_t *a)
 	return (uint32_t)(x >> 32);
 }
 
-/* Reader side: the block being filled is full (or the input ended). */
-static void q_publish(struct pktq *q)
-{
-	pthread_mutex_lock(&q->m);
-	q->cnt[q->tail] = q->fill;
-	q->tail = (q->tail + 1) % QDEPTH;
-	q->n++;
-	q->fill = 0;
-	pthread_cond_broadcast(&q->cv);
-	while (q->n == QDEPTH) /* the next block is still being applied */
-		pthread_cond_wait(&q->cv, &q->m);
-	pthread_mutex_unlock(&q->m);
-}
-
-static inline void q_put(struct pktq *q, const struct agg_pkt *a)
-{
-	/* The block after the published ones is the reader's alone. */
-	q->blk[q->tail][q->fill++] = *a;
-	if (q->fill == QBLOCK)
-		q_publish(q);
-}
-
-/* Reader side: no more packets. */
-static void q_finish(struct pktq *q)
-{
-	pthread_mutex_lock(&q->m);
-	if (q->fill) {
-		q->cnt[q->tail] = q->fill;
-		q->tail = (q->tail + 1) % QDEPTH;
-		q->n++;
-		q->fill = 0;
-	}
-	q->done = true;
-	pthread_cond_broadcast(&q->cv);
-	pthread_mutex_unlock(&q->m);
-}
-
 /* lt: the packet's link type; a constant in the batch loop, so the decoder
  * is specialised for it. */
-static inline __attribute__((always_inline)) void worker_packet_lt(struct worker *w, const struct cap_packet *p,
-								   uint32_t lt)
+static inline __attribute__((always_inline)) void packet_lt(struct tscope *t, const struct cap_packet *p, uint32_t lt)
 {
 	struct decoded d;
 	struct agg_pkt a;
 	unsigned fps;
-	uint64_t ah;
-	int64_t per, len = w->t->opt.period_us;
+	int64_t per, len = t->opt.period_us;
 	enum pkt_class c;
 
-	w->counts.packets++;
-	w->counts.bytes += p->origlen;
+	t->counts.packets++;
+	t->counts.bytes += p->origlen;
 	if (decode_packet_inline(lt, p->data, p->caplen, &d))
 		return;
-	ah = agg_addr_hash(d.af, d.src);
-	w->counts.ip_packets++;
+	t->counts.ip_packets++;
 	c = classify_packet_inline(&d, &fps);
-	w->counts.class_packets[c]++;
+	t->counts.class_packets[c]++;
 	if (fps) {
 		for (unsigned f = 0; f < FP_COUNT; f++)
-			w->counts.fp_packets[f] += (fps >> f) & 1;
+			t->counts.fp_packets[f] += (fps >> f) & 1;
 	} else if (c != CLASS_BACKSCATTER) {
-		w->counts.plain_packets++;
+		t->counts.plain_packets++;
 	}
 	a.af = d.af;
 	if (d.af == 4) {
@@ -264,179 +180,100 @@ static inline __attribute__((always_inline)) void worker_packet_lt(struct worker
 		memcpy(a.addr, d.src, 16);
 		a.dst32 = hash_v6(d.dst);
 	}
-	if (__builtin_expect(p->ts_us < w->per_start || p->ts_us >= w->per_end, 0)) {
+	if (__builtin_expect(p->ts_us < t->per_start || p->ts_us >= t->per_end, 0)) {
 		per = p->ts_us >= 0 ? p->ts_us / len : -((-p->ts_us + len - 1) / len);
-		w->per = per;
-		w->per_start = per * len;
-		w->per_end = w->per_start + len;
+		t->per = per;
+		t->per_start = per * len;
+		t->per_end = t->per_start + len;
 	}
-	a.period = (int32_t)w->per;
-	a.ms = (uint32_t)((p->ts_us - w->per_start) / 1000);
+	a.period = (int32_t)t->per;
+	a.ms = (uint32_t)((p->ts_us - t->per_start) / 1000);
 	a.cls = (uint8_t)c;
 	a.fps = (uint8_t)fps;
 	a.dport = d.dport;
 	a.has_port = (d.flags & DECODE_HAS_L4) && (d.proto == 6 || d.proto == 17);
-	agg_pkt_hash(&a, ah);
-	if (w->t->nworkers > 1) {
-		/* Worker 0 reads; sources are split by address hash. */
-		unsigned owner = (unsigned)((ah >> 40) % w->t->nworkers);
-
-		if (owner) {
-			q_put(&w->t->w[owner].q, &a);
-			return;
-		}
-	}
-	agg_push(w->agg, &a);
+	agg_pkt_hash(&a, agg_addr_hash(d.af, d.src));
+	agg_push(t->agg, &a);
 }
 
-static void worker_packet(struct worker *w, const struct cap_packet *p)
+static void packet(struct tscope *t, const struct cap_packet *p)
 {
-	worker_packet_lt(w, p, p->linktype);
+	packet_lt(t, p, p->linktype);
 }
 
 /* A batch from one reader: every packet has the same link type. */
-static void worker_batch(struct worker *w, const struct cap_packet *b, unsigned n)
+static void batch(struct tscope *t, const struct cap_packet *b, unsigned n)
 {
 	switch (b[0].linktype) {
 	case LINKTYPE_ETHERNET:
 		for (unsigned i = 0; i < n; i++)
-			worker_packet_lt(w, &b[i], LINKTYPE_ETHERNET);
+			packet_lt(t, &b[i], LINKTYPE_ETHERNET);
 		break;
 	case LINKTYPE_RAW:
 		for (unsigned i = 0; i < n; i++)
-			worker_packet_lt(w, &b[i], LINKTYPE_RAW);
+			packet_lt(t, &b[i], LINKTYPE_RAW);
 		break;
 	default:
 		for (unsigned i = 0; i < n; i++)
-			worker_packet(w, &b[i]);
+			packet(t, &b[i]);
 	}
 }
 
-/* Reads one file; returns 0 when whole. Only worker 0 records errors and
- * shows progress: every worker meets the same damage at the same offset. */
-static int worker_file(struct worker *w, const char *path)
+/* Reads one file; returns 0 when whole. */
+static int read_file(struct tscope *t, const char *path)
 {
 	struct progress prog;
-	struct cap_packet pk, batch[64];
+	struct cap_packet pk, b[64];
 	struct cap_reader *r;
 	struct tin in;
 	struct err err;
 	uint64_t off = 0;
-	bool lead = w->index == 0;
 	int rc;
 
-	if (lead)
-		w->counts.files++;
+	t->counts.files++;
 	if (tin_open(&in, path, &err)) {
-		if (lead)
-			tscope_add_error(w->t, path, 0, err.msg);
+		tscope_add_error(t, path, 0, err.msg);
 		return -1;
 	}
 	r = cap_open(&in, &err, &off);
 	if (!r) {
-		if (lead)
-			tscope_add_error(w->t, path, off, err.msg);
+		tscope_add_error(t, path, off, err.msg);
 		tin_close(&in);
 		return -1;
 	}
-	if (lead && w->t->opt.progress)
+	if (t->opt.progress)
 		progress_start(&prog, path, "packets", tin_size(&in));
 	for (;;) {
 		/* Check the progress clock every 64K packets only. */
 		for (unsigned i = 0; i < 65536;) {
-			unsigned n = cap_next_batch(r, batch, 64);
+			unsigned n = cap_next_batch(r, b, 64);
 
 			if (n) {
-				worker_batch(w, batch, n);
+				batch(t, b, n);
 				i += n;
 				continue;
 			}
 			rc = cap_next(r, &pk, &err, &off);
 			if (rc != 1)
 				goto done;
-			worker_packet(w, &pk);
+			packet(t, &pk);
 			i++;
 		}
-		if (lead && w->t->opt.progress)
-			progress_update(&prog, tin_progress(&in), w->counts.packets);
+		if (t->opt.progress)
+			progress_update(&prog, tin_progress(&in), t->counts.packets);
 	}
 done:
-	if (lead && w->t->opt.progress)
+	if (t->opt.progress)
 		progress_end(&prog);
-	if (rc < 0 && lead)
-		tscope_add_error(w->t, path, off, err.msg);
+	if (rc < 0)
+		tscope_add_error(t, path, off, err.msg);
 	cap_close(r);
 	tin_close(&in);
 	return rc < 0 ? -1 : 0;
 }
 
-/* Workers other than 0: apply what the reader hands over. */
-static void *consumer_main(void *arg)
-{
-	struct worker *w = arg;
-	struct pktq *q = &w->q;
-
-	w->status = 0;
-	pthread_mutex_lock(&q->m);
-	for (;;) {
-		while (!q->n && !q->done)
-			pthread_cond_wait(&q->cv, &q->m);
-		if (!q->n)
-			break;
-		unsigned b = q->head, n = q->cnt[b];
-
-		pthread_mutex_unlock(&q->m);
-		for (unsigned i = 0; i < n; i++)
-			agg_push(w->agg, &q->blk[b][i]);
-		pthread_mutex_lock(&q->m);
-		q->head = (q->head + 1) % QDEPTH;
-		q->n--;
-		pthread_cond_broadcast(&q->cv);
-	}
-	pthread_mutex_unlock(&q->m);
-	agg_drain(w->agg);
-	return NULL;
-}
-
-static void *worker_main(void *arg)
-{
-	struct worker *w = arg;
-
-	w->status = 0;
-	for (int i = 0; i < w->npaths; i++)
-		if (worker_file(w, w->paths[i]))
-			w->status = -1;
-	for (unsigned i = 1; i < w->t->nworkers; i++)
-		q_finish(&w->t->w[i].q);
-	agg_drain(w->agg);
-	return NULL;
-}
-
-static void sum_counts(struct tscope *t)
-{
-	struct tscope_counts *s = &t->total;
-
-	memset(s, 0, sizeof(*s));
-	if (!t->nworkers)
-		return;
-	/* Worker 0 reads and counts every record; the others only aggregate. */
-	s->files = t->w[0].counts.files;
-	s->packets = t->w[0].counts.packets;
-	s->bytes = t->w[0].counts.bytes;
-	for (unsigned i = 0; i < t->nworkers; i++) {
-		const struct tscope_counts *c = &t->w[i].counts;
-
-		s->ip_packets += c->ip_packets;
-		s->plain_packets += c->plain_packets;
-		for (unsigned f = 0; f < FP_COUNT; f++)
-			s->fp_packets[f] += c->fp_packets[f];
-		for (unsigned k = 0; k < CLASS_COUNT; k++)
-			s->class_packets[k] += c->class_packets[k];
-	}
-}
-
-/* A table size for the input: growing a big table costs more than one
- * sized right, and an oversized one costs page faults and TLB misses. */
+/* A partition count for the input: too few and a partition outgrows the
+ * cache; too many and each round's share of a partition is small. */
 static size_t expected_sources(char *const *paths, int n)
 {
 	uint64_t bytes = 0;
@@ -456,53 +293,27 @@ static size_t expected_sources(char *const *paths, int n)
 
 int tscope_read_files(struct tscope *t, char *const *paths, int n)
 {
-	/* Only worker 0 reads, so stdin and gzip input need no special case. */
-	unsigned threads = t->opt.threads;
 	int status = 0;
 
 	if (!t->opt.expected_sources)
 		t->opt.expected_sources = expected_sources(paths, n);
-	make_workers(t, threads);
-	for (unsigned i = 0; i < t->nworkers; i++) {
-		struct pktq *q = &t->w[i].q;
-
-		t->w[i].paths = paths;
-		t->w[i].npaths = n;
-		if (i && !q->blk)
-			q->blk = xmalloc(QDEPTH * sizeof(*q->blk));
-		q->head = q->n = q->tail = q->fill = 0;
-		q->done = false;
-	}
-	if (t->nworkers == 1) {
-		worker_main(&t->w[0]);
-	} else {
-		pthread_t *tid = xcalloc(t->nworkers, sizeof(*tid));
-
-		for (unsigned i = 1; i < t->nworkers; i++)
-			if (pthread_create(&tid[i], NULL, consumer_main, &t->w[i]) != 0)
-				abort();
-		worker_main(&t->w[0]);
-		for (unsigned i = 1; i < t->nworkers; i++)
-			pthread_join(tid[i], NULL);
-		free(tid);
-	}
-	for (unsigned i = 0; i < t->nworkers; i++)
-		if (t->w[i].status)
+	make_agg(t);
+	for (int i = 0; i < n; i++)
+		if (read_file(t, paths[i]))
 			status = -1;
-	sum_counts(t);
+	agg_drain(t->agg);
 	return status || t->nerrors ? -1 : 0;
 }
 
 void tscope_add_packet(struct tscope *t, const struct cap_packet *p)
 {
-	make_workers(t, 1);
-	worker_packet(&t->w[0], p);
+	make_agg(t);
+	packet(t, p);
 }
 
 const struct tscope_counts *tscope_counts(struct tscope *t)
 {
-	sum_counts(t);
-	return &t->total;
+	return &t->counts;
 }
 
 const struct tscope_error *tscope_errors(const struct tscope *t, size_t *n)
@@ -539,15 +350,13 @@ static int cmp_entry(const void *a, const void *b)
 struct src_entry **tscope_entries(struct tscope *t, bool sorted, size_t *n)
 {
 	struct collect c = {0};
-	size_t total = 0;
+	size_t total;
 
-	for (unsigned i = 0; i < t->nworkers; i++) {
-		agg_drain(t->w[i].agg);
-		total += agg_count(t->w[i].agg);
-	}
+	make_agg(t);
+	agg_drain(t->agg);
+	total = agg_count(t->agg);
 	c.v = xmalloc((total ? total : 1) * sizeof(*c.v));
-	for (unsigned i = 0; i < t->nworkers; i++)
-		agg_each(t->w[i].agg, collect_one, &c);
+	agg_each(t->agg, collect_one, &c);
 	if (sorted)
 		qsort(c.v, c.n, sizeof(*c.v), cmp_entry);
 	*n = c.n;
@@ -556,9 +365,7 @@ struct src_entry **tscope_entries(struct tscope *t, bool sorted, size_t *n)
 
 void tscope_reset(struct tscope *t)
 {
-	for (unsigned i = 0; i < t->nworkers; i++) {
-		agg_reset(t->w[i].agg);
-		memset(&t->w[i].counts, 0, sizeof(t->w[i].counts));
-	}
-	memset(&t->total, 0, sizeof(t->total));
+	if (t->agg)
+		agg_reset(t->agg);
+	memset(&t->counts, 0, sizeof(t->counts));
 }

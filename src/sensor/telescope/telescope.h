@@ -1,12 +1,10 @@
 /* telescope.h - the telescope analysis: captures in, per-source state out.
  *
  * Drives readers, decoder, classifier and aggregation over files (or live
- * packets) and keeps the run's totals and per-file errors. With threads > 1
- * every worker reads every file (mmap'ed: the bytes are shared through the
- * page cache) and keeps only the sources whose address hash falls in its
- * share, so each source's packets are seen by one worker in file order and
- * no figure depends on the thread count. stdin and gzip input are read by
- * one worker. */
+ * packets) and keeps the run's totals and per-file errors. The calling
+ * thread reads, decodes and classifies; with threads > 1 the per-source
+ * table is updated by threads - 1 helpers while it reads on (see
+ * aggregate.h), and no figure depends on the thread count. */
 #ifndef IOTMON_TELESCOPE_H
 #define IOTMON_TELESCOPE_H
 
@@ -22,7 +20,7 @@ struct tscope_options {
 	unsigned threads; /* ≥ 1 */
 	size_t expected_sources; /* table size hint for the whole run */
 	int64_t period_us; /* aggregation period: US_PER_DAY (0 means that) or an hour */
-	bool progress; /* a progress line on stderr (worker 0) */
+	bool progress; /* a progress line on stderr */
 };
 
 struct tscope_error {
