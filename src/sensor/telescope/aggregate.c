@@ -17,13 +17,13 @@
 
 #define ROUND_DEFAULT (1u << 20) /* records per round: 24 MB */
 #define PART_BITS_MAX 12
-#define LOOKAHEAD 8 /* records between the slot prefetch, the lookup and the apply */
+#define LOOKAHEAD 16 /* records between the slot prefetch, the lookup and the apply */
 
-/* What agg_push keeps of a packet: the key's hash decides the partition;
- * its low 32 bits are the slot and the tag inside it. */
+/* What agg_push keeps of a packet. A cheap hash of the key picks the
+ * partition (in the reading thread); a good one, computed where the record
+ * is applied, picks the slot. */
 struct agg_rec {
 	uint32_t src; /* IPv4 source (as stored bytes), or the IPv6 source's index in the round */
-	uint32_t hash;
 	uint32_t dst;
 	uint32_t ms;
 	int32_t period;
@@ -38,7 +38,7 @@ struct agg_rec {
  * destination line from memory before writing it. */
 #define WC_RECS 16
 
-_Static_assert(sizeof(struct agg_rec) == 24 && WC_RECS * sizeof(struct agg_rec) % 64 == 0,
+_Static_assert(sizeof(struct agg_rec) == 20 && WC_RECS * sizeof(struct agg_rec) % 64 == 0,
 	       "a group of records fills whole cache lines");
 
 #define REC_FP_MASK 0x07u
@@ -69,6 +69,7 @@ struct round {
 	uint32_t *n;
 	uint8_t (*v6)[16];
 	uint32_t nv6, v6cap, total;
+	size_t bytes;
 	unsigned pending; /* helpers still applying it (under agg.m) */
 };
 
@@ -112,49 +113,70 @@ static inline uint64_t mix64(uint64_t x)
 	return x;
 }
 
-uint64_t agg_addr_hash(uint8_t af, const uint8_t *addr)
+/* The slot hash of a key: its low bits pick the slot, all 32 are the tag. */
+static inline uint32_t key_hash(uint8_t af, const uint8_t *addr, int32_t period)
 {
-	uint64_t a, b;
+	uint64_t x, y;
 
 	if (af == 4) {
 		uint32_t v;
 
 		memcpy(&v, addr, 4);
-		return mix64(v ^ 0x4000000000ULL);
+		return (uint32_t)mix64((uint64_t)v | (uint64_t)(uint32_t)period << 32);
 	}
-	memcpy(&a, addr, 8);
-	memcpy(&b, addr + 8, 8);
-	return mix64(a ^ mix64(b ^ 0x6000000000ULL));
+	memcpy(&x, addr, 8);
+	memcpy(&y, addr + 8, 8);
+	return (uint32_t)mix64(x ^ mix64(y ^ (uint64_t)(uint32_t)period));
 }
 
-void agg_pkt_hash(struct agg_pkt *p, uint64_t addr_hash)
+/* The partition hash of a key: one multiplication, its top bits used. */
+static inline uint32_t part_hash(uint8_t af, const uint8_t *addr, int32_t period)
 {
-	p->hash = mix64(addr_hash + (uint64_t)(uint32_t)p->period * 0x9E3779B97F4A7C15ULL);
+	uint32_t v;
+
+	if (af == 4) {
+		memcpy(&v, addr, 4);
+	} else {
+		uint64_t x, y;
+
+		memcpy(&x, addr, 8);
+		memcpy(&y, addr + 8, 8);
+		x ^= y;
+		v = (uint32_t)(x ^ x >> 32);
+	}
+	return (v ^ (uint32_t)period * 0x9E3779B9u) * 0x85EBCA6Bu;
 }
 
-static uint64_t entry_hash(const struct src_entry *e)
+static uint32_t entry_hash(const struct src_entry *e)
 {
-	struct agg_pkt p;
-
-	p.period = e->period;
-	agg_pkt_hash(&p, agg_addr_hash(e->af, e->addr));
-	return p.hash;
+	return key_hash(e->af, e->addr, e->period);
 }
 
 /* ---- entry blocks ---- */
 
+#define HUGE_ALIGN (2u << 20)
+
+static size_t map_size(size_t bytes)
+{
+	return (bytes + HUGE_ALIGN - 1) & ~(size_t)(HUGE_ALIGN - 1);
+}
+
+/* Zeroed memory, in huge pages where the kernel has them: random access
+ * over many MB costs far fewer TLB misses (and in a virtual machine far
+ * fewer page walks). Free with unmap_zeroed(p, bytes). */
 static void *map_zeroed(size_t bytes)
 {
-	const size_t align = 2u << 20;
-	/* Anonymous pages come zeroed and are only backed once touched. */
-	uint8_t *m = mmap(NULL, bytes + align, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *p;
+	const size_t align = HUGE_ALIGN;
+	uint8_t *m, *p;
 
+	bytes = map_size(bytes);
+	/* Anonymous pages come zeroed and are only backed once touched. */
+	m = mmap(NULL, bytes + align, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (m == MAP_FAILED) {
 		fputs("iotmon: out of memory\n", stderr);
 		abort();
 	}
-	/* Huge pages need 2 MB alignment: trim the mapping to an aligned
-	 * range, then ask for them (fewer TLB misses and page faults). */
+	/* Huge pages need 2 MB alignment: trim the mapping to an aligned range. */
 	p = (uint8_t *)(((uintptr_t)m + align - 1) & ~(uintptr_t)(align - 1));
 	if (p > m)
 		munmap(m, (size_t)(p - m));
@@ -163,6 +185,11 @@ static void *map_zeroed(size_t bytes)
 	madvise(p, bytes, MADV_HUGEPAGE);
 #endif
 	return p;
+}
+
+static void unmap_zeroed(void *p, size_t bytes)
+{
+	munmap(p, map_size(bytes));
 }
 
 static struct src_entry *arena_block(struct arena *ar)
@@ -188,7 +215,7 @@ static struct src_entry *arena_block(struct arena *ar)
 static void arena_free(struct arena *ar)
 {
 	for (size_t i = 0; i < ar->nmaps; i++)
-		munmap(ar->maps[i], ARENA_BYTES);
+		unmap_zeroed(ar->maps[i], ARENA_BYTES);
 	free(ar->maps);
 	ar->maps = NULL;
 	ar->nmaps = ar->mapcap = ar->used = 0;
@@ -218,7 +245,7 @@ static void part_grow(struct part *pt)
 	for (uint32_t i = 0; i < oldcap; i++) {
 		if (!old[i])
 			continue;
-		uint32_t j = (uint32_t)entry_hash(part_entry(pt, (uint32_t)old[i] - 1)) & pt->mask;
+		uint32_t j = entry_hash(part_entry(pt, (uint32_t)old[i] - 1)) & pt->mask;
 
 		while (pt->slots[j])
 			j = (j + 1) & pt->mask;
@@ -269,27 +296,27 @@ static uint32_t part_new_entry(struct agg *a, struct part *pt, const struct roun
 	return idx;
 }
 
-/* The entry of x, made when missing. With verify false a tag match is taken
- * as found (the key is checked when the entry is in cache). */
+/* The entry of x (slot hash h), made when missing. With verify false a tag
+ * match is taken as found (the key is checked when the entry is in cache). */
 static uint32_t part_lookup(struct agg *a, struct part *pt, const struct round *r, const struct agg_rec *x,
-			    bool verify)
+			    uint32_t h, bool verify)
 {
-	uint32_t i = x->hash & pt->mask, idx;
+	uint32_t i = h & pt->mask, idx;
 
 	for (;; i = (i + 1) & pt->mask) {
 		uint64_t s = pt->slots[i];
 
 		if (!s)
 			break;
-		if ((uint32_t)(s >> 32) == x->hash && (!verify || key_equal(part_entry(pt, (uint32_t)s - 1), r, x)))
+		if ((uint32_t)(s >> 32) == h && (!verify || key_equal(part_entry(pt, (uint32_t)s - 1), r, x)))
 			return (uint32_t)s - 1;
 	}
 	if (pt->count >= pt->grow_at) {
 		part_grow(pt);
-		return part_lookup(a, pt, r, x, verify);
+		return part_lookup(a, pt, r, x, h, verify);
 	}
 	idx = part_new_entry(a, pt, r, x);
-	pt->slots[i] = (uint64_t)x->hash << 32 | (idx + 1);
+	pt->slots[i] = (uint64_t)h << 32 | (idx + 1);
 	return idx;
 }
 
@@ -377,31 +404,39 @@ static inline void rec_apply(struct src_entry *e, const struct agg_rec *x)
 }
 
 /* Applies n records of one partition, in order. Three steps LOOKAHEAD
- * records apart: prefetch the slot, look up (or make) the entry and
- * prefetch it, apply. */
+ * records apart: hash the key and prefetch the slot, look up (or make) the
+ * entry and prefetch it, apply. */
 static void part_apply(struct agg *a, struct part *pt, const struct round *r, const struct agg_rec *x, uint32_t n)
 {
-	uint32_t idx[2 * LOOKAHEAD];
+	const unsigned ring = 2 * LOOKAHEAD;
+	uint32_t idx[2 * LOOKAHEAD], hs[2 * LOOKAHEAD];
 
 	if (!pt->slots)
 		part_set_cap(pt, 1024);
 	for (uint32_t k = 0; k < n + 2 * LOOKAHEAD; k++) {
-		if (k < n)
-			__builtin_prefetch(&pt->slots[x[k].hash & pt->mask], 0, 3);
+		if (k < n) {
+			const struct agg_rec *y = &x[k];
+			uint32_t h = key_hash(y->flags & REC_V6 ? 6 : 4, rec_addr(r, y), y->period);
+
+			if (k + 4 * LOOKAHEAD < n) /* the round's records come from memory */
+				__builtin_prefetch(&x[k + 4 * LOOKAHEAD], 0, 3);
+			hs[k % ring] = h;
+			__builtin_prefetch(&pt->slots[h & pt->mask], 0, 3);
+		}
 		if (k >= LOOKAHEAD && k - LOOKAHEAD < n) {
-			uint32_t j = k - LOOKAHEAD, id = part_lookup(a, pt, r, &x[j], false);
+			uint32_t j = k - LOOKAHEAD, id = part_lookup(a, pt, r, &x[j], hs[j % ring], false);
 			const struct src_entry *e = part_entry(pt, id);
 
-			idx[j % (2 * LOOKAHEAD)] = id;
+			idx[j % ring] = id;
 			__builtin_prefetch(e, 1, 3);
 			__builtin_prefetch((const char *)e + 64, 1, 3);
 		}
 		if (k >= 2 * LOOKAHEAD) {
 			uint32_t i = k - 2 * LOOKAHEAD;
-			struct src_entry *e = part_entry(pt, idx[i % (2 * LOOKAHEAD)]);
+			struct src_entry *e = part_entry(pt, idx[i % ring]);
 
 			if (__builtin_expect(!key_equal(e, r, &x[i]), 0)) /* a tag collision */
-				e = part_entry(pt, part_lookup(a, pt, r, &x[i], true));
+				e = part_entry(pt, part_lookup(a, pt, r, &x[i], hs[i % ring], true));
 			rec_apply(e, &x[i]);
 		}
 	}
@@ -491,17 +526,15 @@ static void round_alloc(struct agg *a, struct round *r)
 {
 	size_t bytes = (size_t)a->nparts * a->per_part * sizeof(*r->rec);
 
-	r->rec = aligned_alloc(64, bytes);
-	if (!r->rec) {
-		fputs("iotmon: out of memory\n", stderr);
-		abort();
-	}
+	r->bytes = bytes;
+	r->rec = map_zeroed(bytes);
 	r->n = xcalloc(a->nparts, sizeof(*r->n));
 }
 
 static void round_free(struct round *r)
 {
-	free(r->rec);
+	if (r->rec)
+		unmap_zeroed(r->rec, r->bytes);
 	free(r->n);
 	free(r->v6);
 	memset(r, 0, sizeof(*r));
@@ -612,7 +645,7 @@ static inline void wc_flush(struct agg *a, struct round *r, unsigned p)
 void agg_push(struct agg *a, const struct agg_pkt *p)
 {
 	struct round *r = &a->rounds[a->cur];
-	unsigned part = a->pbits ? (unsigned)(p->hash >> (64 - a->pbits)) : 0;
+	unsigned part = a->pbits ? part_hash(p->af, p->addr, p->period) >> (32 - a->pbits) : 0;
 	struct agg_rec *x;
 
 	if (r->total == a->round_max) {
@@ -621,7 +654,6 @@ void agg_push(struct agg *a, const struct agg_pkt *p)
 	}
 	x = &a->wc[part][a->wc_n[part]];
 	r->total++;
-	x->hash = (uint32_t)p->hash;
 	x->dst = p->dst32;
 	x->ms = p->ms;
 	x->period = p->period;

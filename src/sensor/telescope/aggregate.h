@@ -5,7 +5,7 @@
  * lookup per packet is a random DRAM access plus a page walk. So the table
  * is split into partitions by the key's hash, each small enough for the L2
  * cache (about AGG_PART_SOURCES entries), and packets are applied in rounds:
- * agg_push() appends a 24-byte record to its partition's buffer in the
+ * agg_push() appends a 20-byte record to its partition's buffer in the
  * current round (sequential writes); when the round is full, each partition
  * applies its records to its own table, in order, with a short prefetch
  * pipeline. With threads > 1 the partitions are applied by helper threads
@@ -54,7 +54,6 @@ struct src_entry {
 /* One classified packet on its way into the table. */
 struct agg_pkt {
 	uint8_t addr[16];
-	uint64_t hash;
 	int32_t period;
 	uint32_t ms;
 	uint32_t dst32; /* IPv4 destination, or a hash of the IPv6 one */
@@ -72,13 +71,7 @@ void agg_free(struct agg *a);
 /* Empties the table (keeps its memory). */
 void agg_reset(struct agg *a);
 
-/* The hash of an address (af 4 or 6); the same for every period. Threads split
- * sources by it. */
-uint64_t agg_addr_hash(uint8_t af, const uint8_t *addr);
-/* Fills p->hash from p->addr, p->af, p->period. */
-void agg_pkt_hash(struct agg_pkt *p, uint64_t addr_hash);
-
-/* Queues a packet (p->hash set) in the current round; a full round is
+/* Queues a packet in the current round; a full round is
  * applied (or handed to the helper threads). */
 void agg_push(struct agg *a, const struct agg_pkt *p);
 /* Applies every queued packet and waits for the helpers. Call before

@@ -54,7 +54,6 @@ static struct stream make_stream(size_t n, uint32_t sources, uint64_t seed)
 		p->has_port = (r >> 30 & 3) != 0;
 		p->cls = (uint8_t)((r >> 40) % CLASS_COUNT);
 		p->fps = (uint8_t)((r >> 44) & 7);
-		agg_pkt_hash(p, agg_addr_hash(p->af, p->addr));
 	}
 	return st;
 }

@@ -237,7 +237,6 @@ static struct agg_pkt mk(uint32_t src, int32_t day, uint32_t ms, uint32_t dst, u
 	p.has_port = 1;
 	p.cls = cls;
 	p.fps = fps;
-	agg_pkt_hash(&p, agg_addr_hash(4, p.addr));
 	return p;
 }
 

@@ -192,7 +192,6 @@ static inline __attribute__((always_inline)) void packet_lt(struct tscope *t, co
 	a.fps = (uint8_t)fps;
 	a.dport = d.dport;
 	a.has_port = (d.flags & DECODE_HAS_L4) && (d.proto == 6 || d.proto == 17);
-	agg_pkt_hash(&a, agg_addr_hash(d.af, d.src));
 	agg_push(t->agg, &a);
 }
 
