@@ -715,7 +715,7 @@ void agg_apply(struct src_entry *e, const struct agg_pkt *p)
 			    .flags = (uint8_t)((p->fps & REC_FP_MASK) | (p->has_port ? REC_PORT : 0))};
 
 	if (!e->af) {
-		memcpy(e->addr, p->addr, 16);
+		memcpy(e->addr, p->addr, p->af == 4 ? 4 : 16);
 		e->af = p->af;
 		e->period = p->period;
 		e->first_ms = e->last_ms = p->ms;

@@ -53,7 +53,7 @@ struct src_entry {
 
 /* One classified packet on its way into the table. */
 struct agg_pkt {
-	uint8_t addr[16];
+	uint8_t addr[16]; /* IPv4 in addr[0..3] (the rest is not read) */
 	int32_t period;
 	uint32_t ms;
 	uint32_t dst32; /* IPv4 destination, or a hash of the IPv6 one */

@@ -23,7 +23,7 @@ static inline uint32_t be32(const uint8_t *p)
 	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
 
-static inline void decode_l4(const uint8_t *p, uint32_t len, struct decoded *d)
+static inline __attribute__((always_inline)) void decode_l4(const uint8_t *p, uint32_t len, struct decoded *d)
 {
 	switch (d->proto) {
 	case 6: /* TCP: flags live at byte 13 */
@@ -52,7 +52,7 @@ static inline void decode_l4(const uint8_t *p, uint32_t len, struct decoded *d)
 	d->flags |= DECODE_HAS_L4;
 }
 
-static inline int decode_ipv4(const uint8_t *p, uint32_t len, struct decoded *d)
+static inline __attribute__((always_inline)) int decode_ipv4(const uint8_t *p, uint32_t len, struct decoded *d)
 {
 	uint32_t ihl, total;
 
@@ -77,7 +77,7 @@ static inline int decode_ipv4(const uint8_t *p, uint32_t len, struct decoded *d)
 	return 0;
 }
 
-static inline int decode_ipv6(const uint8_t *p, uint32_t len, struct decoded *d)
+static inline __attribute__((always_inline)) int decode_ipv6(const uint8_t *p, uint32_t len, struct decoded *d)
 {
 	uint32_t off = 40;
 	uint8_t nh;
@@ -129,7 +129,7 @@ partial:
 	return 0;
 }
 
-static inline int decode_ip(const uint8_t *p, uint32_t len, struct decoded *d)
+static inline __attribute__((always_inline)) int decode_ip(const uint8_t *p, uint32_t len, struct decoded *d)
 {
 	if (len < 1)
 		return -1;
@@ -143,7 +143,7 @@ static inline int decode_ip(const uint8_t *p, uint32_t len, struct decoded *d)
 	}
 }
 
-static inline int decode_ethertype(uint16_t type, const uint8_t *p, uint32_t len, struct decoded *d)
+static inline __attribute__((always_inline)) int decode_ethertype(uint16_t type, const uint8_t *p, uint32_t len, struct decoded *d)
 {
 	if (type == ETH_IPV4)
 		return decode_ipv4(p, len, d);
@@ -153,7 +153,7 @@ static inline int decode_ethertype(uint16_t type, const uint8_t *p, uint32_t len
 }
 
 /* BSD address family values for IPv6 differ by OS. */
-static inline int decode_null_family(uint32_t fam, const uint8_t *p, uint32_t len, struct decoded *d)
+static inline __attribute__((always_inline)) int decode_null_family(uint32_t fam, const uint8_t *p, uint32_t len, struct decoded *d)
 {
 	if (fam == 2)
 		return decode_ipv4(p, len, d);

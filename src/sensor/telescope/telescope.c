@@ -173,8 +173,7 @@ static inline __attribute__((always_inline)) void packet_lt(struct tscope *t, co
 	}
 	a.af = d.af;
 	if (d.af == 4) {
-		memset(a.addr, 0, sizeof(a.addr));
-		memcpy(a.addr, d.src, 4);
+		memcpy(a.addr, d.src, 4); /* agg_push reads no more of an IPv4 address */
 		a.dst32 = d.dst4;
 	} else {
 		memcpy(a.addr, d.src, 16);
