@@ -86,6 +86,11 @@ asan:
 	$(MAKE) BUILD=build/asan CFLAGS="$(SAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
 		build/asan/iotmon unit
 
+# ThreadSanitizer over the unit tests (the telescope's helper threads, the
+# store's writer thread, the daemon's services).
+tsan:
+	$(MAKE) BUILD=build/tsan CFLAGS="-O1 -g -fsanitize=thread" LDFLAGS="-fsanitize=thread" unit
+
 # libFuzzer: the library is built with clang and coverage instrumentation,
 # each fuzz/fuzz_NAME.c becomes build/fuzz/fuzz_NAME.
 FUZZ_FLAGS := -O1 -g -fsanitize=address,undefined,fuzzer-no-link -fno-omit-frame-pointer
@@ -112,6 +117,7 @@ run: setup
 test: setup
 	$(MAKE) all unit
 	$(MAKE) asan
+	$(MAKE) tsan
 	$(MAKE) fuzz
 	./scripts/data.sh
 	./tests/run.sh

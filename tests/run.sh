@@ -54,7 +54,7 @@ run_tap() {
 }
 
 export CMOCKA_MESSAGE_OUTPUT=TAP
-for build in release asan; do
+for build in release asan tsan; do
 	for t in build/$build/test/*_test; do
 		[ -x "$t" ] || continue
 		case "$t" in *"$filter"*) ;; *) continue ;; esac

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,8 @@
 #define HAVE_STREAM_STORES 1
 #endif
 
-#define ROUND_DEFAULT (1u << 20) /* records per round: 24 MB */
+#define ROUND_DEFAULT (1u << 20) /* records per round: 20 MB */
+#define ROUND_FIRST (1u << 16) /* the first round; each next one twice as big */
 #define PART_BITS_MAX 12
 #define LOOKAHEAD 16 /* records between the slot prefetch, the lookup and the apply */
 
@@ -71,6 +73,7 @@ struct round {
 	uint32_t nv6, v6cap, total;
 	size_t bytes;
 	unsigned pending; /* helpers still applying it (under agg.m) */
+	atomic_uint next; /* the next partition to take: whoever applies takes the next one */
 };
 
 struct arena {
@@ -83,12 +86,14 @@ struct agg {
 	struct arena arena;
 	unsigned pbits, nparts;
 	uint32_t per_part, round_max; /* per_part: a multiple of WC_RECS */
+	uint32_t round_now; /* this round's size: rounds start small so helpers start early */
 	struct part *parts;
 	struct agg_rec (*wc)[WC_RECS]; /* per partition, 64-byte aligned */
 	uint8_t *wc_n;
 	struct round rounds[2];
 	unsigned cur;
-	/* Helpers: helper k applies the partitions p with p % nhelpers == k. */
+	/* Helpers take partitions of the handed-over round one at a time; the
+	 * caller takes some too when it would otherwise wait for them. */
 	unsigned nhelpers;
 	pthread_t *tids;
 	pthread_mutex_t m;
@@ -444,9 +449,12 @@ static void part_apply(struct agg *a, struct part *pt, const struct round *r, co
 
 /* ---- rounds and helpers ---- */
 
-static void round_apply(struct agg *a, struct round *r, unsigned first, unsigned step)
+/* Applies partitions of r until none is left to take. */
+static void round_apply(struct agg *a, struct round *r)
 {
-	for (unsigned p = first; p < a->nparts; p += step)
+	unsigned p;
+
+	while ((p = atomic_fetch_add_explicit(&r->next, 1, memory_order_relaxed)) < a->nparts)
 		if (r->n[p])
 			part_apply(a, &a->parts[p], r, r->rec + (size_t)p * a->per_part, r->n[p]);
 }
@@ -467,7 +475,7 @@ static void *helper_main(void *arg)
 
 		seen = a->jobs;
 		pthread_mutex_unlock(&a->m);
-		round_apply(a, r, h->k, a->nhelpers);
+		round_apply(a, r);
 		pthread_mutex_lock(&a->m);
 		if (--r->pending == 0)
 			pthread_cond_broadcast(&a->cv);
@@ -477,11 +485,15 @@ static void *helper_main(void *arg)
 	return NULL;
 }
 
-/* Waits until no round is being applied (a->m held). */
+/* Waits until no round is being applied, taking partitions of the one in
+ * flight (the one not being filled) meanwhile. */
 static void wait_idle(struct agg *a)
 {
+	round_apply(a, &a->rounds[a->cur ^ 1]);
+	pthread_mutex_lock(&a->m);
 	while (a->rounds[0].pending || a->rounds[1].pending)
 		pthread_cond_wait(&a->cv, &a->m);
+	pthread_mutex_unlock(&a->m);
 }
 
 static void round_clear(struct agg *a, struct round *r)
@@ -491,8 +503,9 @@ static void round_clear(struct agg *a, struct round *r)
 }
 
 /* Applies the current round, or hands it to the helpers and makes the
- * other round (applied by then) current. */
-static void round_submit(struct agg *a)
+ * other round (applied by then) current. With last, the caller takes
+ * partitions too and waits for the end. */
+static void round_submit(struct agg *a, bool last)
 {
 	struct round *r = &a->rounds[a->cur];
 
@@ -506,13 +519,16 @@ static void round_submit(struct agg *a)
 #if HAVE_STREAM_STORES
 	_mm_sfence(); /* streaming stores are weakly ordered: done before another thread reads */
 #endif
+	if (a->round_now < a->round_max)
+		a->round_now = a->round_now * 2 < a->round_max ? a->round_now * 2 : a->round_max;
+	atomic_store_explicit(&r->next, 0, memory_order_relaxed);
 	if (!a->nhelpers) {
-		round_apply(a, r, 0, 1);
+		round_apply(a, r);
 		round_clear(a, r);
 		return;
 	}
-	pthread_mutex_lock(&a->m);
 	wait_idle(a);
+	pthread_mutex_lock(&a->m);
 	r->pending = a->nhelpers;
 	a->job = r;
 	a->jobs++;
@@ -520,6 +536,8 @@ static void round_submit(struct agg *a)
 	pthread_mutex_unlock(&a->m);
 	a->cur ^= 1;
 	round_clear(a, &a->rounds[a->cur]);
+	if (last)
+		wait_idle(a);
 }
 
 static void round_alloc(struct agg *a, struct round *r)
@@ -543,6 +561,7 @@ static void round_free(struct round *r)
 static void layout(struct agg *a, uint32_t round_max)
 {
 	a->round_max = round_max;
+	a->round_now = round_max < ROUND_FIRST ? round_max : ROUND_FIRST;
 	/* Room for 1.5 times a partition's share, so a round rarely ends
 	 * early because one partition's buffer is full. */
 	a->per_part = (round_max / a->nparts + round_max / a->nparts / 2) / WC_RECS * WC_RECS + 2 * WC_RECS;
@@ -648,8 +667,8 @@ void agg_push(struct agg *a, const struct agg_pkt *p)
 	unsigned part = a->pbits ? part_hash(p->af, p->addr, p->period) >> (32 - a->pbits) : 0;
 	struct agg_rec *x;
 
-	if (r->total == a->round_max) {
-		round_submit(a);
+	if (r->total == a->round_now) {
+		round_submit(a, false);
 		r = &a->rounds[a->cur];
 	}
 	x = &a->wc[part][a->wc_n[part]];
@@ -675,18 +694,15 @@ void agg_push(struct agg *a, const struct agg_pkt *p)
 		wc_flush(a, r, part);
 		/* Room for the next group, or the round is full. */
 		if (r->n[part] + WC_RECS > a->per_part)
-			round_submit(a);
+			round_submit(a, false);
 	}
 }
 
 void agg_drain(struct agg *a)
 {
-	round_submit(a);
-	if (a->nhelpers) {
-		pthread_mutex_lock(&a->m);
+	round_submit(a, true);
+	if (a->nhelpers)
 		wait_idle(a);
-		pthread_mutex_unlock(&a->m);
-	}
 }
 
 size_t agg_count(const struct agg *a)
