@@ -562,9 +562,9 @@ static void layout(struct agg *a, uint32_t round_max)
 {
 	a->round_max = round_max;
 	a->round_now = round_max < ROUND_FIRST ? round_max : ROUND_FIRST;
-	/* Room for 1.5 times a partition's share, so a round rarely ends
+	/* Room for 1.25 times a partition's share, so a round rarely ends
 	 * early because one partition's buffer is full. */
-	a->per_part = (round_max / a->nparts + round_max / a->nparts / 2) / WC_RECS * WC_RECS + 2 * WC_RECS;
+	a->per_part = (round_max / a->nparts + round_max / a->nparts / 4) / WC_RECS * WC_RECS + 2 * WC_RECS;
 	for (unsigned i = 0; i < 2; i++) {
 		round_free(&a->rounds[i]);
 		round_alloc(a, &a->rounds[i]);
