@@ -101,6 +101,12 @@ struct agg {
 	struct round *job;
 	uint64_t jobs; /* rounds handed over so far */
 	bool quit;
+	/* The second round's memory, for a helper to fault in before the first
+	 * hand-over (the reader then does not pay for it); prefaulting: being
+	 * done. */
+	void *prefault;
+	size_t prefault_bytes;
+	bool prefaulting;
 };
 
 struct helper_arg {
@@ -467,8 +473,24 @@ static void *helper_main(void *arg)
 
 	pthread_mutex_lock(&a->m);
 	for (;;) {
-		while (a->jobs == seen && !a->quit)
+		if (a->prefault) {
+			void *p = a->prefault;
+
+			a->prefault = NULL;
+			a->prefaulting = true;
+			pthread_mutex_unlock(&a->m);
+#ifdef MADV_POPULATE_WRITE
+			madvise(p, a->prefault_bytes, MADV_POPULATE_WRITE); /* a hint: failure is harmless */
+#endif
+			pthread_mutex_lock(&a->m);
+			a->prefaulting = false;
+			pthread_cond_broadcast(&a->cv);
+			continue;
+		}
+		while (a->jobs == seen && !a->quit && !a->prefault)
 			pthread_cond_wait(&a->cv, &a->m);
+		if (a->prefault)
+			continue;
 		if (a->jobs == seen)
 			break;
 		struct round *r = a->job;
@@ -565,9 +587,21 @@ static void layout(struct agg *a, uint32_t round_max)
 	/* Room for 1.25 times a partition's share, so a round rarely ends
 	 * early because one partition's buffer is full. */
 	a->per_part = (round_max / a->nparts + round_max / a->nparts / 4) / WC_RECS * WC_RECS + 2 * WC_RECS;
+	pthread_mutex_lock(&a->m);
+	a->prefault = NULL;
+	while (a->prefaulting)
+		pthread_cond_wait(&a->cv, &a->m);
+	pthread_mutex_unlock(&a->m);
 	for (unsigned i = 0; i < 2; i++) {
 		round_free(&a->rounds[i]);
 		round_alloc(a, &a->rounds[i]);
+	}
+	if (a->nhelpers) {
+		pthread_mutex_lock(&a->m);
+		a->prefault = a->rounds[1].rec;
+		a->prefault_bytes = map_size(a->rounds[1].bytes);
+		pthread_cond_broadcast(&a->cv);
+		pthread_mutex_unlock(&a->m);
 	}
 }
 
@@ -585,11 +619,11 @@ struct agg *agg_new(size_t expected_sources, unsigned threads)
 		abort();
 	}
 	a->wc_n = xcalloc(a->nparts, 1);
-	layout(a, ROUND_DEFAULT);
 	pthread_mutex_init(&a->m, NULL);
 	pthread_cond_init(&a->cv, NULL);
 	pthread_mutex_init(&a->arena.m, NULL);
 	a->nhelpers = threads > 1 ? threads - 1 : 0;
+	layout(a, ROUND_DEFAULT);
 	if (a->nhelpers) {
 		a->tids = xcalloc(a->nhelpers, sizeof(*a->tids));
 		for (unsigned k = 0; k < a->nhelpers; k++) {
