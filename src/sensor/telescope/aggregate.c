@@ -21,31 +21,13 @@
 #define PART_BITS_MAX 12
 #define LOOKAHEAD 16 /* records between the slot prefetch, the lookup and the apply */
 
-/* What agg_push keeps of a packet. A cheap hash of the key picks the
- * partition (in the reading thread); a good one, computed where the record
- * is applied, picks the slot. */
-struct agg_rec {
-	uint32_t src; /* IPv4 source (as stored bytes), or the IPv6 source's index in the round */
-	uint32_t dst;
-	uint32_t ms;
-	int32_t period;
-	uint16_t dport;
-	uint8_t cls;
-	uint8_t flags; /* REC_FP_MASK: fingerprint bits; REC_PORT; REC_V6 */
-};
-
-/* Records reach the round through a small buffer per partition (one WC_RECS
- * group, 192 bytes: three cache lines), written out whole with streaming
- * stores: scattering to hundreds of partitions would otherwise read every
- * destination line from memory before writing it. */
-#define WC_RECS 16
-
-_Static_assert(sizeof(struct agg_rec) == 20 && WC_RECS * sizeof(struct agg_rec) % 64 == 0,
+_Static_assert(sizeof(struct agg_rec) == 20 && AGG_WC_RECS * sizeof(struct agg_rec) % 64 == 0,
 	       "a group of records fills whole cache lines");
 
-#define REC_FP_MASK 0x07u
-#define REC_PORT 0x10u
-#define REC_V6 0x20u
+#define WC_RECS AGG_WC_RECS
+#define REC_FP_MASK AGG_REC_FP_MASK
+#define REC_PORT AGG_REC_PORT
+#define REC_V6 AGG_REC_V6
 
 /* Entries come in blocks of BLOCK_ENTRIES from arenas of ARENA_BYTES shared
  * by all partitions: dense (every block but a partition's last is full),
@@ -70,7 +52,7 @@ struct round {
 	struct agg_rec *rec;
 	uint32_t *n;
 	uint8_t (*v6)[16];
-	uint32_t nv6, v6cap, total;
+	uint32_t nv6, v6cap;
 	size_t bytes;
 	unsigned pending; /* helpers still applying it (under agg.m) */
 	atomic_uint next; /* the next partition to take: whoever applies takes the next one */
@@ -83,13 +65,12 @@ struct arena {
 };
 
 struct agg {
+	struct agg_writer w; /* first: agg_push (aggregate.h) sees only this */
 	struct arena arena;
-	unsigned pbits, nparts;
+	unsigned nparts;
 	uint32_t per_part, round_max; /* per_part: a multiple of WC_RECS */
 	uint32_t round_now; /* this round's size: rounds start small so helpers start early */
 	struct part *parts;
-	struct agg_rec (*wc)[WC_RECS]; /* per partition, 64-byte aligned */
-	uint8_t *wc_n;
 	struct round rounds[2];
 	unsigned cur;
 	/* Helpers take partitions of the handed-over round one at a time; the
@@ -138,24 +119,6 @@ static inline uint32_t key_hash(uint8_t af, const uint8_t *addr, int32_t period)
 	memcpy(&x, addr, 8);
 	memcpy(&y, addr + 8, 8);
 	return (uint32_t)mix64(x ^ mix64(y ^ (uint64_t)(uint32_t)period));
-}
-
-/* The partition hash of a key: one multiplication, its top bits used. */
-static inline uint32_t part_hash(uint8_t af, const uint8_t *addr, int32_t period)
-{
-	uint32_t v;
-
-	if (af == 4) {
-		memcpy(&v, addr, 4);
-	} else {
-		uint64_t x, y;
-
-		memcpy(&x, addr, 8);
-		memcpy(&y, addr + 8, 8);
-		x ^= y;
-		v = (uint32_t)(x ^ x >> 32);
-	}
-	return (v ^ (uint32_t)period * 0x9E3779B9u) * 0x85EBCA6Bu;
 }
 
 static uint32_t entry_hash(const struct src_entry *e)
@@ -521,7 +484,7 @@ static void wait_idle(struct agg *a)
 static void round_clear(struct agg *a, struct round *r)
 {
 	memset(r->n, 0, a->nparts * sizeof(*r->n));
-	r->total = r->nv6 = 0;
+	r->nv6 = 0;
 }
 
 /* Applies the current round, or hands it to the helpers and makes the
@@ -531,18 +494,19 @@ static void round_submit(struct agg *a, bool last)
 {
 	struct round *r = &a->rounds[a->cur];
 
-	if (!r->total)
-		return;
+	if (a->w.left == a->round_now)
+		return; /* nothing pushed */
 	for (unsigned p = 0; p < a->nparts; p++) {
-		memcpy(r->rec + (size_t)p * a->per_part + r->n[p], a->wc[p], a->wc_n[p] * sizeof(struct agg_rec));
-		r->n[p] += a->wc_n[p];
-		a->wc_n[p] = 0;
+		memcpy(r->rec + (size_t)p * a->per_part + r->n[p], a->w.wc[p], a->w.wc_n[p] * sizeof(struct agg_rec));
+		r->n[p] += a->w.wc_n[p];
+		a->w.wc_n[p] = 0;
 	}
 #if HAVE_STREAM_STORES
 	_mm_sfence(); /* streaming stores are weakly ordered: done before another thread reads */
 #endif
 	if (a->round_now < a->round_max)
 		a->round_now = a->round_now * 2 < a->round_max ? a->round_now * 2 : a->round_max;
+	a->w.left = a->round_now;
 	atomic_store_explicit(&r->next, 0, memory_order_relaxed);
 	if (!a->nhelpers) {
 		round_apply(a, r);
@@ -584,6 +548,7 @@ static void layout(struct agg *a, uint32_t round_max)
 {
 	a->round_max = round_max;
 	a->round_now = round_max < ROUND_FIRST ? round_max : ROUND_FIRST;
+	a->w.left = a->round_now;
 	/* Room for 1.25 times a partition's share, so a round rarely ends
 	 * early because one partition's buffer is full. */
 	a->per_part = (round_max / a->nparts + round_max / a->nparts / 4) / WC_RECS * WC_RECS + 2 * WC_RECS;
@@ -609,16 +574,16 @@ struct agg *agg_new(size_t expected_sources, unsigned threads)
 {
 	struct agg *a = xcalloc(1, sizeof(*a));
 
-	while (a->pbits < PART_BITS_MAX && ((size_t)AGG_PART_SOURCES << a->pbits) < expected_sources)
-		a->pbits++;
-	a->nparts = 1u << a->pbits;
+	while (a->w.pbits < PART_BITS_MAX && ((size_t)AGG_PART_SOURCES << a->w.pbits) < expected_sources)
+		a->w.pbits++;
+	a->nparts = 1u << a->w.pbits;
 	a->parts = xcalloc(a->nparts, sizeof(*a->parts));
-	a->wc = aligned_alloc(64, a->nparts * sizeof(*a->wc));
-	if (!a->wc) {
+	a->w.wc = aligned_alloc(64, a->nparts * sizeof(*a->w.wc));
+	if (!a->w.wc) {
 		fputs("iotmon: out of memory\n", stderr);
 		abort();
 	}
-	a->wc_n = xcalloc(a->nparts, 1);
+	a->w.wc_n = xcalloc(a->nparts, 1);
 	pthread_mutex_init(&a->m, NULL);
 	pthread_cond_init(&a->cv, NULL);
 	pthread_mutex_init(&a->arena.m, NULL);
@@ -659,8 +624,8 @@ void agg_free(struct agg *a)
 	for (unsigned p = 0; p < a->nparts; p++)
 		part_free(&a->parts[p]);
 	free(a->parts);
-	free(a->wc);
-	free(a->wc_n);
+	free(a->w.wc);
+	free(a->w.wc_n);
 	round_free(&a->rounds[0]);
 	round_free(&a->rounds[1]);
 	arena_free(&a->arena);
@@ -678,58 +643,51 @@ void agg_reset(struct agg *a)
 	arena_free(&a->arena);
 }
 
-/* Writes partition p's full group of records to the round. */
-static inline void wc_flush(struct agg *a, struct round *r, unsigned p)
+void agg_group_full(struct agg *a, unsigned p)
 {
+	struct round *r = &a->rounds[a->cur];
 	struct agg_rec *dst = r->rec + (size_t)p * a->per_part + r->n[p];
 #if HAVE_STREAM_STORES
-	const __m128i *s = (const __m128i *)a->wc[p];
+	const __m128i *src = (const __m128i *)a->w.wc[p];
 	__m128i *d = (__m128i *)dst;
 
 	for (unsigned i = 0; i < WC_RECS * sizeof(struct agg_rec) / 16; i++)
-		_mm_stream_si128(d + i, _mm_load_si128(s + i));
+		_mm_stream_si128(d + i, _mm_load_si128(src + i));
 #else
-	memcpy(dst, a->wc[p], sizeof(a->wc[p]));
+	memcpy(dst, a->w.wc[p], sizeof(a->w.wc[p]));
 #endif
 	r->n[p] += WC_RECS;
-	a->wc_n[p] = 0;
+	a->w.wc_n[p] = 0;
+	/* Room for the next group, or the round is full. */
+	if (r->n[p] + WC_RECS > a->per_part)
+		round_submit(a, false);
 }
 
-void agg_push(struct agg *a, const struct agg_pkt *p)
+void agg_round_full(struct agg *a)
 {
-	struct round *r = &a->rounds[a->cur];
-	unsigned part = a->pbits ? part_hash(p->af, p->addr, p->period) >> (32 - a->pbits) : 0;
-	struct agg_rec *x;
+	round_submit(a, false);
+}
 
-	if (r->total == a->round_now) {
+void agg_push_v6(struct agg *a, const struct agg_pkt *p)
+{
+	struct round *r;
+	struct agg_rec *x;
+	unsigned part = agg_part(&a->w, p);
+
+	if (!a->w.left)
 		round_submit(a, false);
-		r = &a->rounds[a->cur];
+	r = &a->rounds[a->cur];
+	if (r->nv6 == r->v6cap) {
+		r->v6cap = r->v6cap ? r->v6cap * 2 : 1024;
+		r->v6 = xrealloc(r->v6, r->v6cap * sizeof(*r->v6));
 	}
-	x = &a->wc[part][a->wc_n[part]];
-	r->total++;
-	x->dst = p->dst32;
-	x->ms = p->ms;
-	x->period = p->period;
-	x->dport = p->dport;
-	x->cls = p->cls;
-	x->flags = (uint8_t)((p->fps & REC_FP_MASK) | (p->has_port ? REC_PORT : 0));
-	if (p->af == 4) {
-		memcpy(&x->src, p->addr, 4);
-	} else {
-		if (r->nv6 == r->v6cap) {
-			r->v6cap = r->v6cap ? r->v6cap * 2 : 1024;
-			r->v6 = xrealloc(r->v6, r->v6cap * sizeof(*r->v6));
-		}
-		memcpy(r->v6[r->nv6], p->addr, 16);
-		x->src = r->nv6++;
-		x->flags |= REC_V6;
-	}
-	if (++a->wc_n[part] == WC_RECS) {
-		wc_flush(a, r, part);
-		/* Room for the next group, or the round is full. */
-		if (r->n[part] + WC_RECS > a->per_part)
-			round_submit(a, false);
-	}
+	memcpy(r->v6[r->nv6], p->addr, 16);
+	a->w.left--;
+	x = &a->w.wc[part][a->w.wc_n[part]];
+	agg_rec_fill(x, p, r->nv6++);
+	x->flags |= REC_V6;
+	if (++a->w.wc_n[part] == WC_RECS)
+		agg_group_full(a, part);
 }
 
 void agg_drain(struct agg *a)
@@ -757,12 +715,9 @@ void agg_each(struct agg *a, void (*fn)(struct src_entry *e, void *arg), void *a
 
 void agg_apply(struct src_entry *e, const struct agg_pkt *p)
 {
-	struct agg_rec x = {.dst = p->dst32,
-			    .ms = p->ms,
-			    .period = p->period,
-			    .dport = p->dport,
-			    .cls = p->cls,
-			    .flags = (uint8_t)((p->fps & REC_FP_MASK) | (p->has_port ? REC_PORT : 0))};
+	struct agg_rec x;
+
+	agg_rec_fill(&x, p, 0);
 
 	if (!e->af) {
 		memcpy(e->addr, p->addr, p->af == 4 ? 4 : 16);

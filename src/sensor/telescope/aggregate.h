@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "classify.h"
 
@@ -63,6 +64,37 @@ struct agg_pkt {
 
 struct agg;
 
+/* A packet as a partition stores it in a round. */
+struct agg_rec {
+	uint32_t src; /* IPv4 source (as stored bytes), or the IPv6 source's index in the round */
+	uint32_t dst;
+	uint32_t ms;
+	int32_t period;
+	uint16_t dport;
+	uint8_t cls;
+	uint8_t flags; /* AGG_REC_FP_MASK: fingerprint bits; AGG_REC_PORT; AGG_REC_V6 */
+};
+
+#define AGG_REC_FP_MASK 0x07u
+#define AGG_REC_PORT 0x10u
+#define AGG_REC_V6 0x20u
+
+/* Records reach the round through a small buffer per partition (one group
+ * of AGG_WC_RECS, 320 bytes: five cache lines), written out whole with
+ * streaming stores: scattering to hundreds of partitions would otherwise
+ * read every destination line from memory before writing it. */
+#define AGG_WC_RECS 16
+
+/* What agg_push touches: the first member of struct agg, so the push is
+ * inline in the reading loop (a call, and a packet copied through memory
+ * into it, cost more than the push itself). */
+struct agg_writer {
+	struct agg_rec (*wc)[AGG_WC_RECS]; /* per partition */
+	uint8_t *wc_n; /* records in each group */
+	unsigned pbits; /* partitions: 1 << pbits */
+	uint32_t left; /* records the current round still takes */
+};
+
 /* expected_sources: expected number of (source, period) pairs (a hint for
  * the number of partitions); threads: 1 applies rounds in the caller's
  * thread, N > 1 in N - 1 helper threads. */
@@ -71,9 +103,64 @@ void agg_free(struct agg *a);
 /* Empties the table (keeps its memory). */
 void agg_reset(struct agg *a);
 
-/* Queues a packet in the current round; a full round is
- * applied (or handed to the helper threads). */
-void agg_push(struct agg *a, const struct agg_pkt *p);
+/* Out of line parts of agg_push. */
+void agg_group_full(struct agg *a, unsigned part);
+void agg_round_full(struct agg *a);
+void agg_push_v6(struct agg *a, const struct agg_pkt *p);
+
+/* The partition of a packet: one multiplication of its key, top bits. */
+static inline unsigned agg_part(const struct agg_writer *w, const struct agg_pkt *p)
+{
+	uint32_t v;
+
+	if (!w->pbits)
+		return 0;
+	if (p->af == 4) {
+		memcpy(&v, p->addr, 4);
+	} else {
+		uint64_t x, y;
+
+		memcpy(&x, p->addr, 8);
+		memcpy(&y, p->addr + 8, 8);
+		x ^= y;
+		v = (uint32_t)(x ^ x >> 32);
+	}
+	return ((v ^ (uint32_t)p->period * 0x9E3779B9u) * 0x85EBCA6Bu) >> (32 - w->pbits);
+}
+
+static inline void agg_rec_fill(struct agg_rec *x, const struct agg_pkt *p, uint32_t src)
+{
+	x->src = src;
+	x->dst = p->dst32;
+	x->ms = p->ms;
+	x->period = p->period;
+	x->dport = p->dport;
+	x->cls = p->cls;
+	x->flags = (uint8_t)((p->fps & AGG_REC_FP_MASK) | (p->has_port ? AGG_REC_PORT : 0));
+}
+
+/* Queues a packet in the current round; a full round is applied (or handed
+ * to the helper threads). */
+static inline void agg_push(struct agg *a, const struct agg_pkt *p)
+{
+	struct agg_writer *w = (struct agg_writer *)a;
+	unsigned part;
+	uint32_t src;
+
+	if (p->af != 4) {
+		agg_push_v6(a, p);
+		return;
+	}
+	if (__builtin_expect(!w->left, 0))
+		agg_round_full(a);
+	part = agg_part(w, p);
+	memcpy(&src, p->addr, 4);
+	w->left--;
+	agg_rec_fill(&w->wc[part][w->wc_n[part]], p, src);
+	if (++w->wc_n[part] == AGG_WC_RECS)
+		agg_group_full(a, part);
+}
+
 /* Applies every queued packet and waits for the helpers. Call before
  * reading the table. */
 void agg_drain(struct agg *a);
