@@ -40,7 +40,7 @@ BENCHES := $(patsubst %.c,$(BUILD)/bench/%,$(notdir $(BENCH_SRCS)))
 
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-.PHONY: all run test asan fuzz bench unit install uninstall clean setup data check-style
+.PHONY: all run test asan tsan fuzz bench unit install uninstall clean setup data check-style
 .DEFAULT_GOAL := all
 
 all: iotmon
