@@ -340,13 +340,15 @@ static inline void dst_add(struct src_entry *e, uint32_t v)
 
 static inline void port_add(struct src_entry *e, uint16_t port, uint32_t n)
 {
-	unsigned min = 0;
+	unsigned min = 0, m = 0;
 
-	for (unsigned i = 0; i < e->nports; i++)
-		if (e->port[i] == port) {
-			e->port_n[i] += n;
-			return;
-		}
+	for (unsigned i = 0; i < AGG_PORTS; i++) /* as exact_match */
+		m |= (unsigned)(e->port[i] == port) << i;
+	m &= (1u << e->nports) - 1;
+	if (m) {
+		e->port_n[__builtin_ctz(m)] += n;
+		return;
+	}
 	if (e->nports < AGG_PORTS) {
 		e->port[e->nports] = port;
 		e->port_n[e->nports++] = n;
