@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
+#include <time.h>
 
 #include "core/xalloc.h"
 
@@ -66,6 +68,7 @@ struct arena {
 
 struct agg {
 	struct agg_writer w; /* first: agg_push (aggregate.h) sees only this */
+	uint64_t seed; /* of the slot hash (key_hash) */
 	struct arena arena;
 	unsigned nparts;
 	uint32_t per_part, round_max; /* per_part: a multiple of WC_RECS */
@@ -105,8 +108,11 @@ static inline uint64_t mix64(uint64_t x)
 	return x;
 }
 
-/* The slot hash of a key: its low bits pick the slot, all 32 are the tag. */
-static inline uint32_t key_hash(uint8_t af, const uint8_t *addr, int32_t period)
+/* The slot hash of a key: its low bits pick the slot, all 32 are the tag.
+ * Keyed with a secret seed: sources can be spoofed at will towards a
+ * telescope, and with a known hash a sender could choose addresses that
+ * all probe the same slots. */
+static inline uint32_t key_hash(uint64_t seed, uint8_t af, const uint8_t *addr, int32_t period)
 {
 	uint64_t x, y;
 
@@ -114,16 +120,16 @@ static inline uint32_t key_hash(uint8_t af, const uint8_t *addr, int32_t period)
 		uint32_t v;
 
 		memcpy(&v, addr, 4);
-		return (uint32_t)mix64((uint64_t)v | (uint64_t)(uint32_t)period << 32);
+		return (uint32_t)mix64(((uint64_t)v | (uint64_t)(uint32_t)period << 32) ^ seed);
 	}
 	memcpy(&x, addr, 8);
 	memcpy(&y, addr + 8, 8);
-	return (uint32_t)mix64(x ^ mix64(y ^ (uint64_t)(uint32_t)period));
+	return (uint32_t)mix64(x ^ mix64(y ^ (uint64_t)(uint32_t)period ^ seed));
 }
 
-static uint32_t entry_hash(const struct src_entry *e)
+static uint32_t entry_hash(uint64_t seed, const struct src_entry *e)
 {
-	return key_hash(e->af, e->addr, e->period);
+	return key_hash(seed, e->af, e->addr, e->period);
 }
 
 /* ---- entry blocks ---- */
@@ -210,7 +216,7 @@ static void part_set_cap(struct part *pt, uint32_t cap)
 	pt->slots = xcalloc(cap, sizeof(uint64_t));
 }
 
-static void part_grow(struct part *pt)
+static void part_grow(struct part *pt, uint64_t seed)
 {
 	uint64_t *old = pt->slots;
 	uint32_t oldcap = pt->cap;
@@ -219,7 +225,7 @@ static void part_grow(struct part *pt)
 	for (uint32_t i = 0; i < oldcap; i++) {
 		if (!old[i])
 			continue;
-		uint32_t j = entry_hash(part_entry(pt, (uint32_t)old[i] - 1)) & pt->mask;
+		uint32_t j = entry_hash(seed, part_entry(pt, (uint32_t)old[i] - 1)) & pt->mask;
 
 		while (pt->slots[j])
 			j = (j + 1) & pt->mask;
@@ -286,7 +292,7 @@ static uint32_t part_lookup(struct agg *a, struct part *pt, const struct round *
 			return (uint32_t)s - 1;
 	}
 	if (pt->count >= pt->grow_at) {
-		part_grow(pt);
+		part_grow(pt, a->seed);
 		return part_lookup(a, pt, r, x, h, verify);
 	}
 	idx = part_new_entry(a, pt, r, x);
@@ -392,7 +398,7 @@ static void part_apply(struct agg *a, struct part *pt, const struct round *r, co
 	for (uint32_t k = 0; k < n + 2 * LOOKAHEAD; k++) {
 		if (k < n) {
 			const struct agg_rec *y = &x[k];
-			uint32_t h = key_hash(y->flags & REC_V6 ? 6 : 4, rec_addr(r, y), y->period);
+			uint32_t h = key_hash(a->seed, y->flags & REC_V6 ? 6 : 4, rec_addr(r, y), y->period);
 
 			if (k + 4 * LOOKAHEAD < n) /* the round's records come from memory */
 				__builtin_prefetch(&x[k + 4 * LOOKAHEAD], 0, 3);
@@ -576,6 +582,11 @@ struct agg *agg_new(size_t expected_sources, unsigned threads)
 {
 	struct agg *a = xcalloc(1, sizeof(*a));
 
+	/* Without the kernel's randomness the seed is still unknown outside:
+	 * the address of the table and the clock. */
+	if (getrandom(&a->seed, sizeof(a->seed), GRND_NONBLOCK) != sizeof(a->seed))
+		a->seed = (uint64_t)(uintptr_t)a ^ (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ULL;
+	a->w.seed = (uint32_t)(a->seed >> 32);
 	while (a->w.pbits < PART_BITS_MAX && ((size_t)AGG_PART_SOURCES << a->w.pbits) < expected_sources)
 		a->w.pbits++;
 	a->nparts = 1u << a->w.pbits;

@@ -92,6 +92,7 @@ struct agg_writer {
 	struct agg_rec (*wc)[AGG_WC_RECS]; /* per partition */
 	uint8_t *wc_n; /* records in each group */
 	unsigned pbits; /* partitions: 1 << pbits */
+	uint32_t seed; /* of the partition hash, secret (see key_hash in aggregate.c) */
 	uint32_t left; /* records the current round still takes */
 };
 
@@ -108,7 +109,8 @@ void agg_group_full(struct agg *a, unsigned part);
 void agg_round_full(struct agg *a);
 void agg_push_v6(struct agg *a, const struct agg_pkt *p);
 
-/* The partition of a packet: one multiplication of its key, top bits. */
+/* The partition of a packet: one multiplication of its (seeded) key, top
+ * bits. */
 static inline unsigned agg_part(const struct agg_writer *w, const struct agg_pkt *p)
 {
 	uint32_t v;
@@ -125,7 +127,7 @@ static inline unsigned agg_part(const struct agg_writer *w, const struct agg_pkt
 		x ^= y;
 		v = (uint32_t)(x ^ x >> 32);
 	}
-	return ((v ^ (uint32_t)p->period * 0x9E3779B9u) * 0x85EBCA6Bu) >> (32 - w->pbits);
+	return ((v ^ w->seed ^ (uint32_t)p->period * 0x9E3779B9u) * 0x85EBCA6Bu) >> (32 - w->pbits);
 }
 
 static inline void agg_rec_fill(struct agg_rec *x, const struct agg_pkt *p, uint32_t src)
