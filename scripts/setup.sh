@@ -6,7 +6,7 @@ set -eu
 
 # Build: compiler, libraries (from Debian, never vendored).
 BUILD="build-essential pkg-config clang libclang-rt-14-dev libcmocka-dev
-  libsqlite3-dev sqlite3 libjansson-dev zlib1g-dev libinih-dev libssl-dev
+  libsqlite3-dev sqlite3 libjansson-dev libcjson-dev zlib1g-dev libinih-dev libssl-dev
   libpcap-dev libmaxminddb-dev mmdb-bin libmicrohttpd-dev libcurl4-openssl-dev
   libpcre2-dev"
 # Tests and benchmarks: the real clients and tools the tests drive.

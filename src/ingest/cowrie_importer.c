@@ -253,6 +253,21 @@ static void set_sha(struct event *ev, const char *s)
 		memcpy(ev->sha256, s, EVENT_SHA256_LEN + 1);
 }
 
+/* A JSON string of attacker text: as it is when it is UTF-8, else in the
+ * event model's escaped form (bytes that are not UTF-8 become \xNN). */
+static json_t *json_text(const char *s, size_t len)
+{
+	json_t *v = json_stringn(s, len);
+	char *clean = NULL;
+
+	if (v)
+		return v;
+	event_set_text(&clean, s, len);
+	v = json_string(clean ? clean : "");
+	free(clean);
+	return v;
+}
+
 /* Extra JSON from a few members (attacker text: escaped by jansson). */
 static char *extra_of(const struct line *l, const int *keys, const char *kv_key, const char *kv_val)
 {
@@ -263,7 +278,7 @@ static char *extra_of(const struct line *l, const int *keys, const char *kv_key,
 		const struct json_field *f = &l->f[*keys];
 
 		if (f->type == JS_STRING)
-			json_object_set_new(x, key_names[*keys], json_stringn(f->str, f->len));
+			json_object_set_new(x, key_names[*keys], json_text(f->str, f->len));
 		else if (f->type == JS_TRUE || f->type == JS_FALSE)
 			json_object_set_new(x, key_names[*keys], json_boolean(f->type == JS_TRUE));
 		else if (f->type == JS_NUMBER && f->is_int)
