@@ -1,10 +1,10 @@
 /* json_scan.h - pulling a few top-level fields out of one JSON object line.
  *
  * Log importers need a handful of keys from each line. json_scan_object()
- * parses the line with jansson (which validates it: strings, escapes,
- * numbers, literals, nesting) and hands back just the values of the keys
- * asked for, as plain C data: strings decoded into a caller's arena of
- * len + 1 bytes. A key given twice keeps its last value (jansson's rule). */
+ * parses the line with cJSON (jansson for the rare line with \u0000; see
+ * json_scan.c) and hands back just the values of the keys asked for, as
+ * plain C data: strings decoded into a caller's arena of len + 1 bytes. A
+ * key given twice keeps its last value. */
 #ifndef IOTMON_JSON_SCAN_H
 #define IOTMON_JSON_SCAN_H
 
