@@ -16,6 +16,8 @@
 #if defined(__x86_64__) || defined(__SSE2__)
 #include <emmintrin.h>
 #define HAVE_STREAM_STORES 1
+#else
+#define HAVE_STREAM_STORES 0
 #endif
 
 #define ROUND_DEFAULT (1u << 20) /* records per round: 20 MB */

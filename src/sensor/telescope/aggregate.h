@@ -101,7 +101,8 @@ struct agg_writer {
  * thread, N > 1 in N - 1 helper threads. */
 struct agg *agg_new(size_t expected_sources, unsigned threads);
 void agg_free(struct agg *a);
-/* Empties the table (keeps its memory). */
+/* Empties the table: entries and partition tables are freed, the round
+ * buffers stay. */
 void agg_reset(struct agg *a);
 
 /* Out of line parts of agg_push. */
