@@ -70,7 +70,10 @@ struct arena {
 
 struct agg {
 	struct agg_writer w; /* first: agg_push (aggregate.h) sees only this */
-	uint64_t seed; /* of the slot hash (key_hash) */
+	/* The reader writes w for every packet; what the helpers read for every
+	 * record must not share its cache line (that ping-pong once cost two
+	 * threads 60 % more CPU). struct agg is allocated 64-byte aligned. */
+	_Alignas(64) uint64_t seed; /* of the slot hash (key_hash) */
 	struct arena arena;
 	unsigned nparts;
 	uint32_t per_part, round_max; /* per_part: a multiple of WC_RECS */
@@ -94,6 +97,8 @@ struct agg {
 	size_t prefault_bytes;
 	bool prefaulting;
 };
+
+_Static_assert(sizeof(struct agg_writer) <= 64, "the reader's fields fit one cache line");
 
 struct helper_arg {
 	struct agg *a;
@@ -582,8 +587,13 @@ static void layout(struct agg *a, uint32_t round_max)
 
 struct agg *agg_new(size_t expected_sources, unsigned threads)
 {
-	struct agg *a = xcalloc(1, sizeof(*a));
+	struct agg *a = aligned_alloc(64, sizeof(*a));
 
+	if (!a) {
+		fputs("iotmon: out of memory\n", stderr);
+		abort();
+	}
+	memset(a, 0, sizeof(*a));
 	/* Without the kernel's randomness the seed is still unknown outside:
 	 * the address of the table and the clock. */
 	if (getrandom(&a->seed, sizeof(a->seed), GRND_NONBLOCK) != sizeof(a->seed))
