@@ -100,11 +100,6 @@ struct agg {
 
 _Static_assert(sizeof(struct agg_writer) <= 64, "the reader's fields fit one cache line");
 
-struct helper_arg {
-	struct agg *a;
-	unsigned k;
-};
-
 static inline uint64_t mix64(uint64_t x)
 {
 	x ^= x >> 33;
@@ -445,8 +440,7 @@ static void round_apply(struct agg *a, struct round *r)
 
 static void *helper_main(void *arg)
 {
-	struct helper_arg *h = arg;
-	struct agg *a = h->a;
+	struct agg *a = arg;
 	uint64_t seen = 0;
 
 	pthread_mutex_lock(&a->m);
@@ -481,7 +475,6 @@ static void *helper_main(void *arg)
 			pthread_cond_broadcast(&a->cv);
 	}
 	pthread_mutex_unlock(&a->m);
-	free(h);
 	return NULL;
 }
 
@@ -616,14 +609,9 @@ struct agg *agg_new(size_t expected_sources, unsigned threads)
 	layout(a, ROUND_DEFAULT);
 	if (a->nhelpers) {
 		a->tids = xcalloc(a->nhelpers, sizeof(*a->tids));
-		for (unsigned k = 0; k < a->nhelpers; k++) {
-			struct helper_arg *h = xmalloc(sizeof(*h));
-
-			h->a = a;
-			h->k = k;
-			if (pthread_create(&a->tids[k], NULL, helper_main, h) != 0)
+		for (unsigned k = 0; k < a->nhelpers; k++)
+			if (pthread_create(&a->tids[k], NULL, helper_main, a) != 0)
 				abort();
-		}
 	}
 	return a;
 }
