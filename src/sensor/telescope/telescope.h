@@ -52,7 +52,7 @@ void tscope_free_paths(char **paths);
  * was unreadable or damaged (see tscope_errors); what was read counts. */
 int tscope_read_files(struct tscope *t, char *const *paths, int n);
 
-/* One packet from a live capture (from the thread that calls tscope_read_files, or instead of it). */
+/* One packet from a live capture (one thread feeds a tscope). */
 void tscope_add_packet(struct tscope *t, const struct cap_packet *p);
 /* Records a file-level error (also used by live capture). */
 void tscope_add_error(struct tscope *t, const char *file, uint64_t offset, const char *message);
