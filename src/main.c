@@ -1,6 +1,7 @@
 /* main.c - iotmon: the command table and nothing else. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -39,5 +40,8 @@ int main(int argc, char **argv)
 		printf("iotmon %s\n", IOTMON_VERSION);
 		return EXIT_OK;
 	}
+	/* Stores, logs and feeds hold addresses and passwords: no file iotmon
+	 * creates is readable by everyone. */
+	umask(027);
 	return cli_dispatch(commands, "command", usage_head, argc, argv);
 }

@@ -22,6 +22,13 @@ hp_start() {
 		echo "[honeypot]"
 		for line in "$@"; do echo "$line"; done
 	} >"$T/$HP_NAME.conf"
+	# The Cowrie log is opened after the privilege drop: as root, the test
+	# hands it to nobody (a deployment's var folder belongs to the user).
+	if [ "$(id -u)" = 0 ]; then
+		chmod 711 "$T"
+		: >>"$T/$HP_NAME.cowrie.json"
+		chown nobody "$T/$HP_NAME.cowrie.json"
+	fi
 	"$HP_BIN" honeypot -c "$T/$HP_NAME.conf" --db "$T/$HP_NAME.db" --telnet "127.0.0.1:$TPORT" \
 		--http "127.0.0.1:$HPORT" --cowrie-log "$T/$HP_NAME.cowrie.json" 2>"$T/$HP_NAME.err" &
 	HP_PID=$!

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/datadir.h"
+#include "core/fsafe.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "enrich/enrich.h"
@@ -146,6 +148,29 @@ struct sink *cli_store_sink(struct cli *cli, struct store *store, const struct e
 	return store_sink_new(store, &opt);
 }
 
+struct sink *cli_sensor_sink(struct cli *cli, struct store *store)
+{
+	static char dir[4096];
+	const char *path = cli->db_path ? cli->db_path : config_str(cli->cfg, "store", "path");
+	const char *slash = strrchr(path, '/');
+	struct store_sink_options opt = {
+		.batch_max = (size_t)config_int(cli->cfg, "store", "batch_size"),
+		.interval_ms = (int)config_int(cli->cfg, "store", "batch_interval_ms"),
+		.queue_max = (size_t)config_int(cli->cfg, "store", "queue_max"),
+		.enricher = cli_default_enricher(cli),
+		.never_block = true,
+		.queue_max_bytes = (size_t)config_int(cli->cfg, "store", "queue_max_mb") << 20,
+		.min_free_bytes = (uint64_t)config_int(cli->cfg, "store", "min_free_mb") << 20,
+		.watch_dir = dir,
+	};
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	return store_sink_new(store, &opt);
+}
+
 int cli_parse_time(const char *s, int64_t *us)
 {
 	return time_parse(s, strlen(s), us);
@@ -199,4 +224,27 @@ int cli_choice(const struct cli *cli, const char *option, const char *arg, const
 				      i ? ", " : "", choices[i]);
 	}
 	cli_usage_error(cli, "--%s: one of %s, not %s", option, allowed, arg);
+}
+
+void cli_log_stopped(const struct sink_stats *st)
+{
+	if (st->dropped)
+		log_warn("stopped: %llu events accepted (%llu new), %llu dropped", (unsigned long long)st->emitted,
+			 (unsigned long long)st->inserted, (unsigned long long)st->dropped);
+	else
+		log_info("stopped: %llu events accepted (%llu new)", (unsigned long long)st->emitted,
+			 (unsigned long long)st->inserted);
+}
+
+int cli_check_daemon_files(struct cli *cli, struct err *err)
+{
+	const char *db = cli->db_path ? cli->db_path : config_str(cli->cfg, "store", "path");
+	char data[4096];
+
+	if (fsafe_check_not_shared(config_source(cli->cfg), "configuration", err) ||
+	    fsafe_check_parent(db, "store folder", err))
+		return -1;
+	if (datadir_get(cli->cfg, data, sizeof(data)) && fsafe_check_not_shared(data, "data folder", err))
+		return -1;
+	return 0;
 }

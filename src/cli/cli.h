@@ -61,6 +61,14 @@ struct store *cli_open_store(struct cli *cli, int flags);
 /* A batching sink on store, configured from [store]; observations are
  * enriched by enr, or by the default enricher when enr is NULL. */
 struct sink *cli_store_sink(struct cli *cli, struct store *store, const struct enricher *enr);
+/* The sink of a live sensor (run, honeypot): it never blocks the sensor
+ * (a full queue drops and counts) and watches the store's free space. */
+struct sink *cli_sensor_sink(struct cli *cli, struct store *store);
+/* Daemons refuse a configuration file, store folder or data folder that
+ * the group or everyone may write. */
+int cli_check_daemon_files(struct cli *cli, struct err *err);
+/* "stopped: N events accepted (M new[, D dropped])" */
+void cli_log_stopped(const struct sink_stats *st);
 
 /* The enricher of [enrich] (loaded once, closed at exit), or NULL when no
  * enrichment data is installed (logged once). */

@@ -21,9 +21,10 @@ static const char usage[] =
 	"      --telnet ADDR:PORT[,...]  telnet listeners (overrides [honeypot] telnet; '' for none)\n"
 	"      --http ADDR:PORT[,...]    HTTP listeners (overrides [honeypot] http; '' for none)\n"
 	"      --profile NAME            device profile (busybox, ipcam, dvr, router, ...)\n"
-	"      --cowrie-log FILE         also write a Cowrie-compatible JSON log\n" CLI_COMMON_HELP;
+	"      --cowrie-log FILE         also write a Cowrie-compatible JSON log\n"
+	"      --no-store                keep no events (the Cowrie log only, or a load test)\n" CLI_COMMON_HELP;
 
-enum { OPT_TELNET = 1, OPT_HTTP, OPT_PROFILE, OPT_COWRIE };
+enum { OPT_TELNET = 1, OPT_HTTP, OPT_PROFILE, OPT_COWRIE, OPT_NO_STORE };
 
 /* Many sessions need many descriptors: take the hard limit. */
 static void raise_nofile(void)
@@ -44,6 +45,7 @@ int cmd_honeypot(int argc, char **argv)
 		{"http", required_argument, NULL, OPT_HTTP},
 		{"profile", required_argument, NULL, OPT_PROFILE},
 		{"cowrie-log", required_argument, NULL, OPT_COWRIE},
+		{"no-store", no_argument, NULL, OPT_NO_STORE},
 		{NULL, 0, NULL, 0},
 	};
 	static const char *const keys[] = {[OPT_TELNET] = "telnet", [OPT_HTTP] = "http",
@@ -53,7 +55,8 @@ int cmd_honeypot(int argc, char **argv)
 	struct honeypot_config hc;
 	struct honeypot *hp;
 	struct sink_stats st;
-	struct store *store;
+	struct store *store = NULL;
+	bool no_store = false;
 	struct sink *sink;
 	sigset_t stop_signals;
 	struct err err;
@@ -64,6 +67,8 @@ int cmd_honeypot(int argc, char **argv)
 			continue;
 		if (opt >= OPT_TELNET && opt <= OPT_COWRIE)
 			set[opt] = optarg;
+		else if (opt == OPT_NO_STORE)
+			no_store = true;
 		else
 			cli_bad_option(&cli);
 	}
@@ -82,14 +87,18 @@ int cmd_honeypot(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile();
 
-	if (honeypot_config_from(cli.cfg, &hc, &err)) {
+	if (cli_check_daemon_files(&cli, &err) || honeypot_config_from(cli.cfg, &hc, &err)) {
 		config_free(cli.cfg);
 		return cli_error("%s", err.msg);
 	}
-	store = cli_open_store(&cli, STORE_CREATE);
-	if (!store)
-		return EXIT_ERROR;
-	sink = cli_store_sink(&cli, store, NULL);
+	if (no_store) {
+		sink = null_sink_new();
+	} else {
+		store = cli_open_store(&cli, STORE_CREATE);
+		if (!store)
+			return EXIT_ERROR;
+		sink = cli_sensor_sink(&cli, store);
+	}
 	hp = honeypot_new(&hc, sink, &err);
 	if (!hp) {
 		rc = cli_error("honeypot: %s", err.msg);
@@ -120,10 +129,9 @@ out:
 	sink_stats(sink, &st);
 	if (sink_close(sink, &err))
 		rc = cli_error("%s", err.msg);
-	else if (rc == EXIT_OK)
-		log_info("stopped: %llu events accepted (%llu new)", (unsigned long long)st.emitted,
-			 (unsigned long long)st.inserted);
-	store_close(store);
+	cli_log_stopped(&st);
+	if (store)
+		store_close(store);
 	config_free(cli.cfg);
 	return rc;
 }

@@ -47,10 +47,16 @@ int cmd_run(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	log_set_timestamps(1);
 
+	if (cli_load_config(&cli))
+		return EXIT_ERROR;
+	if (cli_check_daemon_files(&cli, &err)) {
+		config_free(cli.cfg);
+		return cli_error("%s", err.msg);
+	}
 	store = cli_open_store(&cli, STORE_CREATE);
 	if (!store)
 		return EXIT_ERROR;
-	sink = cli_store_sink(&cli, store, NULL);
+	sink = cli_sensor_sink(&cli, store);
 	env.cfg = cli.cfg;
 	env.sink = sink;
 	env.db_path = cli.db_path ? cli.db_path : config_str(cli.cfg, "store", "path");
@@ -97,9 +103,7 @@ stop:
 	sink_stats(sink, &st);
 	if (sink_close(sink, &err))
 		rc = cli_error("%s", err.msg);
-	else
-		log_info("stopped: %llu events accepted (%llu new)", (unsigned long long)st.emitted,
-			 (unsigned long long)st.inserted);
+	cli_log_stopped(&st);
 	store_close(store);
 	config_free(cli.cfg);
 	return rc;

@@ -6,6 +6,8 @@
 #ifndef IOTMON_LOG_H
 #define IOTMON_LOG_H
 
+#include <stdint.h>
+
 enum log_level { LOG_ERROR, LOG_WARN, LOG_INFO, LOG_DEBUG };
 
 void log_set_level(enum log_level level);
@@ -14,6 +16,21 @@ enum log_level log_get_level(void);
 void log_set_timestamps(int on);
 
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A line that an attacker can make repeat (accept errors, a full disk, a
+ * failing log file) goes through a limiter: at most one line per interval;
+ * the next line that passes says how many were held back. One static
+ * limiter per call site; thread-safe. */
+struct log_limit {
+	int64_t next_us; /* monotonic µs before which lines are held back */
+	uint64_t held; /* lines held back since the last one printed */
+};
+
+#define LOG_LIMIT_INIT {0, 0}
+#define LOG_LIMIT_US (10 * 1000000LL) /* one line per 10 s per call site */
+
+void log_limited(struct log_limit *lim, enum log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
 #define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)

@@ -27,7 +27,7 @@ static int null_flush(struct sink *s, struct err *err)
 static void null_stats(struct sink *s, struct sink_stats *out)
 {
 	out->emitted = atomic_load(&((struct null_sink *)s)->emitted);
-	out->committed = out->inserted = out->failed_batches = 0;
+	out->committed = out->inserted = out->failed_batches = out->dropped = 0;
 }
 
 static int null_close(struct sink *s, struct err *err)

@@ -6,9 +6,12 @@
  * touching any sensor.
  *
  * Contract: emit() copies the event (the caller keeps ownership of its own)
- * and may block briefly when the sink is full; it is thread-safe. An event
- * is *accepted* once flush() has returned 0 after it, or once the sink has
- * committed it on its own schedule. close() flushes and frees. */
+ * and may block briefly when the sink is full, unless the sink was made for
+ * a live sensor: then a full sink drops the event and counts it (dropped),
+ * because an event loop that waits on a disk can be stalled from outside.
+ * It is thread-safe. An event is *accepted* once flush() has returned 0
+ * after it, or once the sink has committed it on its own schedule; every
+ * emitted event ends committed or dropped. close() flushes and frees. */
 #ifndef IOTMON_SINK_H
 #define IOTMON_SINK_H
 
@@ -24,6 +27,7 @@ struct sink_stats {
 	uint64_t committed; /* durably stored (new or already known) */
 	uint64_t inserted; /* new in the store (the rest were duplicates) */
 	uint64_t failed_batches; /* commits that failed and were retried */
+	uint64_t dropped; /* refused (sink full) or given up (store failing at shutdown) */
 };
 
 struct sink_ops {

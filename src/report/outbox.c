@@ -115,7 +115,8 @@ void outbox_config_free(struct outbox_config *oc)
 
 static int same_content(const char *path, const void *data, size_t len)
 {
-	FILE *f = fopen(path, "rb");
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	FILE *f = fd >= 0 ? fdopen(fd, "rb") : NULL;
 	char buf[65536];
 	size_t off = 0, n;
 	int same = 1;
@@ -162,14 +163,19 @@ int outbox_write_atomic(const char *path, const void *data, size_t len, bool *un
 			*unchanged = true;
 		return 0;
 	}
+	/* A fresh, unpredictable name created O_EXCL (mkostemp): nothing
+	 * planted at a guessable name is followed or reused. rename() then
+	 * replaces whatever is at path, a symlink included, without following it. */
 	tmp = xmalloc(strlen(path) + 32);
-	snprintf(tmp, strlen(path) + 32, "%s.tmp.%d", path, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	snprintf(tmp, strlen(path) + 32, "%s.tmp.XXXXXX", path);
+	fd = mkostemp(tmp, O_CLOEXEC);
 	if (fd < 0) {
 		err_set(err, "%s: %s", tmp, strerror(errno));
 		free(tmp);
 		return -1;
 	}
+	if (fchmod(fd, 0640) != 0)
+		goto fail;
 	while (off < len) {
 		ssize_t n = write(fd, (const char *)data + off, len - off);
 
@@ -214,19 +220,27 @@ int outbox_write_atomic_with(const char *path, struct store *s, int64_t day, con
 	return rc;
 }
 
+/* Creates path (and missing parents). The folder written into must be a
+ * real folder: a symlink planted as a day folder would send the
+ * feeds (and their addresses) wherever it points. */
 static int make_dir(const char *path, struct err *err)
 {
 	char *copy = xstrdup(path);
+	struct stat st;
 
 	for (char *p = copy + 1; *p; p++)
 		if (*p == '/') {
 			*p = '\0';
-			mkdir(copy, 0755);
+			mkdir(copy, 0750);
 			*p = '/';
 		}
 	free(copy);
-	if (mkdir(path, 0755) != 0 && errno != EEXIST)
+	if (mkdir(path, 0750) != 0 && errno != EEXIST)
 		return err_set(err, "%s: %s", path, strerror(errno));
+	if (lstat(path, &st) != 0)
+		return err_set(err, "%s: %s", path, strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return err_set(err, "%s: not a folder (a symlink?); refusing to write feeds through it", path);
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -13,9 +14,42 @@
 
 #include "core/timeutil.h"
 #include "report/contacts.h"
+#include "report/outbox.h"
 #include "report/feed.h"
 #include "report/table.h"
 #include "report/targz.h"
+
+/* A symlink planted where a feed goes is replaced, never followed; the
+ * feed is 0640 whatever the umask. */
+static void atomic_write_replaces_planted_symlink(void **state)
+{
+	char dir[] = "/tmp/outbox-test.XXXXXX", victim[64], path[64], buf[16] = {0};
+	struct stat st;
+	struct err err;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(victim, sizeof(victim), "%s/victim", dir);
+	snprintf(path, sizeof(path), "%s/64500.csv", dir);
+	f = fopen(victim, "w");
+	assert_non_null(f);
+	fputs("keep", f);
+	fclose(f);
+	assert_int_equal(symlink(victim, path), 0);
+	assert_int_equal(outbox_write_atomic(path, "feed\n", 5, NULL, &err), 0);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0640);
+	f = fopen(victim, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(buf, sizeof(buf), f));
+	fclose(f);
+	assert_string_equal(buf, "keep");
+	unlink(path);
+	unlink(victim);
+	rmdir(dir);
+}
 
 static void contacts_merge_and_reject(void **state)
 {
@@ -182,6 +216,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(contacts_merge_and_reject),
+		cmocka_unit_test(atomic_write_replaces_planted_symlink),
 		cmocka_unit_test(targz_is_reproducible_ustar),
 		cmocka_unit_test(table_three_ways),
 		cmocka_unit_test(feed_write_into_bounded_strbuf),

@@ -416,7 +416,7 @@ static int sqlite_query_events(struct store *base, const struct event_filter *f,
 			       int (*cb)(const struct event *, void *), void *arg, struct err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	char sql[1024], src[IPADDR_STRLEN];
+	char sql[2048], src[IPADDR_STRLEN];
 	sqlite3_stmt *st;
 	int rc = 0, step, i = 1;
 
@@ -425,7 +425,16 @@ static int sqlite_query_events(struct store *base, const struct event_filter *f,
 		 " username, password, success, input, url, sha256, cve, packets, extra FROM events"
 		 " WHERE time_us >= ? AND time_us < ?%s%s%s%s ORDER BY time_us, id%s",
 		 f->kind >= 0 ? " AND kind = ?" : "", f->has_src ? " AND src_ip = ?" : "",
-		 f->family ? " AND family = ?" : "", f->session ? " AND session = ?" : "",
+		 !f->family ? ""
+		 /* The honeypot hands a session's events over as they happen, with
+		  * the family known so far; its session event, written last, has
+		  * the family of the whole dialogue and speaks for the others. */
+		 : strcmp(f->family, "unknown") == 0
+			 ? " AND family = '' AND (session = '' OR (sensor, session) NOT IN (SELECT sensor, session FROM"
+			   " events WHERE kind = 'session' AND session <> '' AND family <> ''))"
+			 : " AND (family = ? OR (session <> '' AND (sensor, session) IN (SELECT sensor, session FROM"
+			   " events WHERE kind = 'session' AND family = ?)))",
+		 f->session ? " AND session = ?" : "",
 		 f->limit ? " LIMIT ?" : "");
 	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK)
 		return db_error(s, err, "query events");
@@ -437,9 +446,10 @@ static int sqlite_query_events(struct store *base, const struct event_filter *f,
 		ipaddr_format(&f->src, src);
 		sqlite3_bind_text(st, i++, src, -1, SQLITE_TRANSIENT);
 	}
-	if (f->family)
-		sqlite3_bind_text(st, i++, strcmp(f->family, "unknown") == 0 ? "" : f->family, -1,
-				  SQLITE_TRANSIENT);
+	if (f->family && strcmp(f->family, "unknown") != 0) {
+		sqlite3_bind_text(st, i++, f->family, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, i++, f->family, -1, SQLITE_TRANSIENT);
+	}
 	if (f->session)
 		sqlite3_bind_text(st, i++, f->session, -1, SQLITE_TRANSIENT);
 	if (f->limit)

@@ -4,9 +4,11 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <time.h>
 
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 
@@ -17,11 +19,13 @@ struct store_sink {
 
 	pthread_mutex_t lock;
 	pthread_cond_t wake_writer, space, committed_cv;
-	struct event *queue; /* waiting events, owned copies */
-	size_t count, cap;
+	struct event *queue; /* waiting events, owned copies: a ring from head */
+	size_t head, count, cap;
+	size_t queued_bytes; /* what the waiting events hold, roughly */
 	int64_t oldest_mono_us; /* when the first waiting event arrived */
 	bool stopping, flush_wanted;
-	uint64_t emitted, committed, inserted, failed_batches, lost;
+	int64_t give_up_mono; /* set by flush/close: a failing store is given up then */
+	uint64_t emitted, committed, inserted, failed_batches, lost, dropped;
 	pthread_t writer;
 };
 
@@ -44,26 +48,84 @@ static bool batch_due(const struct store_sink *s)
 	       time_mono_us() - s->oldest_mono_us >= (int64_t)s->opt.interval_ms * 1000;
 }
 
-/* Commits batch, retrying while it fails; returns false only if the sink is
- * stopping and the store still refuses (the events are then reported lost). */
-static bool commit_batch(struct store_sink *s, struct event *batch, size_t n, size_t *inserted)
+static size_t text_bytes(const char *t)
 {
-	struct err err;
+	return t ? strlen(t) + 1 : 0;
+}
 
-	for (int attempt = 0;; attempt++) {
-		if (store_insert_events(s->store, batch, n, s->opt.enricher, inserted, &err) == 0)
-			return true;
+/* What a queued copy of ev holds (queue_max_bytes). */
+static size_t event_bytes(const struct event *ev)
+{
+	return sizeof(*ev) + text_bytes(ev->username) + text_bytes(ev->password) + text_bytes(ev->input) +
+	       text_bytes(ev->url) + text_bytes(ev->cve) + text_bytes(ev->extra);
+}
+
+static struct metric *dropped_counter(void)
+{
+	static struct metric *m;
+	struct metric *x = __atomic_load_n(&m, __ATOMIC_ACQUIRE);
+
+	if (!x) {
+		x = metric_get("iotmon_events_dropped_total", NULL, METRIC_COUNTER,
+			       "events not stored: the queue was full or the store kept failing at shutdown");
+		__atomic_store_n(&m, x, __ATOMIC_RELEASE);
+	}
+	return x;
+}
+
+/* The store's folder has less free space than configured: a commit would
+ * fail or fill the disk to the last byte (and the logs with it). */
+static bool disk_low(const struct store_sink *s, struct err *err)
+{
+	struct statvfs vfs;
+	uint64_t avail;
+
+	if (!s->opt.watch_dir || !s->opt.min_free_bytes || statvfs(s->opt.watch_dir, &vfs) != 0)
+		return false;
+	avail = (uint64_t)vfs.f_bavail * vfs.f_frsize;
+	if (avail >= s->opt.min_free_bytes)
+		return false;
+	err_set(err, "%s has %llu KiB free, less than [store] min_free_mb", s->opt.watch_dir,
+		(unsigned long long)(avail >> 10));
+	return true;
+}
+
+/* Commits batch[0..n), retrying a failure with half as many events at a
+ * time; returns how many were given up (only once flush or close asked and
+ * give_up_ms passed). */
+static size_t commit_batch(struct store_sink *s, struct event *batch, size_t n, size_t *inserted)
+{
+	static struct log_limit failing = LOG_LIMIT_INIT;
+	size_t done = 0, chunk = n;
+
+	*inserted = 0;
+	while (done < n) {
+		size_t k = chunk < n - done ? chunk : n - done, added = 0;
+		struct err err;
+		bool give_up;
+
+		if (!disk_low(s, &err) &&
+		    store_insert_events(s->store, batch + done, k, s->opt.enricher, &added, &err) == 0) {
+			done += k;
+			*inserted += added;
+			continue;
+		}
 		pthread_mutex_lock(&s->lock);
 		s->failed_batches++;
-		bool give_up = s->stopping && attempt >= 2;
+		give_up = s->give_up_mono && time_mono_us() >= s->give_up_mono;
 		pthread_mutex_unlock(&s->lock);
-		log_error("store: %zu events not committed yet: %s%s", n, err.msg,
-			  give_up ? " (giving up at shutdown)" : "; retrying");
-		if (give_up)
-			return false;
+		if (give_up) {
+			log_error("store: %zu events not committed: %s (giving up at shutdown)", n - done, err.msg);
+			return n - done;
+		}
+		if (chunk > 1)
+			chunk = (chunk + 1) / 2;
+		log_limited(&failing, LOG_ERROR, "store: %zu events not committed yet: %s; retrying %zu at a time",
+			    n - done, err.msg, chunk);
 		struct timespec pause = {0, 200 * 1000 * 1000};
 		nanosleep(&pause, NULL);
 	}
+	return 0;
 }
 
 static void *writer_main(void *arg)
@@ -94,25 +156,27 @@ static void *writer_main(void *arg)
 			batch_cap = n;
 			batch = xrealloc(batch, batch_cap * sizeof(*batch));
 		}
-		memcpy(batch, s->queue, n * sizeof(*batch));
-		memmove(s->queue, s->queue + n, (s->count - n) * sizeof(*batch));
+		/* A ring: taking a batch costs the batch, not the backlog. */
+		for (size_t i = 0; i < n; i++) {
+			batch[i] = s->queue[s->head];
+			s->queued_bytes -= event_bytes(&batch[i]);
+			s->head = (s->head + 1) % s->cap;
+		}
 		s->count -= n;
 		s->oldest_mono_us = time_mono_us();
 		pthread_cond_broadcast(&s->space);
 		pthread_mutex_unlock(&s->lock);
 
 		size_t inserted = 0;
-		bool ok = commit_batch(s, batch, n, &inserted);
+		size_t lost = commit_batch(s, batch, n, &inserted);
 		for (size_t i = 0; i < n; i++)
 			event_free(&batch[i]);
 
+		metric_add(dropped_counter(), (int64_t)lost);
 		pthread_mutex_lock(&s->lock);
-		if (ok) {
-			s->committed += n;
-			s->inserted += inserted;
-		} else {
-			s->lost += n; /* flush() must not wait for them */
-		}
+		s->committed += n - lost;
+		s->inserted += inserted;
+		s->lost += lost; /* flush() must not wait for them */
 		if (s->count == 0)
 			s->flush_wanted = false;
 		pthread_cond_broadcast(&s->committed_cv);
@@ -128,15 +192,41 @@ static int store_sink_emit(struct sink *base, const struct event *ev)
 	struct store_sink *s = (struct store_sink *)base;
 
 	pthread_mutex_lock(&s->lock);
-	while (s->count >= s->opt.queue_max && !s->stopping)
+	size_t bytes = event_bytes(ev);
+
+	while ((s->count >= s->opt.queue_max ||
+		(s->opt.queue_max_bytes && s->count && s->queued_bytes + bytes > s->opt.queue_max_bytes)) &&
+	       !s->stopping) {
+		if (s->opt.never_block) {
+			static struct log_limit full = LOG_LIMIT_INIT;
+
+			s->emitted++;
+			s->dropped++;
+			pthread_mutex_unlock(&s->lock);
+			metric_add(dropped_counter(), 1);
+			log_limited(&full, LOG_WARN,
+				    "store: %zu events (%zu KiB) wait for the store (queue_max, queue_max_mb); "
+				    "new events dropped",
+				    s->count, s->queued_bytes >> 10);
+			return -1;
+		}
 		pthread_cond_wait(&s->space, &s->lock);
+	}
 	if (s->count == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 1024;
-		s->queue = xrealloc(s->queue, s->cap * sizeof(*s->queue));
+		size_t cap = s->cap ? s->cap * 2 : 1024;
+		struct event *q = xmalloc(cap * sizeof(*q));
+
+		for (size_t i = 0; i < s->count; i++)
+			q[i] = s->queue[(s->head + i) % s->cap];
+		free(s->queue);
+		s->queue = q;
+		s->cap = cap;
+		s->head = 0;
 	}
 	if (s->count == 0)
 		s->oldest_mono_us = time_mono_us();
-	event_copy(&s->queue[s->count++], ev);
+	event_copy(&s->queue[(s->head + s->count++) % s->cap], ev);
+	s->queued_bytes += bytes;
 	s->emitted++;
 	if (s->count >= s->opt.batch_max)
 		pthread_cond_signal(&s->wake_writer);
@@ -153,9 +243,13 @@ static int store_sink_flush(struct sink *base, struct err *err)
 	pthread_mutex_lock(&s->lock);
 	target = s->emitted;
 	s->flush_wanted = true;
+	if (!s->give_up_mono)
+		s->give_up_mono = time_mono_us() + (int64_t)s->opt.give_up_ms * 1000;
 	pthread_cond_signal(&s->wake_writer);
-	while (s->committed + s->lost < target)
+	while (s->committed + s->lost + s->dropped < target)
 		pthread_cond_wait(&s->committed_cv, &s->lock);
+	if (!s->stopping)
+		s->give_up_mono = 0;
 	if (s->lost)
 		rc = err_set(err, "%llu events could not be stored", (unsigned long long)s->lost);
 	pthread_mutex_unlock(&s->lock);
@@ -171,6 +265,7 @@ static void store_sink_stats(struct sink *base, struct sink_stats *out)
 	out->committed = s->committed;
 	out->inserted = s->inserted;
 	out->failed_batches = s->failed_batches;
+	out->dropped = s->dropped + s->lost;
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -180,6 +275,8 @@ static int store_sink_close(struct sink *base, struct err *err)
 
 	pthread_mutex_lock(&s->lock);
 	s->stopping = true;
+	if (!s->give_up_mono)
+		s->give_up_mono = time_mono_us() + (int64_t)s->opt.give_up_ms * 1000;
 	pthread_cond_broadcast(&s->wake_writer);
 	pthread_cond_broadcast(&s->space);
 	pthread_mutex_unlock(&s->lock);
@@ -188,7 +285,7 @@ static int store_sink_close(struct sink *base, struct err *err)
 	 * but counted rather than hidden. */
 	s->lost += s->count;
 	for (size_t i = 0; i < s->count; i++)
-		event_free(&s->queue[i]);
+		event_free(&s->queue[(s->head + i) % s->cap]);
 	free(s->queue);
 	int rc = 0;
 	if (s->lost)
@@ -216,8 +313,13 @@ struct sink *store_sink_new(struct store *store, const struct store_sink_options
 		s->opt.batch_max = 5000;
 	if (s->opt.interval_ms <= 0)
 		s->opt.interval_ms = 1000;
-	if (s->opt.queue_max < s->opt.batch_max)
+	if (!s->opt.queue_max)
 		s->opt.queue_max = s->opt.batch_max * 4;
+	if (s->opt.batch_max > s->opt.queue_max) /* queue_max is a promise about memory */
+		s->opt.batch_max = s->opt.queue_max;
+	if (s->opt.give_up_ms <= 0)
+		s->opt.give_up_ms = 3000;
+	dropped_counter(); /* /metrics shows 0 before the first loss */
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

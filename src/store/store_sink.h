@@ -3,13 +3,23 @@
  * A writer thread owns the store while the sink is open: it commits a batch
  * when batch_max events wait or when the oldest waiting event is
  * interval_ms old, whichever comes first, so an accepted event is durable
- * within about a second. emit() blocks when queue_max events wait (the
- * store is slower than the sensors): backpressure, never silent loss. A
- * failed commit is logged and retried; nothing is dropped. */
+ * within about a second. When queue_max events (or queue_max_bytes) wait (the store is slower
+ * than the sensors, or the disk is full), emit() blocks (imports:
+ * backpressure) or, with never_block (live sensors), drops the event and
+ * counts it: /metrics iotmon_events_dropped_total and the stop line.
+ *
+ * A failed commit is retried with half the batch each time (a batch that
+ * does not fit in what is left of the disk still goes in pieces), the log
+ * line at most once per 10 s. While the store's folder has less than
+ * min_free_bytes free, nothing is attempted. Once flush() or close() asks,
+ * a store that keeps failing is given up after give_up_ms and its events
+ * are counted dropped, so a full disk cannot hold SIGTERM. */
 #ifndef IOTMON_STORE_SINK_H
 #define IOTMON_STORE_SINK_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/sink.h"
 #include "store.h"
@@ -18,7 +28,12 @@ struct store_sink_options {
 	size_t batch_max; /* events per transaction at most */
 	int interval_ms; /* oldest waiting event is committed within this */
 	size_t queue_max; /* waiting events before emit() blocks */
+	size_t queue_max_bytes; /* and what they hold at most; 0: no bound */
 	const struct enricher *enricher; /* may be NULL */
+	bool never_block; /* live sensors: drop and count when full */
+	const char *watch_dir; /* folder whose free space is watched; NULL: none */
+	uint64_t min_free_bytes;
+	int give_up_ms; /* at flush/close; 0: 3000 */
 };
 
 /* The sink uses store from its own thread until closed; the caller must not

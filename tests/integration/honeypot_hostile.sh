@@ -47,7 +47,8 @@ check_cmd "endless line: read no more than 16 KiB of it ($n bytes)" test "$n" -l
 check_cmd "half-open: idle_timeout recorded for each" test "$(reason idle_timeout)" -ge 10
 check_eq "slowloris: slow_request" 1 "$(reason slow_request)"
 check_eq "too many commands: max_commands" 1 "$(reason max_commands)"
-check_eq "per-IP limit: three refusals recorded" 3 "$(reason max_sessions_per_ip)"
+check_eq "per-IP limit: the three refusals are one event" 1 "$(reason max_sessions_per_ip)"
+check_grep "per-IP limit: the event counts three" '"reason":"max_sessions_per_ip","duration_ms":0,"refused":3' "$T/s.json"
 check_grep "random bytes to HTTP: answered 400 and recorded" '"reason":"http_done"' "$T/s.json"
 n=$(hp_events hostile --kind command | grep -c '"input":"c[0-9]*"')
 check_eq "max_commands = 20: exactly 20 commands recorded before the close" 20 "$n"
@@ -59,5 +60,5 @@ check_eq "max_sessions: 3 of 7 refused" 3 "$closed"
 $CL slowreader 127.0.0.1 "$TPORT" root xc3511 40000 >/dev/null 2>&1
 hp_stop
 hp_events cap --kind session >"$T/s.json"
-check_eq "max_sessions: refusals recorded" 3 "$(reason max_sessions)"
+check_grep "max_sessions: the three refusals recorded as one event" '"reason":"max_sessions","duration_ms":0,"refused":3' "$T/s.json"
 check_eq "never-reading client: slow_reader" 1 "$(reason slow_reader)"

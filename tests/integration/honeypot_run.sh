@@ -18,6 +18,11 @@ HPORT=$(free_port)
 	echo "port_profiles = $HPORT=router"
 	echo "cowrie_log = $T/cowrie.json"
 } >"$T/run.conf"
+if [ "$(id -u)" = 0 ]; then # the log is opened after the drop, as nobody
+	chmod 711 "$T"
+	: >"$T/cowrie.json"
+	chown nobody "$T/cowrie.json"
+fi
 "$IOTMON" run -c "$T/run.conf" --db "$T/run.db" 2>"$T/run.err" &
 PID=$!
 at_exit "kill $PID 2>/dev/null"

@@ -6,8 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
+#include <unistd.h>
 
+#include "core/fsafe.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
@@ -18,30 +19,19 @@ struct cowrie_log {
 	bool failed; /* a write failed: logged once */
 };
 
-/* Like the store: missing parent folders of the log are created. */
-static void make_parent_dirs(const char *path)
-{
-	char *copy = xstrdup(path);
-
-	for (char *p = copy + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			mkdir(copy, 0755);
-			*p = '/';
-		}
-	free(copy);
-}
-
 struct cowrie_log *cowrie_log_open(const char *path, struct err *err)
 {
 	struct cowrie_log *log;
-	FILE *f;
-
-	make_parent_dirs(path);
-	f = fopen(path, "a");
+	/* Attacker text (logins, commands) in a file: never through a planted
+	 * symlink, never readable by everyone. */
+	int fd = fsafe_open_append(path, 0640, err);
+	FILE *f = fd >= 0 ? fdopen(fd, "a") : NULL;
 
 	if (!f) {
-		err_set(err, "%s: %s", path, strerror(errno));
+		if (fd >= 0) {
+			err_set(err, "%s: %s", path, strerror(errno));
+			close(fd);
+		}
 		return NULL;
 	}
 	setvbuf(f, NULL, _IOFBF, 1 << 16);

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <openssl/evp.h>
@@ -47,10 +48,15 @@ static struct metric *sessions_gauge(void)
 
 #define MAX_LISTENERS 32
 #define READ_CHUNK 4096
+#define READ_ROUNDS 1 /* reads per wake-up: a flooding session waits its turn like the others */
 #define USER_MAX 256
 #define HTTP_HEAD_MAX 16384
 #define HTTP_BODY_MAX 65536
 #define SWEEP_US (250 * 1000)
+#define ACCEPT_PAUSE_US (200 * 1000) /* out of descriptors: accepting rests this long */
+#define SESSION_MIN_MEM 16384 /* room a new session needs under the budget */
+#define REFUSALS_MAX 4096 /* distinct (source, port, reason) kept per report interval */
+#define TRIM_BYTES (16u << 20) /* freed session memory that is handed back to the system */
 
 enum proto { P_TELNET, P_HTTP };
 enum obj_kind { OBJ_LISTENER, OBJ_SESSION, OBJ_WAKE };
@@ -72,6 +78,18 @@ struct ipcount {
 	struct ipcount *next;
 };
 
+/* Refused connections of one source, port and reason, counted until the
+ * next report: a flood of refusals is one event, not one each. */
+struct refusal {
+	struct ipaddr ip;
+	const struct listener *l;
+	const char *reason;
+	uint16_t dst_port;
+	uint64_t n;
+	int64_t first_us;
+	struct refusal *next;
+};
+
 struct session {
 	enum obj_kind kind;
 	enum proto proto;
@@ -82,6 +100,10 @@ struct session {
 	struct event base; /* common fields of its events */
 	int64_t start_us, start_mono, last_mono;
 	uint64_t bytes_in;
+	int64_t window_mono; /* start of the current min_input_rate window */
+	uint64_t window_bytes; /* received in it */
+	size_t mem; /* bytes charged to the memory budget */
+	uint32_t next_seq;
 	unsigned commands, attempts;
 	/* telnet */
 	enum tstate tstate;
@@ -97,7 +119,8 @@ struct session {
 	size_t out_len, out_cap;
 	bool want_close_after_write;
 	bool epollout; /* EPOLLOUT armed */
-	/* events held until the session ends; [0] is the session event */
+	/* [0] is the session event, emitted at the end; the others are handed
+	 * to the sink as soon as the input that made them is handled */
 	struct event *evs;
 	size_t nev, evcap;
 };
@@ -121,7 +144,15 @@ struct honeypot {
 	int stopping;
 	struct session *sessions, *graveyard;
 	unsigned nsessions;
-	struct ipcount *ipt[4096];
+	struct ipcount *ipt[4096], *nett[4096]; /* per address, per /24 or /64 */
+	size_t mem_used; /* sum of the sessions' mem */
+	size_t mem_trimmed_at; /* mem_used when memory was last handed back */
+	struct refusal *refusals[4096];
+	size_t nrefusals;
+	uint64_t refused_unrecorded; /* past REFUSALS_MAX: only counted */
+	int64_t refusals_since;
+	bool accept_paused;
+	int64_t accept_resume_mono;
 	uint64_t id_seed, id_counter;
 	char describe[1024];
 };
@@ -143,6 +174,11 @@ int honeypot_config_from(const struct config *cfg, struct honeypot_config *hc, s
 	hc->accept_after = (unsigned)config_int(cfg, s, "accept_after");
 	hc->lim.max_sessions = (unsigned)config_int(cfg, s, "max_sessions");
 	hc->lim.max_per_ip = (unsigned)config_int(cfg, s, "max_sessions_per_ip");
+	hc->lim.max_per_prefix = (unsigned)config_int(cfg, s, "max_sessions_per_prefix");
+	hc->lim.memory_budget = (size_t)config_int(cfg, s, "memory_budget");
+	hc->lim.min_input_rate = (unsigned)config_int(cfg, s, "min_input_rate");
+	hc->lim.input_window_ms = (int)config_int(cfg, s, "input_window_ms");
+	hc->lim.refused_report_ms = (int)config_int(cfg, s, "refused_report_ms");
 	hc->lim.max_commands = (unsigned)config_int(cfg, s, "max_commands");
 	hc->lim.max_login_attempts = (unsigned)config_int(cfg, s, "max_login_attempts");
 	hc->lim.max_bytes = (size_t)config_int(cfg, s, "max_session_bytes");
@@ -170,25 +206,25 @@ static unsigned ip_bucket(const struct ipaddr *ip)
 	return h & 4095;
 }
 
-static struct ipcount **ip_slot(struct honeypot *hp, const struct ipaddr *ip)
+static struct ipcount **ip_slot(struct ipcount **table, const struct ipaddr *ip)
 {
-	struct ipcount **pp = &hp->ipt[ip_bucket(ip)];
+	struct ipcount **pp = &table[ip_bucket(ip)];
 
 	while (*pp && !ipaddr_equal(&(*pp)->ip, ip))
 		pp = &(*pp)->next;
 	return pp;
 }
 
-static unsigned ip_count(struct honeypot *hp, const struct ipaddr *ip)
+static unsigned ip_count(struct ipcount **table, const struct ipaddr *ip)
 {
-	struct ipcount *c = *ip_slot(hp, ip);
+	struct ipcount *c = *ip_slot(table, ip);
 
 	return c ? c->n : 0;
 }
 
-static void ip_add(struct honeypot *hp, const struct ipaddr *ip, int delta)
+static void ip_add(struct ipcount **table, const struct ipaddr *ip, int delta)
 {
-	struct ipcount **pp = ip_slot(hp, ip);
+	struct ipcount **pp = ip_slot(table, ip);
 
 	if (!*pp) {
 		if (delta < 0)
@@ -203,6 +239,28 @@ static void ip_add(struct honeypot *hp, const struct ipaddr *ip, int delta)
 		*pp = dead->next;
 		free(dead);
 	}
+}
+
+/* The source's network: its /24 (IPv4) or /64 (IPv6). One host behind
+ * many addresses of its network is still one attacker. */
+static struct ipaddr ip_prefix(const struct ipaddr *ip)
+{
+	struct ipaddr net = *ip;
+	int keep = ip->af == 4 ? 3 : 8; /* v4 sits in the first four bytes */
+
+	memset(net.b + keep, 0, 16 - (size_t)keep);
+	return net;
+}
+
+static void tables_free(struct ipcount **table)
+{
+	for (int i = 0; i < 4096; i++)
+		while (table[i]) {
+			struct ipcount *c = table[i];
+
+			table[i] = c->next;
+			free(c);
+		}
 }
 
 /* A 12-hex-digit session id like Cowrie's: unique in this process, not
@@ -259,6 +317,9 @@ static void json_text(struct strbuf *b, const char *text)
 /* ---- events ------------------------------------------------------------- */
 
 /* A new event of the session, held until the session ends. */
+static const char *proto_name(enum proto p);
+static void close_session(struct session *s, const char *reason);
+
 static struct event *add_event(struct session *s, enum event_kind kind)
 {
 	struct event *ev;
@@ -271,17 +332,68 @@ static struct event *add_event(struct session *s, enum event_kind kind)
 	*ev = s->base;
 	ev->kind = kind;
 	ev->time_us = time_now_us();
-	ev->seq = (uint32_t)s->nev;
+	ev->seq = s->next_seq++;
 	s->nev++;
 	return ev;
+}
+
+/* Hands the session's new events to the sink as they happen, so a crash
+ * loses at most the sink's commit interval, and nothing piles up in a long
+ * session. They carry the family known so far; the session event, [0],
+ * waits for the end and carries the family of the whole dialogue. */
+static void emit_pending(struct session *s)
+{
+	const char *fam = family_name(&s->fam);
+
+	for (size_t i = 1; i < s->nev; i++) {
+		if (strcmp(fam, "unknown") != 0)
+			event_set_fixed(s->evs[i].family, sizeof(s->evs[i].family), fam, strlen(fam));
+		sink_emit(s->hp->sink, &s->evs[i]);
+		event_free(&s->evs[i]);
+	}
+	if (s->nev > 1)
+		s->nev = 1;
+}
+
+/* ---- memory budget ------------------------------------------------------ */
+
+/* Closes the biggest sessions until need more bytes fit in the budget:
+ * whoever holds the most pays, not the newcomer, so a flood of big
+ * sessions cannot lock other clients out. Runs only under pressure. */
+static void make_room(struct honeypot *hp, size_t need)
+{
+	while (hp->mem_used + need > hp->cfg.lim.memory_budget) {
+		struct session *big = NULL;
+
+		for (struct session *x = hp->sessions; x; x = x->next)
+			if (!big || x->mem > big->mem)
+				big = x;
+		if (!big)
+			return;
+		close_session(big, "memory_budget");
+	}
+}
+
+/* Charges the session what it holds now (input, unsent output, dropped
+ * files); false when it was closed to keep all sessions within the
+ * budget. */
+static bool charge(struct session *s)
+{
+	struct honeypot *hp = s->hp;
+	size_t mem = sizeof(*s) + s->in_cap + s->out_cap + s->evcap * sizeof(*s->evs) +
+		     (s->sh ? shell_payload_bytes(s->sh) : 0);
+
+	hp->mem_used = hp->mem_used - s->mem + mem;
+	s->mem = mem;
+	if (hp->mem_used > hp->cfg.lim.memory_budget)
+		make_room(hp, 0);
+	return s->fd >= 0;
 }
 
 static const char *proto_name(enum proto p)
 {
 	return p == P_TELNET ? "telnet" : "http";
 }
-
-/* ---- output ------------------------------------------------------------- */
 
 static void close_session(struct session *s, const char *reason);
 
@@ -355,6 +467,11 @@ static void flush_output(struct session *s)
 		memmove(s->out, s->out + done, s->out_len - done);
 		s->out_len -= done;
 	}
+	if (s->out_len == 0 && s->out_cap > 16384) { /* a big answer left: its room goes back */
+		free(s->out);
+		s->out = NULL;
+		s->out_cap = 0;
+	}
 	if (s->out_len == 0 && s->want_close_after_write) {
 		close_session(s, "http_done");
 		return;
@@ -424,6 +541,7 @@ static void close_session(struct session *s, const char *reason)
 		sink_emit(hp->sink, &s->evs[i]);
 		event_free(&s->evs[i]);
 	}
+	s->nev = 0;
 	if (s->proto == P_TELNET) {
 		struct event closed = s->base;
 
@@ -433,7 +551,14 @@ static void close_session(struct session *s, const char *reason)
 
 	close(s->fd); /* also leaves the epoll set */
 	s->fd = -1;
-	ip_add(hp, &s->base.src, -1);
+	ip_add(hp->ipt, &s->base.src, -1);
+	{
+		struct ipaddr net = ip_prefix(&s->base.src);
+
+		ip_add(hp->nett, &net, -1);
+	}
+	hp->mem_used -= s->mem;
+	s->mem = 0;
 	hp->nsessions--;
 	metric_add(sessions_gauge(), -1);
 	if (s->prev)
@@ -776,7 +901,7 @@ static void read_input(struct session *s)
 {
 	uint8_t buf[READ_CHUNK];
 
-	for (int rounds = 0; rounds < 16 && s->fd >= 0; rounds++) {
+	for (int rounds = 0; rounds < READ_ROUNDS && s->fd >= 0; rounds++) {
 		ssize_t r = recv(s->fd, buf, sizeof(buf), 0);
 
 		if (r == 0) {
@@ -793,6 +918,7 @@ static void read_input(struct session *s)
 		}
 		s->last_mono = time_mono_us();
 		s->bytes_in += (uint64_t)r;
+		s->window_bytes += (uint64_t)r;
 		if (s->bytes_in > s->hp->cfg.lim.max_bytes) {
 			close_session(s, "max_bytes");
 			return;
@@ -808,24 +934,150 @@ static void read_input(struct session *s)
 	}
 }
 
+/* Input handled: its events leave, the answer goes out, and what the
+ * session holds now is charged to the budget. */
+static void session_settle(struct session *s)
+{
+	emit_pending(s);
+	flush_output(s);
+	if (s->fd >= 0)
+		charge(s);
+}
+
 static void session_read(struct session *s)
 {
 	read_input(s);
-	flush_output(s);
+	session_settle(s);
 }
 
-/* A refused connection still leaves a session event saying why. */
-static void refuse(struct honeypot *hp, struct listener *l, const struct event *base, const char *reason)
-{
-	struct event ev = *base;
-	char extra[160];
+/* ---- refused connections ------------------------------------------------ */
 
-	ev.kind = EVENT_SESSION;
-	ev.time_us = time_now_us();
-	snprintf(extra, sizeof(extra), "{\"protocol\":\"%s\",\"profile\":\"%s\",\"reason\":\"%s\",\"duration_ms\":0}",
-		 proto_name(l->proto), l->profile->name, reason);
-	ev.extra = extra;
-	sink_emit(hp->sink, &ev);
+static struct metric *refused_counter(void)
+{
+	static struct metric *m;
+	struct metric *x = __atomic_load_n(&m, __ATOMIC_ACQUIRE);
+
+	if (!x) {
+		x = metric_get("iotmon_honeypot_refused_total", NULL, METRIC_COUNTER,
+			       "connections the honeypot refused (limits, memory budget)");
+		__atomic_store_n(&m, x, __ATOMIC_RELEASE);
+	}
+	return x;
+}
+
+/* Counts a refused connection; report_refusals() turns the counts into one
+ * session event per source, port and reason. */
+static void refuse(struct honeypot *hp, const struct listener *l, const struct event *base, const char *reason)
+{
+	static struct log_limit full = LOG_LIMIT_INIT;
+	struct refusal **pp = &hp->refusals[ip_bucket(&base->src)];
+
+	metric_add(refused_counter(), 1);
+	while (*pp && !((*pp)->l == l && (*pp)->reason == reason && ipaddr_equal(&(*pp)->ip, &base->src)))
+		pp = &(*pp)->next;
+	if (!*pp) {
+		if (hp->nrefusals >= REFUSALS_MAX) {
+			hp->refused_unrecorded++;
+			log_limited(&full, LOG_WARN, "honeypot: more than %d refused sources in one report interval; "
+				    "further refusals only counted", REFUSALS_MAX);
+			return;
+		}
+		*pp = xcalloc(1, sizeof(**pp));
+		(*pp)->ip = base->src;
+		(*pp)->l = l;
+		(*pp)->reason = reason;
+		(*pp)->dst_port = base->dst_port;
+		(*pp)->first_us = base->time_us;
+		hp->nrefusals++;
+	}
+	(*pp)->n++;
+}
+
+/* One session event per (source, port, reason) refused since the last
+ * report, with "refused": how many connections it stands for. */
+static void report_refusals(struct honeypot *hp)
+{
+	static struct log_limit unrecorded = LOG_LIMIT_INIT;
+
+	for (int i = 0; i < 4096; i++)
+		while (hp->refusals[i]) {
+			struct refusal *r = hp->refusals[i];
+			struct event ev;
+			char extra[256];
+
+			event_init(&ev);
+			ev.kind = EVENT_SESSION;
+			ev.transport = TRANSPORT_TCP;
+			ev.time_us = r->first_us;
+			ev.src = r->ip;
+			ev.dst = r->l->ip;
+			ev.dst_port = r->dst_port;
+			event_set_fixed(ev.sensor, sizeof(ev.sensor), hp->cfg.sensor, strlen(hp->cfg.sensor));
+			new_session_id(hp, ev.session);
+			snprintf(extra, sizeof(extra),
+				 "{\"protocol\":\"%s\",\"profile\":\"%s\",\"reason\":\"%s\",\"duration_ms\":0,"
+				 "\"refused\":%llu}",
+				 proto_name(r->l->proto), r->l->profile->name, r->reason, (unsigned long long)r->n);
+			ev.extra = extra;
+			sink_emit(hp->sink, &ev);
+			hp->refusals[i] = r->next;
+			free(r);
+		}
+	if (hp->refused_unrecorded)
+		log_limited(&unrecorded, LOG_WARN, "honeypot: %llu refused connections counted but not recorded",
+			    (unsigned long long)hp->refused_unrecorded);
+	hp->refused_unrecorded = 0;
+	hp->nrefusals = 0;
+	hp->refusals_since = time_mono_us();
+}
+
+/* ---- accepting ---------------------------------------------------------- */
+
+static void listeners_arm(struct honeypot *hp, uint32_t events)
+{
+	for (size_t i = 0; i < hp->nlisteners; i++) {
+		struct epoll_event ee = {.events = events, .data.ptr = &hp->listeners[i]};
+
+		epoll_ctl(hp->ep, EPOLL_CTL_MOD, hp->listeners[i].fd, &ee);
+	}
+}
+
+/* Out of descriptors (or kernel memory): the pending connection cannot be
+ * taken, and a level-triggered listener would wake the loop at once, for
+ * ever. Accepting rests a moment while sessions end. */
+static void pause_accepting(struct honeypot *hp, const struct listener *l, int e)
+{
+	static struct log_limit lim = LOG_LIMIT_INIT;
+
+	metrics_count("iotmon_honeypot_accept_paused_total", NULL, "times accepting paused (out of descriptors)", 1);
+	log_limited(&lim, LOG_WARN, "honeypot: accept on %s: %s; pausing accepts %d ms", l->addr, strerror(e),
+		    ACCEPT_PAUSE_US / 1000);
+	listeners_arm(hp, 0);
+	hp->accept_paused = true;
+	hp->accept_resume_mono = time_mono_us() + ACCEPT_PAUSE_US;
+}
+
+static void maybe_resume_accepting(struct honeypot *hp)
+{
+	if (hp->accept_paused && time_mono_us() >= hp->accept_resume_mono) {
+		hp->accept_paused = false;
+		listeners_arm(hp, EPOLLIN);
+	}
+}
+
+/* Why a new connection from base->src is refused, or NULL. */
+static const char *admission(struct honeypot *hp, const struct event *base, const struct ipaddr *net)
+{
+	const struct honeypot_limits *lim = &hp->cfg.lim;
+
+	if (hp->nsessions >= lim->max_sessions)
+		return "max_sessions";
+	if (ip_count(hp->ipt, &base->src) >= lim->max_per_ip)
+		return "max_sessions_per_ip";
+	if (ip_count(hp->nett, net) >= lim->max_per_prefix)
+		return "max_sessions_per_prefix";
+	make_room(hp, SESSION_MIN_MEM);
+	return NULL;
 }
 
 static void accept_all(struct honeypot *hp, struct listener *l)
@@ -838,11 +1090,18 @@ static void accept_all(struct honeypot *hp, struct listener *l)
 		struct event base;
 		int fd = accept4(l->fd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
+		struct ipaddr net;
+		const char *refusal;
+
 		if (fd < 0) {
+			static struct log_limit other = LOG_LIMIT_INIT;
+
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				log_warn("honeypot: accept on %s: %s", l->addr, strerror(errno));
+			if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+				pause_accepting(hp, l, errno);
+			else if (errno != EAGAIN && errno != EWOULDBLOCK)
+				log_limited(&other, LOG_WARN, "honeypot: accept on %s: %s", l->addr, strerror(errno));
 			return;
 		}
 		event_init(&base);
@@ -859,17 +1118,14 @@ static void accept_all(struct honeypot *hp, struct listener *l)
 			sockaddr_to(&local, &base.dst, &base.dst_port);
 		}
 		event_set_fixed(base.sensor, sizeof(base.sensor), hp->cfg.sensor, strlen(hp->cfg.sensor));
+		net = ip_prefix(&base.src);
+		refusal = admission(hp, &base, &net);
+		if (refusal) {
+			close(fd);
+			refuse(hp, l, &base, refusal);
+			continue;
+		}
 		new_session_id(hp, base.session);
-		if (hp->nsessions >= hp->cfg.lim.max_sessions) {
-			close(fd);
-			refuse(hp, l, &base, "max_sessions");
-			continue;
-		}
-		if (ip_count(hp, &base.src) >= hp->cfg.lim.max_per_ip) {
-			close(fd);
-			refuse(hp, l, &base, "max_sessions_per_ip");
-			continue;
-		}
 		s = xcalloc(1, sizeof(*s));
 		s->kind = OBJ_SESSION;
 		s->proto = l->proto;
@@ -878,7 +1134,7 @@ static void accept_all(struct honeypot *hp, struct listener *l)
 		s->profile = l->profile;
 		s->base = base;
 		s->start_us = time_now_us();
-		s->start_mono = s->last_mono = time_mono_us();
+		s->start_mono = s->last_mono = s->window_mono = time_mono_us();
 		family_init(&s->fam);
 		s->next = hp->sessions;
 		if (hp->sessions)
@@ -886,7 +1142,8 @@ static void accept_all(struct honeypot *hp, struct listener *l)
 		hp->sessions = s;
 		hp->nsessions++;
 		metric_add(sessions_gauge(), 1);
-		ip_add(hp, &base.src, 1);
+		ip_add(hp->ipt, &base.src, 1);
+		ip_add(hp->nett, &net, 1);
 		add_event(s, EVENT_SESSION);
 		ee.events = EPOLLIN | EPOLLRDHUP;
 		ee.data.ptr = s;
@@ -896,7 +1153,7 @@ static void accept_all(struct honeypot *hp, struct listener *l)
 		}
 		if (s->proto == P_TELNET) {
 			telnet_open(s);
-			flush_output(s);
+			session_settle(s);
 		}
 	}
 }
@@ -909,6 +1166,20 @@ static void sweep(struct honeypot *hp)
 
 	for (struct session *s = hp->sessions, *next; s; s = next) {
 		next = s->next;
+		/* Each byte resets the idle timer, so a drip (a byte every few
+		 * seconds) is closed by its rate instead. */
+		if (s->proto == P_TELNET && lim->min_input_rate &&
+		    now - s->window_mono >= (int64_t)lim->input_window_ms * 1000) {
+			bool slow = s->window_bytes > 0 &&
+				    s->window_bytes * 1000 < (uint64_t)lim->min_input_rate * (uint64_t)lim->input_window_ms;
+
+			s->window_mono = now;
+			s->window_bytes = 0;
+			if (slow) {
+				close_session(s, "slow_input");
+				continue;
+			}
+		}
 		if (now - s->start_mono > (int64_t)lim->session_ms * 1000)
 			close_session(s, "session_timeout");
 		else if (s->proto == P_HTTP && now - s->start_mono > (int64_t)lim->request_ms * 1000)
@@ -925,6 +1196,13 @@ static void bury(struct honeypot *hp)
 
 		hp->graveyard = s->next;
 		free_session(s);
+	}
+	/* After a flood the allocator would keep its peak for ever. */
+	if (hp->mem_trimmed_at > hp->mem_used + TRIM_BYTES) {
+		malloc_trim(0);
+		hp->mem_trimmed_at = hp->mem_used;
+	} else if (hp->mem_used > hp->mem_trimmed_at) {
+		hp->mem_trimmed_at = hp->mem_used;
 	}
 }
 
@@ -947,8 +1225,11 @@ static void *loop(void *arg)
 
 				if (s->fd < 0)
 					continue;
-				if (evs[i].events & EPOLLOUT)
+				if (evs[i].events & EPOLLOUT) {
 					flush_output(s);
+					if (s->fd >= 0)
+						charge(s);
+				}
 				if (s->fd >= 0 && (evs[i].events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
 					session_read(s);
 			}
@@ -957,12 +1238,16 @@ static void *loop(void *arg)
 		if (time_mono_us() - last_sweep > SWEEP_US) {
 			sweep(hp);
 			bury(hp);
+			maybe_resume_accepting(hp);
+			if (time_mono_us() - hp->refusals_since > (int64_t)hp->cfg.lim.refused_report_ms * 1000)
+				report_refusals(hp);
 			last_sweep = time_mono_us();
 		}
 		cowrie_log_flush(hp->cowrie);
 	}
 	while (hp->sessions)
 		close_session(hp->sessions, "shutdown");
+	report_refusals(hp);
 	bury(hp);
 	cowrie_log_flush(hp->cowrie);
 	return NULL;
@@ -1073,12 +1358,14 @@ static void honeypot_free(struct honeypot *hp)
 		close(hp->ep);
 	if (hp->wake.fd >= 0)
 		close(hp->wake.fd);
+	tables_free(hp->ipt);
+	tables_free(hp->nett);
 	for (int i = 0; i < 4096; i++)
-		while (hp->ipt[i]) {
-			struct ipcount *c = hp->ipt[i];
+		while (hp->refusals[i]) {
+			struct refusal *r = hp->refusals[i];
 
-			hp->ipt[i] = c->next;
-			free(c);
+			hp->refusals[i] = r->next;
+			free(r);
 		}
 	cowrie_log_close(hp->cowrie);
 	hp_profiles_free(hp->profiles);
@@ -1122,11 +1409,6 @@ struct honeypot *honeypot_new(const struct honeypot_config *hc, struct sink *sin
 		err_set(err, "no listeners: set [honeypot] telnet and/or http");
 		goto fail;
 	}
-	if (hc->cowrie_log && hc->cowrie_log[0]) {
-		hp->cowrie = cowrie_log_open(hc->cowrie_log, err);
-		if (!hp->cowrie)
-			goto fail;
-	}
 	hp->ep = epoll_create1(EPOLL_CLOEXEC);
 	hp->wake.kind = OBJ_WAKE;
 	hp->wake.fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -1157,8 +1439,16 @@ fail:
 
 int honeypot_start(struct honeypot *hp, struct err *err)
 {
-	int rc = pthread_create(&hp->thread, NULL, loop, hp);
+	int rc;
 
+	/* Opened here, after the privilege drop: as the service user, the log
+	 * cannot be made to write where that user could not. */
+	if (hp->cfg.cowrie_log && hp->cfg.cowrie_log[0] && !hp->cowrie) {
+		hp->cowrie = cowrie_log_open(hp->cfg.cowrie_log, err);
+		if (!hp->cowrie)
+			return -1;
+	}
+	rc = pthread_create(&hp->thread, NULL, loop, hp);
 	if (rc)
 		return err_set(err, "honeypot thread: %s", strerror(rc));
 	hp->running = true;

@@ -2,14 +2,18 @@
  *
  * One thread runs every session (no thread per connection): accept, telnet
  * negotiation, login, the BusyBox-like shell, HTTP requests, limits and
- * timeouts. A session's events are held until it ends, then emitted to the
- * sink with the family its whole dialogue points to (family.h); the Cowrie
- * log is written as things happen.
+ * timeouts. A session's events go to the sink as soon as the input that
+ * made them is handled, with the family known so far; its session event
+ * goes at the end with the family its whole dialogue points to (family.h).
+ * The Cowrie log is written as things happen.
  *
  * Limits (each closes the session and names the reason in its session
- * event): bytes received, commands, idle time, total time, concurrent
- * sessions, sessions per source IP, pending output (slow reader), time to
- * send an HTTP request (slowloris), line length. */
+ * event): bytes received, commands, idle time, total time, input rate
+ * (telnet drips), pending output (slow reader), time to send an HTTP
+ * request (slowloris), line length, the memory budget of all sessions.
+ * Refused at accept (counted per source, port and reason, one event per
+ * report interval): concurrent sessions, sessions per source IP and per
+ * /24 or /64, memory budget. Out of descriptors, accepting pauses. */
 #ifndef IOTMON_HONEYPOT_H
 #define IOTMON_HONEYPOT_H
 
@@ -22,6 +26,10 @@
 
 struct honeypot_limits {
 	unsigned max_sessions, max_per_ip, max_commands, max_login_attempts;
+	unsigned max_per_prefix; /* sessions per /24 or /64 */
+	size_t memory_budget; /* all sessions' buffers and payloads together */
+	unsigned min_input_rate; /* telnet bytes/s in a window with any input; 0: off */
+	int input_window_ms, refused_report_ms;
 	size_t max_bytes; /* received per session */
 	size_t output_max; /* unsent output per session before "slow_reader" */
 	size_t payload_max; /* dropped-file bytes kept per session */
@@ -46,10 +54,11 @@ int honeypot_config_from(const struct config *cfg, struct honeypot_config *hc, s
 
 struct honeypot;
 
-/* Loads profiles, credentials and signatures, binds every listener and
- * opens the Cowrie log; nothing runs yet. NULL with err on failure. */
+/* Loads profiles, credentials and signatures and binds every listener;
+ * nothing runs yet. NULL with err on failure. */
 struct honeypot *honeypot_new(const struct honeypot_config *hc, struct sink *sink, struct err *err);
-/* Starts the loop thread. */
+/* Opens the Cowrie log (call it after the privilege drop) and starts the
+ * loop thread. */
 int honeypot_start(struct honeypot *hp, struct err *err);
 /* Stops the loop, ends every session (reason "shutdown"), hands all
  * their events to the sink, closes the Cowrie log and frees hp. */

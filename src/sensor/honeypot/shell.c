@@ -1068,3 +1068,8 @@ enum shell_status shell_run(struct shell *sh, const char *line, size_t len, stru
 	free(lx);
 	return exit_shell ? SHELL_EXIT : SHELL_CONTINUE;
 }
+
+size_t shell_payload_bytes(const struct shell *sh)
+{
+	return sh->total;
+}
