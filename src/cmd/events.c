@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "core/pseudonym.h"
 
 static const char usage[] =
 	"Usage: iotmon events [options]\n"
@@ -16,15 +17,25 @@ static const char usage[] =
 	"      --src IP        only events from this source address\n"
 	"      --family NAME   only this malware family (\"unknown\" for none)\n"
 	"      --session ID    only this session\n"
-	"      --limit N       at most N events\n" CLI_COMMON_HELP;
+	"      --limit N       at most N events\n"
+	"      --pseudonymise KEYFILE\n"
+	"                      research export: each source address becomes a keyed\n"
+	"                      pseudonym in fd00::/8 (HMAC-SHA256; docs/privacy.md)\n" CLI_COMMON_HELP;
 
-enum { OPT_SINCE = 1, OPT_UNTIL, OPT_KIND, OPT_SRC, OPT_FAMILY, OPT_SESSION, OPT_LIMIT };
+enum { OPT_SINCE = 1, OPT_UNTIL, OPT_KIND, OPT_SRC, OPT_FAMILY, OPT_SESSION, OPT_LIMIT, OPT_PSEUDONYMISE };
 
 static int print_event(const struct event *ev, void *arg)
 {
-	char *json = event_to_json(ev);
+	const struct pseudonym_key *key = arg;
+	struct event copy;
+	char *json;
 
-	(void)arg;
+	if (key) {
+		copy = *ev; /* shallow: only the address changes */
+		pseudonym_addr(key, &ev->src, &copy.src);
+		ev = &copy;
+	}
+	json = event_to_json(ev);
 	fputs(json, stdout);
 	putchar('\n');
 	free(json);
@@ -42,6 +53,7 @@ int cmd_events(int argc, char **argv)
 		{"family", required_argument, NULL, OPT_FAMILY},
 		{"session", required_argument, NULL, OPT_SESSION},
 		{"limit", required_argument, NULL, OPT_LIMIT},
+		{"pseudonymise", required_argument, NULL, OPT_PSEUDONYMISE},
 		{NULL, 0, NULL, 0},
 	};
 	struct cli cli = {.command = "events", .usage = usage};
@@ -49,6 +61,8 @@ int cmd_events(int argc, char **argv)
 	struct store *store;
 	struct err err;
 	enum event_kind kind;
+	struct pseudonym_key key;
+	const char *key_path = NULL;
 	char *end;
 	int opt, rc;
 
@@ -86,16 +100,21 @@ int cmd_events(int argc, char **argv)
 			if (*optarg == '-' || *end || end == optarg)
 				cli_usage_error(&cli, "--limit: not a number: %s", optarg);
 			break;
+		case OPT_PSEUDONYMISE:
+			key_path = optarg;
+			break;
 		default:
 			cli_bad_option(&cli);
 		}
 	}
 	if (optind < argc)
 		cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
+	if (key_path && pseudonym_key_load(key_path, &key, &err))
+		return cli_error("%s", err.msg);
 	store = cli_open_store(&cli, 0);
 	if (!store)
 		return EXIT_ERROR;
-	rc = store_query_events(store, &f, print_event, NULL, &err);
+	rc = store_query_events(store, &f, print_event, key_path ? &key : NULL, &err);
 	store_close(store);
 	config_free(cli.cfg);
 	if (rc)

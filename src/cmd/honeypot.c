@@ -1,14 +1,19 @@
 /* honeypot.c - `iotmon honeypot`: the IoT honeypot on its own. */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "core/log.h"
 #include "core/privdrop.h"
+#include "core/privsep.h"
+#include "core/socket_sink.h"
 #include "sensor/honeypot/honeypot.h"
 
 static const char usage[] =
@@ -37,6 +42,46 @@ static void raise_nofile(void)
 	}
 }
 
+static int child_ended;
+
+/* The relay saw the child's end of the socket close: unless we are
+ * stopping anyway, the child died, and the parent stops too. */
+static void child_gone(void)
+{
+	__atomic_store_n(&child_ended, 1, __ATOMIC_RELEASE);
+	kill(getpid(), SIGTERM);
+}
+
+/* The attacker-facing process: drops privileges, opens the Cowrie log as
+ * the service user, starts the loop, confines itself (NoNewPrivs,
+ * seccomp), and runs until SIGTERM. Its events leave through the socket. */
+static int sensor_child(struct honeypot *hp, struct sink *sink, const char *user, const sigset_t *stop)
+{
+	struct sink_stats st;
+	struct err err;
+	int sig, rc = EXIT_OK;
+
+	if (privsep_drop(user, &err)) {
+		log_error("%s", err.msg);
+		honeypot_stop(hp);
+		return EXIT_ERROR;
+	}
+	if (honeypot_start(hp, &err) || privsep_confine(&err)) {
+		log_error("%s", err.msg);
+		honeypot_stop(hp);
+		return EXIT_ERROR;
+	}
+	log_info("ready: %s (pid %d, NoNewPrivs, seccomp)", honeypot_describe(hp), (int)getpid());
+	sigwait(stop, &sig);
+	honeypot_stop(hp);
+	sink_stats(sink, &st);
+	if (sink_close(sink, &err)) {
+		log_warn("honeypot: %s", err.msg);
+		rc = EXIT_ERROR;
+	}
+	return rc;
+}
+
 int cmd_honeypot(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -57,7 +102,10 @@ int cmd_honeypot(int argc, char **argv)
 	struct sink_stats st;
 	struct store *store = NULL;
 	bool no_store = false;
-	struct sink *sink;
+	struct sink *sink = NULL, *child_sink;
+	struct socket_relay *relay;
+	int fds[2], status = 0;
+	pid_t child;
 	sigset_t stop_signals;
 	struct err err;
 	int opt, sig, rc = EXIT_OK;
@@ -91,45 +139,83 @@ int cmd_honeypot(int argc, char **argv)
 		config_free(cli.cfg);
 		return cli_error("%s", err.msg);
 	}
+	/* Bound here, before the fork: the parent closes its copies. */
+	if (privsep_socketpair(fds, &err)) {
+		config_free(cli.cfg);
+		return cli_error("%s", err.msg);
+	}
+	child_sink = socket_sink_new(fds[1]);
+	hp = honeypot_new(&hc, child_sink, &err);
+	if (!hp) {
+		sink_close(child_sink, NULL);
+		close(fds[0]);
+		config_free(cli.cfg);
+		return cli_error("honeypot: %s", err.msg);
+	}
+	child = fork();
+	if (child < 0) {
+		rc = cli_error("fork: %s", strerror(errno));
+		honeypot_stop(hp);
+		sink_close(child_sink, NULL);
+		close(fds[0]);
+		config_free(cli.cfg);
+		return rc;
+	}
+	if (child == 0) {
+		close(fds[0]);
+		_exit(sensor_child(hp, child_sink, config_str(cli.cfg, "general", "user"), &stop_signals));
+	}
+	/* The parent: no listener, no attacker byte; the store writer. */
+	honeypot_stop(hp);
+	sink_close(child_sink, NULL);
 	if (no_store) {
 		sink = null_sink_new();
 	} else {
 		store = cli_open_store(&cli, STORE_CREATE);
-		if (!store)
-			return EXIT_ERROR;
-		sink = cli_sensor_sink(&cli, store);
+		sink = store ? cli_sensor_sink(&cli, store) : NULL;
 	}
-	hp = honeypot_new(&hc, sink, &err);
-	if (!hp) {
-		rc = cli_error("honeypot: %s", err.msg);
-		goto out;
-	}
-	if (geteuid() == 0) {
+	relay = sink ? socket_relay_start(fds[0], sink, child_gone, &err) : NULL;
+	if (!relay) {
+		if (sink)
+			rc = cli_error("%s", err.msg);
+		rc = EXIT_ERROR;
+		kill(child, SIGTERM);
+	} else if (geteuid() == 0) {
 		const char *user = config_str(cli.cfg, "general", "user");
 
 		if (privdrop(user, &err)) {
 			rc = cli_error("%s", err.msg);
-			honeypot_stop(hp);
-			goto out;
+			kill(child, SIGTERM);
+		} else {
+			log_info("dropped privileges to user %s", user);
 		}
-		log_info("dropped privileges to user %s", user);
 	}
-	if (honeypot_start(hp, &err)) {
-		rc = cli_error("%s", err.msg);
-		honeypot_stop(hp);
-		goto out;
-	}
-	log_info("ready: %s", honeypot_describe(hp));
-	if (sigwait(&stop_signals, &sig) == 0)
+	if (rc == EXIT_OK && sigwait(&stop_signals, &sig) == 0 && !__atomic_load_n(&child_ended, __ATOMIC_ACQUIRE))
 		log_info("%s received, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	honeypot_stop(hp);
-out:
-	if (sink_flush(sink, &err))
-		rc = cli_error("%s", err.msg);
-	sink_stats(sink, &st);
-	if (sink_close(sink, &err))
-		rc = cli_error("%s", err.msg);
-	cli_log_stopped(&st);
+	kill(child, SIGTERM);
+	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		rc = EXIT_ERROR;
+		if (WIFSIGNALED(status))
+			log_error("honeypot child killed by signal %d", WTERMSIG(status));
+	}
+	if (relay) {
+		unsigned long refused = socket_relay_join(relay);
+
+		if (refused)
+			log_warn("%lu malformed event messages from the honeypot child refused", refused);
+	} else {
+		close(fds[0]);
+	}
+	if (sink) {
+		if (sink_flush(sink, &err))
+			rc = cli_error("%s", err.msg);
+		sink_stats(sink, &st);
+		if (sink_close(sink, &err))
+			rc = cli_error("%s", err.msg);
+		cli_log_stopped(&st);
+	}
 	if (store)
 		store_close(store);
 	config_free(cli.cfg);

@@ -1,0 +1,28 @@
+/* privsep.h - the sensor child of the privilege-separated honeypot.
+ *
+ * The parent binds (as root when ports below 1024 are configured), makes a
+ * socketpair and forks before it opens the store: the child, which parses
+ * every byte an attacker sends, never holds the store, the token table or
+ * the web server. The child drops to the service user, empties its
+ * capability bounding set, sets NoNewPrivs and loads a seccomp filter that
+ * allows what an event loop on open sockets needs and refuses the rest
+ * (EPERM): no open, exec, socket, connect, ptrace, mount. */
+#ifndef IOTMON_PRIVSEP_H
+#define IOTMON_PRIVSEP_H
+
+#include <sys/types.h>
+
+#include "err.h"
+
+/* fds[0]: the parent's end, fds[1]: the child's (SOCK_SEQPACKET, close on
+ * exec, the child's send buffer enlarged so bursts do not drop). */
+int privsep_socketpair(int fds[2], struct err *err);
+
+/* In the child, first: privileges dropped to user (when root) with the
+ * capability bounding set emptied. */
+int privsep_drop(const char *user, struct err *err);
+/* Then, once its files are open and its threads started: NoNewPrivs and
+ * the seccomp filter on every thread. */
+int privsep_confine(struct err *err);
+
+#endif

@@ -1,0 +1,27 @@
+/* socket_sink.h - a sink across a process boundary.
+ *
+ * The sensor child emits into a socket sink: each event becomes one
+ * event_wire message on a SOCK_SEQPACKET socket, sent without blocking (a
+ * full socket drops the event and counts it; the event loop never waits on
+ * the parent). In the parent, a relay thread reads the other end, decodes
+ * each message as hostile input and emits it into the configured sink (the
+ * local store or a publisher): the parent's sink stays pluggable. */
+#ifndef IOTMON_SOCKET_SINK_H
+#define IOTMON_SOCKET_SINK_H
+
+#include "sink.h"
+
+/* Takes ownership of fd (closed by sink_close). */
+struct sink *socket_sink_new(int fd);
+
+struct socket_relay;
+
+/* Starts a thread that emits every message read from fd into target until
+ * the other end closes; then calls on_eof (may be NULL) from that thread.
+ * Takes ownership of fd. NULL with err when the thread cannot start. */
+struct socket_relay *socket_relay_start(int fd, struct sink *target, void (*on_eof)(void), struct err *err);
+/* Waits for the end of the stream (the child closed its end or exited) and
+ * frees the relay; returns how many malformed messages were refused. */
+unsigned long socket_relay_join(struct socket_relay *r);
+
+#endif
