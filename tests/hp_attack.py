@@ -4,7 +4,7 @@
                                        addresses 127.N.0.1 (one /24 each), each
                                        dropping BYTES of echo payload without
                                        reading; prints "peak_rss_kib sent_bytes closed" 
-                                       (PID's RssAnon sampled meanwhile)
+                                       (RssAnon of PID,PID... summed, sampled meanwhile)
   probe PORT SECONDS                   logins from 127.0.0.1, one after another,
                                        for SECONDS; prints "count max_ms median_ms"
   drip PORT N INTERVAL SECONDS         N connections each sending one byte every
@@ -12,7 +12,7 @@
   connflood PORT N                     N connect-and-close from 127.0.0.1; prints N
   hold PORT N SECONDS                  N connections held open SECONDS; prints how
                                        many connected
-  rss PID                              anonymous RSS of PID in KiB"""
+  rss PID[,PID...]                     anonymous RSS in KiB, summed"""
 import os
 import selectors
 import socket
@@ -24,12 +24,17 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from hp_client import Conn  # noqa: E402
 
 
-def rss(pid):
-    with open("/proc/%s/status" % pid) as f:
-        for line in f:
-            if line.startswith("RssAnon:"):  # file-backed pages (the store's mmap) are not the budget's
-                return int(line.split()[1])
-    return 0
+def rss(pids):
+    """Anonymous RSS in KiB summed over a comma-separated list of pids (the
+    honeypot's parent and its sensor child); file-backed pages (the store's
+    mmap) are not the budget's."""
+    total = 0
+    for pid in str(pids).split(","):
+        with open("/proc/%s/status" % pid) as f:
+            for line in f:
+                if line.startswith("RssAnon:"):
+                    total += int(line.split()[1])
+    return total
 
 
 def flood(port, addrs, sessions, nbytes, pid):

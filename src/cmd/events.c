@@ -111,7 +111,7 @@ int cmd_events(int argc, char **argv)
 		cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
 	if (key_path && pseudonym_key_load(key_path, &key, &err))
 		return cli_error("%s", err.msg);
-	store = cli_open_store(&cli, 0);
+	store = cli_open_store(&cli, STORE_READONLY);
 	if (!store)
 		return EXIT_ERROR;
 	rc = store_query_events(store, &f, print_event, key_path ? &key : NULL, &err);

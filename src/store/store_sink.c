@@ -118,10 +118,12 @@ static size_t commit_batch(struct store_sink *s, struct event *batch, size_t n, 
 			log_error("store: %zu events not committed: %s (giving up at shutdown)", n - done, err.msg);
 			return n - done;
 		}
-		if (chunk > 1)
-			chunk = (chunk + 1) / 2;
 		log_limited(&failing, LOG_ERROR, "store: %zu events not committed yet: %s; retrying %zu at a time",
-			    n - done, err.msg, chunk);
+			    n - done, err.msg, chunk > 1 ? (chunk + 1) / 2 : 1);
+		if (chunk > 1) { /* smaller at once: what fits goes in now */
+			chunk = (chunk + 1) / 2;
+			continue;
+		}
 		struct timespec pause = {0, 200 * 1000 * 1000};
 		nanosleep(&pause, NULL);
 	}

@@ -114,9 +114,70 @@ static void test_flush_and_close_store_everything(void **state)
 	assert_int_equal(stored_events(), 5007);
 }
 
+/* A store whose disk is "full": a batch of more than room events fails,
+ * so the sink must split batches to get anything in. */
+struct fake_store {
+	struct store base;
+	size_t room, stored, calls;
+	bool broken;
+};
+
+static int fake_insert(struct store *st, const struct event *evs, size_t n, const struct enricher *enr,
+		       size_t *inserted, struct err *err)
+{
+	struct fake_store *f = (struct fake_store *)st;
+
+	(void)evs;
+	(void)enr;
+	f->calls++;
+	if (f->broken || n > f->room)
+		return err_set(err, "database or disk is full");
+	f->stored += n;
+	if (inserted)
+		*inserted = n;
+	return 0;
+}
+
+static const struct store_event_writer fake_writer = {.insert_events = fake_insert};
+
+static void full_store_splits_drops_and_gives_up(void **state)
+{
+	struct fake_store f = {.base.writer = &fake_writer, .room = 3};
+	struct store_sink_options opt = {.batch_max = 5000, .interval_ms = 10, .queue_max = 1000, .never_block = true,
+					 .give_up_ms = 500};
+	struct sink_stats st;
+	struct event ev;
+	struct sink *sink;
+	struct err err;
+	int64_t t0;
+
+	(void)state;
+	event_init(&ev);
+	ev.kind = EVENT_LOGIN;
+	sink = store_sink_new(&f.base, &opt);
+	for (int i = 0; i < 100; i++)
+		sink_emit(sink, &ev);
+	/* 100 events, 3 at a time at most: committed in halves, not lost. */
+	assert_int_equal(sink_flush(sink, &err), 0);
+	assert_int_equal(f.stored, 100);
+	/* A broken store and a full queue: the sensor never waits. */
+	f.broken = true;
+	t0 = time_mono_us();
+	for (int i = 0; i < 3000; i++)
+		sink_emit(sink, &ev);
+	assert_true(time_mono_us() - t0 < 2 * 1000000);
+	sink_stats(sink, &st);
+	assert_true(st.dropped >= 1000); /* the writer holds at most one batch of 1000, the queue 1000 */
+	t0 = time_mono_us();
+	assert_int_equal(sink_close(sink, &err), -1); /* given up: counted, said */
+	assert_true(time_mono_us() - t0 < 3 * 1000000);
+	assert_non_null(strstr(err.msg, "could not be stored"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(full_store_splits_drops_and_gives_up),
 		cmocka_unit_test_setup_teardown(test_commits_within_interval_without_flush, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flush_and_close_store_everything, setup, teardown),
 	};

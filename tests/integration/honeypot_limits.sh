@@ -24,10 +24,11 @@ HP_BIN=$IOTMON
 # flood ends when the honeypot has taken all of it.
 hp_start mem "memory_budget = $((BUDGET_MB << 20))" "max_session_bytes = $FLOOD_BYTES" \
 	"max_payload_bytes = $FLOOD_BYTES" "[store]" "queue_max_mb = 16"
-base=$($AT rss "$HP_PID")
+pids="$HP_PID,$(pgrep -P "$HP_PID" | head -1)" # the store's process and the sensor child
+base=$($AT rss "$pids")
 $AT probe "$TPORT" 10 >"$T/probe.out" 2>"$T/probe.err" &
 probe=$!
-$AT flood "$TPORT" 10 "$SESSIONS" "$FLOOD_BYTES" "$HP_PID" >"$T/flood.out"
+$AT flood "$TPORT" 10 "$SESSIONS" "$FLOOD_BYTES" "$pids" >"$T/flood.out"
 wait $probe
 read -r peak sent closed <"$T/flood.out"
 read -r logins max_ms median_ms <"$T/probe.out"
