@@ -12,6 +12,8 @@
   connflood PORT N                     N connect-and-close from 127.0.0.1; prints N
   hold PORT N SECONDS                  N connections held open SECONDS; prints how
                                        many connected
+  logins PORT FILE                     one failed login after another until killed;
+                                       a line in FILE for each one the server answered
   rss PID[,PID...]                     anonymous RSS in KiB, summed"""
 import os
 import selectors
@@ -180,7 +182,24 @@ def hold(port, n, seconds):
     time.sleep(float(seconds))
 
 
+def logins(port, path):
+    with open(path, "a") as out:
+        while True:
+            try:
+                c = Conn("127.0.0.1", port)
+                c.wait_for([b"ogin: "])
+                c.line("k9user")
+                c.wait_for([b"assword: "])
+                c.line("k9pass")
+                c.wait_for([b"incorrect"])  # the server has the login event now
+                out.write("ack\n")
+                out.flush()
+                c.s.close()
+            except (SystemExit, OSError):
+                time.sleep(0.05)
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
-    {"flood": flood, "probe": probe, "drip": drip, "connflood": connflood, "hold": hold,
+    {"flood": flood, "probe": probe, "drip": drip, "connflood": connflood, "hold": hold, "logins": logins,
      "rss": lambda pid: print(rss(pid))}[cmd](*args)

@@ -12,9 +12,7 @@
 #include "cli/commands.h"
 #include "core/log.h"
 #include "core/privdrop.h"
-#include "core/privsep.h"
-#include "core/socket_sink.h"
-#include "sensor/honeypot/honeypot.h"
+#include "sensor/honeypot/separate.h"
 
 static const char usage[] =
 	"Usage: iotmon honeypot [options]\n"
@@ -52,31 +50,6 @@ static void child_gone(void)
 	kill(getpid(), SIGTERM);
 }
 
-/* The attacker-facing process: drops privileges, opens the Cowrie log as
- * the service user, starts the loop, confines itself (NoNewPrivs,
- * seccomp), and runs until SIGTERM. Its events leave through the socket. */
-static int sensor_child(struct honeypot *hp, struct sink *sink, const char *user, const sigset_t *stop)
-{
-	struct err err;
-	int sig;
-
-	if (privsep_drop(user, &err)) {
-		log_error("%s", err.msg);
-		honeypot_stop(hp);
-		return EXIT_ERROR;
-	}
-	if (honeypot_start(hp, &err) || privsep_confine(&err)) {
-		log_error("%s", err.msg);
-		honeypot_stop(hp);
-		return EXIT_ERROR;
-	}
-	log_info("ready: %s (pid %d, NoNewPrivs, seccomp)", honeypot_describe(hp), (int)getpid());
-	sigwait(stop, &sig);
-	honeypot_stop(hp);
-	sink_close(sink, NULL);
-	return EXIT_OK;
-}
-
 int cmd_honeypot(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -93,14 +66,11 @@ int cmd_honeypot(int argc, char **argv)
 	struct cli cli = {.command = "honeypot", .usage = usage};
 	const char *set[OPT_COWRIE + 1] = {NULL};
 	struct honeypot_config hc;
-	struct honeypot *hp;
 	struct sink_stats st;
 	struct store *store = NULL;
 	bool no_store = false;
-	struct sink *sink = NULL, *child_sink;
-	struct socket_relay *relay;
-	int fds[2], status = 0;
-	pid_t child;
+	struct sink *sink = NULL;
+	struct honeypot_proc *proc;
 	sigset_t stop_signals;
 	struct err err;
 	int opt, sig, rc = EXIT_OK;
@@ -134,75 +104,36 @@ int cmd_honeypot(int argc, char **argv)
 		config_free(cli.cfg);
 		return cli_error("%s", err.msg);
 	}
-	/* Bound here, before the fork: the parent closes its copies. */
-	if (privsep_socketpair(fds, &err)) {
-		config_free(cli.cfg);
-		return cli_error("%s", err.msg);
-	}
-	child_sink = socket_sink_new(fds[1]);
-	hp = honeypot_new(&hc, child_sink, &err);
-	if (!hp) {
-		sink_close(child_sink, NULL);
-		close(fds[0]);
+	/* Binds and forks before the store is opened: the child never has it. */
+	proc = honeypot_proc_start(&hc, config_str(cli.cfg, "general", "user"), &err);
+	if (!proc) {
 		config_free(cli.cfg);
 		return cli_error("honeypot: %s", err.msg);
 	}
-	child = fork();
-	if (child < 0) {
-		rc = cli_error("fork: %s", strerror(errno));
-		honeypot_stop(hp);
-		sink_close(child_sink, NULL);
-		close(fds[0]);
-		config_free(cli.cfg);
-		return rc;
-	}
-	if (child == 0) {
-		close(fds[0]);
-		_exit(sensor_child(hp, child_sink, config_str(cli.cfg, "general", "user"), &stop_signals));
-	}
-	/* The parent: no listener, no attacker byte; the store writer. */
-	honeypot_stop(hp);
-	sink_close(child_sink, NULL);
 	if (no_store) {
 		sink = null_sink_new();
 	} else {
 		store = cli_open_store(&cli, STORE_CREATE);
 		sink = store ? cli_sensor_sink(&cli, store) : NULL;
 	}
-	relay = sink ? socket_relay_start(fds[0], sink, child_gone, &err) : NULL;
-	if (!relay) {
-		if (sink)
-			rc = cli_error("%s", err.msg);
+	if (!sink) {
 		rc = EXIT_ERROR;
-		kill(child, SIGTERM);
+	} else if (honeypot_proc_relay(proc, sink, child_gone, &err)) {
+		rc = cli_error("%s", err.msg);
 	} else if (geteuid() == 0) {
 		const char *user = config_str(cli.cfg, "general", "user");
 
-		if (privdrop(user, &err)) {
+		if (privdrop(user, &err))
 			rc = cli_error("%s", err.msg);
-			kill(child, SIGTERM);
-		} else {
+		else
 			log_info("dropped privileges to user %s", user);
-		}
 	}
+	if (rc == EXIT_OK)
+		log_info("ready: %s (sensor child %d)", honeypot_proc_describe(proc), (int)honeypot_proc_pid(proc));
 	if (rc == EXIT_OK && sigwait(&stop_signals, &sig) == 0 && !__atomic_load_n(&child_ended, __ATOMIC_ACQUIRE))
 		log_info("%s received, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	kill(child, SIGTERM);
-	while (waitpid(child, &status, 0) < 0 && errno == EINTR)
-		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		rc = EXIT_ERROR;
-		if (WIFSIGNALED(status))
-			log_error("honeypot child killed by signal %d", WTERMSIG(status));
-	}
-	if (relay) {
-		unsigned long refused = socket_relay_join(relay);
-
-		if (refused)
-			log_warn("%lu malformed event messages from the honeypot child refused", refused);
-	} else {
-		close(fds[0]);
-	}
+	if (honeypot_proc_stop(proc, &err))
+		rc = cli_error("%s", err.msg);
 	if (sink) {
 		if (sink_flush(sink, &err))
 			rc = cli_error("%s", err.msg);

@@ -90,3 +90,20 @@ int metrics_write(struct strbuf *out)
 	}
 	return out->overflow ? -1 : 0;
 }
+
+int metrics_snapshot(const char *prefix, struct metric_sample *out, int max)
+{
+	int n = __atomic_load_n(&count, __ATOMIC_ACQUIRE), k = 0;
+
+	for (int i = 0; i < n && k < max; i++) {
+		if (strncmp(table[i].name, prefix, strlen(prefix)) != 0)
+			continue;
+		memcpy(out[k].name, table[i].name, sizeof(out[k].name));
+		memcpy(out[k].labels, table[i].labels, sizeof(out[k].labels));
+		memcpy(out[k].help, table[i].help, sizeof(out[k].help));
+		out[k].type = table[i].type;
+		out[k].value = metric_value(&table[i]);
+		k++;
+	}
+	return k;
+}

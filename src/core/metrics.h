@@ -29,6 +29,18 @@ int64_t metric_value(const struct metric *m);
 /* Shorthand: metric_get() then metric_add(); a no-op when the table is full. */
 void metrics_count(const char *name, const char *labels, const char *help, int64_t delta);
 
+/* A copy of one metric, for carrying a child process's values to the
+ * process that serves /metrics (socket_sink.h). */
+struct metric_sample {
+	char name[64], labels[128], help[160];
+	enum metric_type type;
+	int64_t value;
+};
+
+/* Copies the registered metrics whose names start with prefix into out (at
+ * most max); returns how many. */
+int metrics_snapshot(const char *prefix, struct metric_sample *out, int max);
+
 /* Appends every registered metric in the Prometheus text exposition format
  * (HELP and TYPE once per name). */
 int metrics_write(struct strbuf *out);

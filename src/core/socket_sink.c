@@ -3,13 +3,16 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "event_wire.h"
 #include "log.h"
+#include "metrics.h"
 #include "xalloc.h"
 
 struct socket_sink {
@@ -18,7 +21,114 @@ struct socket_sink {
 	pthread_mutex_t lock;
 	uint8_t *buf; /* EVENT_WIRE_MAX */
 	uint64_t emitted, sent, dropped;
+	/* the metrics pump */
+	const char *const *prefixes;
+	int interval_ms, stop;
+	bool pumping;
+	pthread_t pump;
 };
+
+/* Metrics messages: "IM" version count, then count samples of type(1)
+ * value(8) name(64) labels(128) help(160), the texts NUL-padded. */
+#define METRICS_MSG_MAX 32
+#define SAMPLE_BYTES (1 + 8 + 64 + 128 + 160)
+
+static size_t metrics_encode(const char *const *prefixes, uint8_t *buf)
+{
+	struct metric_sample ms[METRICS_MSG_MAX];
+	int n = 0;
+	uint8_t *p = buf + 4;
+
+	for (const char *const *pre = prefixes; *pre && n < METRICS_MSG_MAX; pre++)
+		n += metrics_snapshot(*pre, ms + n, METRICS_MSG_MAX - n);
+	buf[0] = 'I';
+	buf[1] = 'M';
+	buf[2] = 1;
+	buf[3] = (uint8_t)n;
+	for (int i = 0; i < n; i++) {
+		*p++ = (uint8_t)ms[i].type;
+		for (int b = 0; b < 8; b++)
+			*p++ = (uint8_t)((uint64_t)ms[i].value >> (8 * b));
+		memcpy(p, ms[i].name, 64);
+		memcpy(p + 64, ms[i].labels, 128);
+		memcpy(p + 192, ms[i].help, 160);
+		p += 352;
+	}
+	return (size_t)(p - buf);
+}
+
+/* A text field of a sample: NUL-terminated inside its room, printable. */
+static bool field_ok(const uint8_t *f, size_t room)
+{
+	const uint8_t *end = memchr(f, 0, room);
+
+	if (!end)
+		return false;
+	for (const uint8_t *c = f; c < end; c++)
+		if (*c < 0x20 || *c > 0x7e || *c == '\\')
+			return false;
+	return true;
+}
+
+/* Applies a metrics message from the child: only names under prefixes. */
+static int metrics_apply(const uint8_t *buf, size_t len, const char *const *prefixes)
+{
+	size_t n;
+
+	if (!prefixes || len < 4 || buf[2] != 1)
+		return -1;
+	n = buf[3];
+	if (n > METRICS_MSG_MAX || len != 4 + n * SAMPLE_BYTES)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *p = buf + 4 + i * SAMPLE_BYTES;
+		const char *name = (const char *)p + 9;
+		bool allowed = false;
+		int64_t v = 0;
+
+		if (p[0] > METRIC_GAUGE || !field_ok(p + 9, 64) || !field_ok(p + 73, 128) || !field_ok(p + 201, 160))
+			return -1;
+		for (const char *const *pre = prefixes; *pre; pre++)
+			allowed |= strncmp(name, *pre, strlen(*pre)) == 0;
+		if (!allowed || strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(name))
+			return -1;
+		for (int b = 0; b < 8; b++)
+			v |= (int64_t)((uint64_t)p[1 + b] << (8 * b));
+		metric_set(metric_get(name, (const char *)p + 73, (enum metric_type)p[0], (const char *)p + 201), v);
+	}
+	return 0;
+}
+
+static void *pump_main(void *arg)
+{
+	struct socket_sink *s = arg;
+	uint8_t *buf = xmalloc(4 + METRICS_MSG_MAX * SAMPLE_BYTES);
+
+	while (!__atomic_load_n(&s->stop, __ATOMIC_ACQUIRE)) {
+		struct timespec ts = {s->interval_ms / 1000, (long)(s->interval_ms % 1000) * 1000000L};
+		size_t n = metrics_encode(s->prefixes, buf);
+
+		if (send(s->fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 && errno != EAGAIN)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	free(buf);
+	return NULL;
+}
+
+int socket_sink_pump_metrics(struct sink *base, const char *const *prefixes, int interval_ms, struct err *err)
+{
+	struct socket_sink *s = (struct socket_sink *)base;
+	int rc;
+
+	s->prefixes = prefixes;
+	s->interval_ms = interval_ms;
+	rc = pthread_create(&s->pump, NULL, pump_main, s);
+	if (rc)
+		return err_set(err, "metrics thread: %s", strerror(rc));
+	s->pumping = true;
+	return 0;
+}
 
 static int ss_emit(struct sink *base, const struct event *ev)
 {
@@ -69,6 +179,15 @@ static int ss_close(struct sink *base, struct err *err)
 	struct socket_sink *s = (struct socket_sink *)base;
 
 	(void)err;
+	if (s->pumping) {
+		__atomic_store_n(&s->stop, 1, __ATOMIC_RELEASE);
+		pthread_join(s->pump, NULL);
+		/* The last word: the values at the end (sessions open: 0). */
+		uint8_t *buf = xmalloc(4 + METRICS_MSG_MAX * SAMPLE_BYTES);
+		if (send(s->fd, buf, metrics_encode(s->prefixes, buf), MSG_NOSIGNAL) < 0)
+			s->dropped += 0; /* the parent is gone: nothing to tell */
+		free(buf);
+	}
 	/* Counted like the store sink's full queue: said, not an error. */
 	if (s->dropped)
 		log_warn("%llu events dropped: the store writer fell behind (socket full)",
@@ -97,6 +216,7 @@ struct sink *socket_sink_new(int fd)
 
 struct socket_relay {
 	int fd;
+	const char *const *prefixes;
 	struct sink *target;
 	void (*on_eof)(void);
 	unsigned long refused;
@@ -120,6 +240,13 @@ static void *relay_main(void *arg)
 			continue;
 		if (n <= 0)
 			break;
+		if (n >= 2 && buf[0] == 'I' && buf[1] == 'M') {
+			if (metrics_apply(buf, (size_t)n > EVENT_WIRE_MAX ? EVENT_WIRE_MAX : (size_t)n, r->prefixes)) {
+				r->refused++;
+				log_limited(&bad, LOG_WARN, "sensor child: malformed metrics message (refused)");
+			}
+			continue;
+		}
 		if (event_wire_decode(buf, (size_t)n > EVENT_WIRE_MAX + 1 ? EVENT_WIRE_MAX + 1 : (size_t)n, &ev,
 				      &err)) {
 			r->refused++;
@@ -135,12 +262,14 @@ static void *relay_main(void *arg)
 	return NULL;
 }
 
-struct socket_relay *socket_relay_start(int fd, struct sink *target, void (*on_eof)(void), struct err *err)
+struct socket_relay *socket_relay_start(int fd, struct sink *target, const char *const *metric_prefixes,
+				       void (*on_eof)(void), struct err *err)
 {
 	struct socket_relay *r = xcalloc(1, sizeof(*r));
 	int rc;
 
 	r->fd = fd;
+	r->prefixes = metric_prefixes;
 	r->target = target;
 	r->on_eof = on_eof;
 	rc = pthread_create(&r->thread, NULL, relay_main, r);

@@ -14,12 +14,20 @@
 /* Takes ownership of fd (closed by sink_close). */
 struct sink *socket_sink_new(int fd);
 
+/* In the child: a thread that sends the child's metrics whose names start
+ * with one of prefixes (NULL-ended) every interval_ms, and once more at
+ * close, so the /metrics of the parent shows them. */
+int socket_sink_pump_metrics(struct sink *sink, const char *const *prefixes, int interval_ms, struct err *err);
+
 struct socket_relay;
 
-/* Starts a thread that emits every message read from fd into target until
- * the other end closes; then calls on_eof (may be NULL) from that thread.
- * Takes ownership of fd. NULL with err when the thread cannot start. */
-struct socket_relay *socket_relay_start(int fd, struct sink *target, void (*on_eof)(void), struct err *err);
+/* Starts a thread that emits every event message read from fd into target
+ * and applies every metrics message whose names all start with one of
+ * metric_prefixes (NULL: none), until the other end closes; then calls
+ * on_eof (may be NULL) from that thread. Takes ownership of fd. NULL with
+ * err when the thread cannot start. */
+struct socket_relay *socket_relay_start(int fd, struct sink *target, const char *const *metric_prefixes,
+				       void (*on_eof)(void), struct err *err);
 /* Waits for the end of the stream (the child closed its end or exited) and
  * frees the relay; returns how many malformed messages were refused. */
 unsigned long socket_relay_join(struct socket_relay *r);

@@ -6,6 +6,7 @@ printf '[general]\nuser = nobody\n[store]\npath = %s/var/iotmon.db\n' "$T" >"$T/
 chmod 755 "$T"
 
 for sig in TERM INT; do
+	rm -f "$T/run.err" # the previous round's "ready" must not count
 	"$IOTMON" run -c "$T/run.conf" 2>"$T/run.err" &
 	pid=$!
 	if wait_for_line "$T/run.err" "ready" 10; then ok "run prints ready (SIG$sig case)"; else not_ok "run prints ready" "$(cat "$T/run.err")"; fi

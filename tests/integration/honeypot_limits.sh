@@ -65,6 +65,7 @@ check_eq "drip: slow_input recorded for each" 20 "$(hp_events drip --kind sessio
 
 # --- out of descriptors --------------------------------------------------
 # The honeypot gets a 200-descriptor hard limit; 1 100 connections wait.
+at_exit "touch '$T/fds.done'" # the subshell ends with the test, whatever happens
 (
 	ulimit -n 200
 	hp_start fds "max_sessions_per_ip = 5000" "max_sessions_per_prefix = 5000"
@@ -76,7 +77,12 @@ check_eq "drip: slow_input recorded for each" 20 "$(hp_events drip --kind sessio
 ) &
 sub=$!
 wait_for_line "$T/fds.err" ready 20
-pid=$(cat "$T/fds.pid")
+i=0
+while [ ! -s "$T/fds.pid" ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+pid=$(pgrep -P "$(cat "$T/fds.pid")" | head -1) # the sensor child accepts
 TPORT=$(sed -n 's/.*telnet 127.0.0.1:\([0-9]*\).*/\1/p' "$T/fds.err" | head -1)
 (ulimit -n 4096 && $AT hold "$TPORT" 1100 7 >"$T/hold.out") &
 hold=$!

@@ -1470,6 +1470,19 @@ void honeypot_stop(struct honeypot *hp)
 	honeypot_free(hp);
 }
 
+size_t honeypot_fds(const struct honeypot *hp, int *fds, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < hp->nlisteners && n < max; i++)
+		fds[n++] = hp->listeners[i].fd;
+	if (n < max && hp->ep >= 0)
+		fds[n++] = hp->ep;
+	if (n < max && hp->wake.fd >= 0)
+		fds[n++] = hp->wake.fd;
+	return n;
+}
+
 const char *honeypot_describe(const struct honeypot *hp)
 {
 	return hp->describe;

@@ -63,6 +63,9 @@ int honeypot_start(struct honeypot *hp, struct err *err);
 /* Stops the loop, ends every session (reason "shutdown"), hands all
  * their events to the sink, closes the Cowrie log and frees hp. */
 void honeypot_stop(struct honeypot *hp);
+/* The descriptors hp needs (listeners, epoll, wake-up), at most max:
+ * a child that runs hp closes every other. */
+size_t honeypot_fds(const struct honeypot *hp, int *fds, size_t max);
 /* "telnet 127.0.0.1:2323 (busybox), http ..." for the ready line. */
 const char *honeypot_describe(const struct honeypot *hp);
 
