@@ -44,6 +44,18 @@ struct metric *metric_get(const char *name, const char *labels, enum metric_type
 	return m;
 }
 
+struct metric *metric_cached(struct metric **slot, const char *name, const char *labels, enum metric_type type,
+			     const char *help)
+{
+	struct metric *m = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+
+	if (!m) {
+		m = metric_get(name, labels, type, help);
+		__atomic_store_n(slot, m, __ATOMIC_RELEASE);
+	}
+	return m;
+}
+
 void metric_add(struct metric *m, int64_t delta)
 {
 	if (m)

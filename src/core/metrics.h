@@ -22,6 +22,10 @@ struct metric;
  * `kind="telnet"`), registering it on first use; help is kept from the first
  * registration. Returns NULL only when METRICS_MAX metrics exist. Thread-safe. */
 struct metric *metric_get(const char *name, const char *labels, enum metric_type type, const char *help);
+/* metric_get() once per call site: *slot caches the metric (a static in
+ * the caller), so hot paths skip the lookup. Thread-safe. */
+struct metric *metric_cached(struct metric **slot, const char *name, const char *labels, enum metric_type type,
+			     const char *help);
 void metric_add(struct metric *m, int64_t delta);
 void metric_set(struct metric *m, int64_t value);
 int64_t metric_value(const struct metric *m);

@@ -63,14 +63,9 @@ static size_t event_bytes(const struct event *ev)
 static struct metric *dropped_counter(void)
 {
 	static struct metric *m;
-	struct metric *x = __atomic_load_n(&m, __ATOMIC_ACQUIRE);
 
-	if (!x) {
-		x = metric_get("iotmon_events_dropped_total", NULL, METRIC_COUNTER,
+	return metric_cached(&m, "iotmon_events_dropped_total", NULL, METRIC_COUNTER,
 			       "events not stored: the queue was full or the store kept failing at shutdown");
-		__atomic_store_n(&m, x, __ATOMIC_RELEASE);
-	}
-	return x;
 }
 
 /* The store's folder has less free space than configured: a commit would

@@ -37,13 +37,9 @@
 static struct metric *sessions_gauge(void)
 {
 	static struct metric *m;
-	struct metric *x = __atomic_load_n(&m, __ATOMIC_ACQUIRE);
 
-	if (!x) {
-		x = metric_get("iotmon_sessions_open", "sensor=\"honeypot\"", METRIC_GAUGE, "honeypot sessions open now");
-		__atomic_store_n(&m, x, __ATOMIC_RELEASE);
-	}
-	return x;
+	return metric_cached(&m, "iotmon_sessions_open", "sensor=\"honeypot\"", METRIC_GAUGE,
+			     "honeypot sessions open now");
 }
 
 #define MAX_LISTENERS 32
@@ -955,14 +951,9 @@ static void session_read(struct session *s)
 static struct metric *refused_counter(void)
 {
 	static struct metric *m;
-	struct metric *x = __atomic_load_n(&m, __ATOMIC_ACQUIRE);
 
-	if (!x) {
-		x = metric_get("iotmon_honeypot_refused_total", NULL, METRIC_COUNTER,
+	return metric_cached(&m, "iotmon_honeypot_refused_total", NULL, METRIC_COUNTER,
 			       "connections the honeypot refused (limits, memory budget)");
-		__atomic_store_n(&m, x, __ATOMIC_RELEASE);
-	}
-	return x;
 }
 
 /* Counts a refused connection; report_refusals() turns the counts into one
