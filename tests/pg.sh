@@ -1,0 +1,84 @@
+# tests/pg.sh - a private PostgreSQL 15 cluster for tests and benchmarks.
+#
+# Source it, then:
+#   pg_start [POSTGRES -c OPTIONS...]   initdb + pg_ctl start on a free loopback
+#                                        port; exports IOTMON_TEST_PG (a libpq URL
+#                                        of the cluster's "postgres" database),
+#                                        PG_PID, PG_PORT, PG_DIR; 0, or 1 when the
+#                                        binaries are missing or start fails
+#   pg_stop                              stops the cluster by its PID, removes it
+#   pg_url DB                            the URL of another database there
+#   pg_psql SQL                          runs SQL in the "postgres" database
+# Run directly (sh tests/pg.sh), it starts a cluster, prints the URL and
+# stops the cluster when interrupted.
+#
+# As root the cluster runs as `nobody` (postgres refuses root). The superuser
+# is "iotmon" with a password (scram over TCP), so a test can also try a
+# wrong one. Settings favour speed over durability: this is scratch data.
+PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+PG_PID=""
+PG_DIR=""
+
+pg_available() { [ -x "$PG_BIN/initdb" ] && [ -x "$PG_BIN/pg_ctl" ]; }
+
+# _pg_as_owner CMD...: runs CMD as the cluster's (unprivileged) owner.
+_pg_as_owner() {
+	if [ "$(id -u)" -eq 0 ]; then
+		setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"
+	else
+		"$@"
+	fi
+}
+
+pg_start() {
+	pg_available || return 1
+	PG_DIR=$(mktemp -d /tmp/iotmon-pg.XXXXXX) || return 1
+	[ "$(id -u)" -eq 0 ] && chown nobody:nogroup "$PG_DIR"
+	chmod 0700 "$PG_DIR"
+	echo iotmon >"$PG_DIR/pw"
+	[ "$(id -u)" -eq 0 ] && chown nobody:nogroup "$PG_DIR/pw"
+	if ! _pg_as_owner "$PG_BIN/initdb" -D "$PG_DIR/data" -U iotmon --pwfile="$PG_DIR/pw" \
+		--auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$PG_DIR/initdb.log" 2>&1; then
+		cat "$PG_DIR/initdb.log" >&2
+		return 1
+	fi
+	PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+	if ! _pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 start -o \
+		"-c listen_addresses=127.0.0.1 -p $PG_PORT -c unix_socket_directories=$PG_DIR -c fsync=off \
+		 -c synchronous_commit=off -c full_page_writes=off -c max_connections=60 $*" >/dev/null; then
+		cat "$PG_DIR/server.log" >&2
+		return 1
+	fi
+	PG_PID=$(head -n 1 "$PG_DIR/data/postmaster.pid")
+	IOTMON_TEST_PG="postgresql://iotmon:iotmon@127.0.0.1:$PG_PORT/postgres"
+	export IOTMON_TEST_PG PG_PID PG_PORT PG_DIR
+	return 0
+}
+
+pg_url() { echo "postgresql://iotmon:iotmon@127.0.0.1:$PG_PORT/$1"; }
+
+pg_psql() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -At "$IOTMON_TEST_PG" -c "$1"; }
+
+pg_stop() {
+	if [ -n "$PG_PID" ]; then
+		kill -INT "$PG_PID" 2>/dev/null # fast shutdown
+		i=0
+		while kill -0 "$PG_PID" 2>/dev/null && [ $i -lt 100 ]; do
+			sleep 0.1
+			i=$((i + 1))
+		done
+		kill -KILL "$PG_PID" 2>/dev/null
+		PG_PID=""
+	fi
+	[ -n "$PG_DIR" ] && rm -rf "$PG_DIR"
+	PG_DIR=""
+}
+
+case "$0" in
+*pg.sh)
+	pg_start || exit 1
+	echo "$IOTMON_TEST_PG"
+	trap 'pg_stop; exit 0' INT TERM
+	while kill -0 "$PG_PID" 2>/dev/null; do sleep 1; done
+	;;
+esac
