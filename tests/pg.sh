@@ -9,6 +9,12 @@
 #   pg_stop                              stops the cluster by its PID, removes it
 #   pg_url DB                            the URL of another database there
 #   pg_psql SQL                          runs SQL in the "postgres" database
+# and, for integration scripts (after tests/lib.sh) on the cluster that
+# IOTMON_TEST_PG names (tests/run.sh starts one per run):
+#   pg_test_db VAR NAME                  creates database NAME_<pid>, sets VAR
+#                                        to its URL, drops it at exit; prints a
+#                                        TAP skip and returns 1 when no cluster
+#   store_sql TARGET <FILE               runs SQL on a store, SQLite or PostgreSQL
 # Run directly (sh tests/pg.sh), it starts a cluster, prints the URL and
 # stops the cluster when interrupted.
 #
@@ -55,9 +61,27 @@ pg_start() {
 	return 0
 }
 
-pg_url() { echo "postgresql://iotmon:iotmon@127.0.0.1:$PG_PORT/$1"; }
+pg_url() { echo "${IOTMON_TEST_PG%/*}/$1"; }
 
 pg_psql() { "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -At "$IOTMON_TEST_PG" -c "$1"; }
+
+pg_test_db() {
+	if [ -z "${IOTMON_TEST_PG:-}" ]; then
+		echo "ok - $2 on PostgreSQL # SKIP IOTMON_TEST_PG not set (tests/run.sh sets it)"
+		return 1
+	fi
+	_db="$2_$$"
+	pg_psql "CREATE DATABASE $_db" || return 1
+	at_exit "pg_psql 'DROP DATABASE IF EXISTS $_db WITH (FORCE)' >/dev/null 2>&1"
+	eval "$1=\$(pg_url $_db)"
+}
+
+store_sql() {
+	case "$1" in
+	postgres://* | postgresql://*) "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 "$1" >/dev/null ;;
+	*) sqlite3 "${1#sqlite:}" ;;
+	esac
+}
 
 pg_stop() {
 	if [ -n "$PG_PID" ]; then
