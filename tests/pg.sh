@@ -76,6 +76,25 @@ pg_test_db() {
 	eval "$1=\$(pg_url $_db)"
 }
 
+# sqlite_fixture_sql DB: SQL giving a PostgreSQL store what a test wrote into
+# the SQLite store DB by hand or at random (enrichment, devices, networks,
+# tokens with their hashes), so both hold the same data.
+sqlite_fixture_sql() {
+	sqlite3 "$1" <<'SQL'
+SELECT 'UPDATE observations SET asn = ' || quote(asn) || ', as_name = ' || quote(as_name) || ', cc = ' || quote(cc)
+ || ', enriched_us = ' || quote(enriched_us) || ' WHERE ip = ' || quote(ip) || ' AND day = ' || quote(day) || ';'
+ FROM observations WHERE asn IS NOT NULL OR cc IS NOT NULL OR as_name IS NOT NULL;
+SELECT 'INSERT INTO devices (ip, vendor, type, model, firmware, rule, evidence, probed_us, expires_us) VALUES ('
+ || quote(ip) || ', ' || quote(vendor) || ', ' || quote(type) || ', ' || quote(model) || ', ' || quote(firmware) || ', '
+ || quote(rule) || ', ' || quote(evidence) || ', ' || probed_us || ', ' || expires_us || ');' FROM devices;
+SELECT 'INSERT INTO networks (asn, name, cc, abuse_contact) VALUES (' || asn || ', ' || quote(name) || ', '
+ || quote(cc) || ', ' || quote(abuse_contact) || ');' FROM networks;
+SELECT 'INSERT INTO api_tokens (id, name, hash, asns, created_us, revoked_us) VALUES (' || id || ', ' || quote(name)
+ || ', ' || quote(hash) || ', ' || quote(asns) || ', ' || created_us || ', ' || quote(revoked_us) || ');' FROM api_tokens;
+SELECT 'SELECT setval(''api_tokens_id_seq'', ' || max(id) || ');' FROM api_tokens HAVING count(*) > 0;
+SQL
+}
+
 store_sql() {
 	case "$1" in
 	postgres://* | postgresql://*) "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 "$1" >/dev/null ;;
