@@ -383,6 +383,7 @@ struct store *postgres_store_open(const char *target, int flags, struct err *err
 		.tokens = &pg_tokens,
 	};
 	s->name = display_name(target);
+	s->base.name = s->name;
 	s->readonly = flags & STORE_READONLY;
 	s->conn = PQconnectdbParams(keys, values, 1);
 	if (PQstatus(s->conn) != CONNECTION_OK) {

@@ -74,6 +74,18 @@ done
 check_eq "no store was created" "" "$(ls "$T" | grep none || true)"
 check_eq "events reads through --db sqlite:PATH" 12 "$("$IOTMON" events --db "sqlite:$T/s.db" | wc -l)"
 
+# [store] retention_days: writers drop the events of older days and keep the
+# observations (the figures).
+NOW=$($PY -c 'import datetime; print(datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%S.000000Z"))')
+{ cat "$T/in.jsonl"; sed -n 2p "$T/in.jsonl" | sed "s/2025-03-01T10:15:04.002311Z/$NOW/"; } >"$T/recent.jsonl"
+printf '[store]\nretention_days = 30\n' >"$T/retention.conf"
+check_retention() { # TARGET
+	"$IOTMON" import events -q -c "$T/retention.conf" --db "$1" "$T/recent.jsonl"
+	check_eq "retention on ${1%%:*}: only the recent event is kept" 1 "$("$IOTMON" events --db "$1" | wc -l)"
+	check_eq "retention on ${1%%:*}: the observations stay" 4 "$("$IOTMON" report remediation --db "$1" --format json | $PY -c 'import json,sys; print(sum(g["episodes"] for g in json.load(sys.stdin)["groups"]))')"
+}
+check_retention "sqlite:$T/retention.db"
+
 # The same imports on PostgreSQL give byte-identical `iotmon events` output.
 . "$ROOT/tests/pg.sh"
 if pg_test_db PG events; then
@@ -97,6 +109,9 @@ if pg_test_db PG events; then
 	check_eq "event partitions by UTC day" "events_p20250301 events_p20250302 events_p20250303" \
 		"$(echo "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'events'::regclass AND c.relname <> 'events_default' ORDER BY 1" |
 			"$PG_BIN/psql" -X -At "$PG" | tr '\n' ' ' | sed 's/ $//')"
+	pg_test_db PGR retention && check_retention "$PGR"
+	check_eq "retention dropped whole day partitions" "$(date -u +events_p%Y%m%d)" \
+		"$(echo "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'events'::regclass AND c.relname <> 'events_default' ORDER BY 1 LIMIT 1" | "$PG_BIN/psql" -X -At "$PGR")"
 	check_exit "a read-only command on a database without a store exits 1" 1 "$IOTMON" events --db "$(pg_url postgres)"
 	check_grep "and says so" "not an iotmon store" "$T/.err"
 	port=$(free_port)
