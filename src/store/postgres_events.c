@@ -86,13 +86,15 @@ static const char *opt(const char *v)
 	return v && *v ? v : NULL;
 }
 
-static void put_event(struct pg_store *s, const struct event *ev, size_t ord)
+/* One COPY row of EVENT_COLUMNS, preceded by ord unless it is negative. */
+static void put_event(struct pg_store *s, const struct event *ev, long ord)
 {
 	char src[IPADDR_STRLEN], dst[IPADDR_STRLEN];
 
 	ipaddr_format(&ev->src, src);
 	ipaddr_format(&ev->dst, dst);
-	put_int(s, (int64_t)ord, '\t');
+	if (ord >= 0)
+		put_int(s, ord, '\t');
 	put_int(s, event_uid(ev), '\t');
 	put_int(s, ev->time_us, '\t');
 	put_text(s, ev->sensor, '\t');
@@ -137,12 +139,16 @@ static void put_observation(struct pg_store *s, const struct observation *o)
 	put_text(s, o->treatment, '\n');
 }
 
-/* Sends the buffered rows with COPY sql FROM STDIN. */
-static int copy_in(struct pg_store *s, const char *sql, struct err *err, const char *what)
+/* Sends the buffered rows with COPY sql FROM STDIN. *duplicate (may be
+ * NULL) says whether it failed on a unique key. */
+static int copy_in(struct pg_store *s, const char *sql, bool *duplicate, struct err *err, const char *what)
 {
 	PGresult *r = PQexec(s->conn, sql);
+	const char *state;
 	int ok;
 
+	if (duplicate)
+		*duplicate = false;
 	if (PQresultStatus(r) != PGRES_COPY_IN) {
 		PQclear(r);
 		return pg_error(s, err, what);
@@ -152,6 +158,9 @@ static int copy_in(struct pg_store *s, const char *sql, struct err *err, const c
 	ok = PQputCopyEnd(s->conn, ok ? NULL : "client error") == 1 && ok;
 	r = PQgetResult(s->conn);
 	ok = ok && PQresultStatus(r) == PGRES_COMMAND_OK;
+	state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	if (duplicate && state && strcmp(state, "23505") == 0)
+		*duplicate = true;
 	PQclear(r);
 	while ((r = PQgetResult(s->conn)))
 		PQclear(r);
@@ -282,13 +291,43 @@ static bool take_identity(struct identity *ids, size_t n, const struct event *ev
 	return true;
 }
 
+/* The slow path: COPY to staging, then INSERT ... ON CONFLICT DO NOTHING
+ * RETURNING tells which events are new; each is taken once, in batch
+ * order, as SQLite's INSERT OR IGNORE takes them. */
+static int insert_new_only(struct pg_store *s, const struct event *evs, size_t n, size_t *added, struct err *err)
+{
+	struct identity *ids;
+	size_t nids;
+	PGresult *r;
+
+	s->copylen = 0;
+	for (size_t i = 0; i < n; i++)
+		put_event(s, &evs[i], (long)i);
+	if (copy_in(s, "COPY events_stage (ord, " EVENT_COLUMNS ") FROM STDIN", NULL, err, "insert events"))
+		return -1;
+	r = pg_query(s,
+		     "INSERT INTO events (" EVENT_COLUMNS ") SELECT " EVENT_COLUMNS " FROM events_stage ORDER BY ord"
+		     " ON CONFLICT DO NOTHING RETURNING time_us, uid",
+		     0, NULL, err, "insert events");
+	if (!r)
+		return -1;
+	ids = new_identities(r, &nids);
+	PQclear(r);
+	for (size_t i = 0; i < n && *added < nids; i++)
+		if (take_identity(ids, nids, &evs[i])) {
+			(*added)++;
+			obs_batch_add(&s->batch, &evs[i]);
+		}
+	free(ids);
+	return 0;
+}
+
 static int pg_insert_events(struct store *base, const struct event *evs, size_t n, const struct enricher *enr,
 			    size_t *inserted, struct err *err)
 {
 	struct pg_store *s = (struct pg_store *)base;
-	struct identity *ids = NULL;
-	size_t nids = 0, added = 0;
-	PGresult *r;
+	size_t added = 0;
+	bool duplicate;
 
 	if (inserted)
 		*inserted = 0;
@@ -303,25 +342,25 @@ static int pg_insert_events(struct store *base, const struct event *evs, size_t 
 		return -1;
 	if (ensure_partitions(s, evs, n, err))
 		goto fail;
+	obs_batch_reset(&s->batch);
+	/* The fast path: a batch of new events (the usual case) is one bare
+	 * COPY into the partitioned table. A known event makes it fail on the
+	 * identity; the batch then takes the slow path, event by event. */
 	s->copylen = 0;
 	for (size_t i = 0; i < n; i++)
-		put_event(s, &evs[i], i);
-	if (copy_in(s, "COPY events_stage (ord, " EVENT_COLUMNS ") FROM STDIN", err, "insert events"))
+		put_event(s, &evs[i], -1);
+	if (pg_exec(s, "SAVEPOINT batch", err))
 		goto fail;
-	r = pg_query(s,
-		     "INSERT INTO events (" EVENT_COLUMNS ") SELECT " EVENT_COLUMNS " FROM events_stage ORDER BY ord"
-		     " ON CONFLICT DO NOTHING RETURNING time_us, uid",
-		     0, NULL, err, "insert events");
-	if (!r)
-		goto fail;
-	ids = new_identities(r, &nids);
-	PQclear(r);
-	obs_batch_reset(&s->batch);
-	for (size_t i = 0; i < n && added < nids; i++)
-		if (take_identity(ids, nids, &evs[i])) {
-			added++;
+	if (copy_in(s, "COPY events (" EVENT_COLUMNS ") FROM STDIN", &duplicate, err, "insert events") == 0) {
+		if (pg_exec(s, "RELEASE SAVEPOINT batch", err))
+			goto fail;
+		added = n;
+		for (size_t i = 0; i < n; i++)
 			obs_batch_add(&s->batch, &evs[i]);
-		}
+	} else if (!duplicate || pg_exec(s, "ROLLBACK TO SAVEPOINT batch", err) ||
+		   insert_new_only(s, evs, n, &added, err)) {
+		goto fail;
+	}
 	for (size_t i = 0; i < s->batch.n; i++) {
 		struct observation *o = &s->batch.rows[i];
 
@@ -329,22 +368,20 @@ static int pg_insert_events(struct store *base, const struct event *evs, size_t 
 			enr->lookup(enr, &o->ip, &o->net);
 		put_observation(s, o);
 	}
-	if (s->batch.n && (copy_in(s, "COPY obs_stage (" PG_OBS_COLUMNS ") FROM STDIN", err, "record observations") ||
+	if (s->batch.n && (copy_in(s, "COPY obs_stage (" PG_OBS_COLUMNS ") FROM STDIN", NULL, err,
+				   "record observations") ||
 			   pg_exec(s, merge_obs_sql, err)))
 		goto fail;
 	if (pg_commit(s, err)) {
 		s->ndays = 0; /* partitions made in it are gone too */
-		free(ids);
 		return -1;
 	}
-	free(ids);
 	if (inserted)
 		*inserted = added;
 	return 0;
 fail:
 	pg_rollback(s);
 	s->ndays = 0;
-	free(ids);
 	return -1;
 }
 
