@@ -48,8 +48,10 @@ static int pg_record_delivery(struct store *base, const struct delivery *d, stru
 			       " updated_us = excluded.updated_us",
 			       8, p, err, "record delivery");
 
+	if (!r)
+		return -1;
 	PQclear(r);
-	return r ? 0 : -1;
+	return 0;
 }
 
 static int pg_claim_delivery(struct store *base, const struct delivery *d, int64_t stale_us, bool *claimed,
@@ -69,9 +71,12 @@ static int pg_claim_delivery(struct store *base, const struct delivery *d, int64
 			       " (x.status = 'sending' AND x.updated_us < $7)",
 			       7, p, err, "claim delivery");
 
-	*claimed = r && strcmp(PQcmdTuples(r), "1") == 0;
+	*claimed = false;
+	if (!r)
+		return -1;
+	*claimed = strcmp(PQcmdTuples(r), "1") == 0;
 	PQclear(r);
-	return r ? 0 : -1;
+	return 0;
 }
 
 const struct store_deliveries pg_deliveries = {
