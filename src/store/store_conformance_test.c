@@ -36,7 +36,8 @@ static void make_event(struct event *ev, int i)
 	event_set_text(&ev->username, "admin", 5);
 	event_set_text(&ev->password, i % 4 ? "xc3511" : "", i % 4 ? 6 : 0);
 	ev->success = (int8_t)(i % 2);
-	event_set_text(&ev->input, "/bin/busybox ECCHI", 18);
+	/* a tab, a backslash and a newline (stored as \x0a): COPY escapes */
+	event_set_text(&ev->input, "/bin/busybox\tECCHI\n\\", 20);
 	event_set_text(&ev->url, "http://203.0.113.9/x", 20);
 	memset(ev->sha256, 'f', 64);
 	event_set_text(&ev->cve, "CVE-2017-17215", 14);
