@@ -251,15 +251,11 @@ int cmd_telescope(int argc, char **argv)
 		status = tscope_read_files(t, paths, npaths);
 	}
 
-	entries = tscope_entries(t, want_sources, &n);
-	if (!want_sources)
-		for (size_t i = 1; i < n; i++)
-			if (entries[i]->period != entries[0]->period) {
-				/* Several periods: per-source totals need the entries grouped. */
-				free(entries);
-				entries = tscope_entries(t, true, &n);
-				break;
-			}
+	/* Sorted by address and period: per-source totals need the periods of a
+	 * source together, and the rows and the stored events come out in the
+	 * same order every run (the table's own order follows its per-run
+	 * secret hash seed). */
+	entries = tscope_entries(t, true, &n);
 	sum.share = lopt.share;
 	sources_each(entries, n, lopt.period_us, count_source, &sum);
 	if (want_sources)
