@@ -81,6 +81,7 @@ static int obs_end(struct import_ctx *ctx, struct err *err)
 const struct importer observations_importer = {
 	.name = "observations",
 	.help = "infected IPs per day as CSV: ip,date[,asn,cc,family,treatment]",
+	.what = "an observations CSV",
 	.line = obs_line,
 	.end = obs_end,
 };
