@@ -1110,7 +1110,7 @@ int feed_generate(struct store *s, const struct feed_query *q, const struct feed
 struct write_ctx {
 	struct strbuf *out;
 	FILE *fp;
-	size_t networks;
+	size_t networks, rows;
 	struct err *err;
 };
 
@@ -1119,9 +1119,9 @@ static int write_network(const struct feed_network *net, const struct feed_forma
 {
 	struct write_ctx *c = arg;
 
-	(void)net;
 	(void)fmt;
 	c->networks++;
+	c->rows += net ? net->rows : 0;
 	if (c->fp) {
 		if (len && fwrite(text, 1, len, c->fp) != len)
 			return err_set(c->err, "write error");
@@ -1149,6 +1149,8 @@ static int write_any(struct store *s, int64_t day, const uint32_t *asns, size_t 
 		o.mbox = true;
 	if (feed_generate(s, &q, &fmt, 1, &o, false, write_network, &c, err))
 		return -1;
+	if (o.rows)
+		*o.rows += c.rows;
 	/* A CSV feed without hosts is still a CSV file: its header. */
 	if (c.networks == 0 && fmt == &feed_csv)
 		return write_network(NULL, fmt, csv_header, strlen(csv_header), &c);

@@ -43,6 +43,7 @@ struct feed_options {
 	const char *reporter_domain; /* NULL: the domain of reporter_email */
 	const struct contacts *contacts; /* abuse contacts by ASN, may be NULL */
 	bool mbox; /* xarf-mail: start each message with an mbox "From " line */
+	size_t *rows; /* feed_write*(): the rows written are added here; may be NULL */
 };
 
 struct feed_network {

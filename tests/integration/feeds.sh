@@ -31,6 +31,11 @@ check_eq "network 0 lists the unenriched host" "192.0.2.1" \
 	"$($IOTMON feed -q --db "$DB" --date $D --network 0 | tail -n +2 | cut -d, -f3 | tr -d '"')"
 check_eq "a day without hosts: the CSV header only" "timestamp,protocol,src_ip" \
 	"$($IOTMON feed -q --db "$DB" --date 2025-04-01 | cut -d, -f1-3)"
+check_exit "a day without hosts exits 0" 0 $IOTMON feed --db "$DB" --date 2025-04-01
+check_grep "a day without hosts says so on stderr" "no observations for any enriched network on 2025-04-01" "$T/.err"
+check_exit "a network without hosts exits 0" 0 $IOTMON feed --db "$DB" --date $D --network AS64999 --format json
+check_grep "a network without hosts says so on stderr" "no observations for AS64999 on $D" "$T/.err"
+check_eq "a network with hosts prints no such warning" "" "$($IOTMON feed --db "$DB" --date $D --network AS64500 2>&1 >/dev/null)"
 check_eq "other day: one host" 1 "$($IOTMON feed -q --db "$DB" --date 2025-03-02 | tail -n +2 | wc -l)"
 $IOTMON feed -q --db "$DB" --date $D --format csv --output "$T/out.csv"
 check_cmd "--output writes the same bytes" cmp "$T/all.csv" "$T/out.csv"
