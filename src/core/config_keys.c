@@ -19,6 +19,9 @@ const struct config_key config_keys[] = {
 	{"store", "batch_size", CONFIG_INT, "5000", 1, 1000000, NULL, "events per transaction at most"},
 	{"store", "batch_interval_ms", CONFIG_INT, "1000", 10, 1000, NULL,
 	 "an accepted event is committed within this time"},
+	{"store", "lab_prefixes", CONFIG_CIDRS, "", 0, 0, NULL,
+	 "special-purpose prefixes (private, documentation, loopback ...; docs/addresses.md) whose sources still count "
+	 "as devices: labs, the sample data, tests (empty: none)"},
 	{"store", "queue_max", CONFIG_INT, "200000", 1000, 100000000, NULL,
 	 "events waiting for the writer before sensors are slowed down"},
 
