@@ -93,7 +93,7 @@ static int check_endpoint(const char *item, size_t len, void *arg)
 	struct ipaddr a;
 
 	(void)arg;
-	if (endpoint_parse(item, len, host, &port) || ipaddr_parse(host, strlen(host), &a) || port == 0)
+	if (endpoint_parse(item, len, host, &port) || ipaddr_parse(host, strlen(host), &a))
 		return -1;
 	return 0;
 }
@@ -134,7 +134,7 @@ static int validate(const struct config_key *k, const char *v, struct err *err)
 	case CONFIG_ENDPOINT:
 		if (!strchr(v, ',') && check_endpoint(v, strlen(v), NULL) == 0)
 			return 0;
-		return err_set(err, "%s.%s: expected one ADDR:PORT or [V6ADDR]:PORT (port 1 to 65535), got \"%s\"",
+		return err_set(err, "%s.%s: expected one ADDR:PORT or [V6ADDR]:PORT (port 0 to 65535; 0: any free one), got \"%s\"",
 			       k->section, k->key, v);
 	case CONFIG_COUNTRIES:
 		if (config_each_item(v, check_country, NULL))

@@ -25,7 +25,7 @@ enum config_type {
 	CONFIG_LIST,	  /* comma-separated words, may be empty */
 	CONFIG_ENDPOINTS, /* comma-separated ADDR:PORT / [V6]:PORT, may be empty */
 	CONFIG_CIDRS,	  /* comma-separated prefixes, may be empty */
-	CONFIG_ENDPOINT,  /* one ADDR:PORT / [V6]:PORT, port 1-65535 */
+	CONFIG_ENDPOINT,  /* one ADDR:PORT / [V6]:PORT, port 0-65535 */
 	CONFIG_COUNTRIES, /* comma-separated ISO 3166 alpha-2 codes, or * */
 	/* Checked with the whole file (config_check.h): they need data_dir. */
 	CONFIG_FILE,	  /* a file (choices: its format), may be empty: none */
