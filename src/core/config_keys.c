@@ -85,7 +85,7 @@ const struct config_key config_keys[] = {
 	 "iotmon run writes each finished UTC day's feeds to the outbox (and mails them when smtp_url is set)"},
 	{"feeds", "outbox_dir", CONFIG_STRING, "var/outbox", 0, 0, NULL, "folder of outbox/DATE/ASN.FORMAT files"},
 	{"feeds", "formats", CONFIG_LIST, "csv,json,xarf,xarf-mail", 0, 0, NULL,
-	 "feed formats written to the outbox: csv, json, xarf, xarf-mail"},
+	 "feed formats written to the outbox: csv, json, xarf, xarf-mail, shadowserver"},
 	{"feeds", "feed_name", CONFIG_STRING, "iotmon-infected-iot", 0, 0, NULL, "feed.name in IntelMQ events"},
 	{"feeds", "provider", CONFIG_STRING, "iotmon", 0, 0, NULL, "reporting organisation (feed.provider, X-ARF reporter)"},
 	{"feeds", "reporter_email", CONFIG_STRING, "abuse-reports@localhost", 0, 0, NULL,

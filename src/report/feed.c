@@ -204,13 +204,20 @@ struct item {
 	uint8_t type;
 };
 
+/* One per (IP, family) that has events: the first of an IP is in the hash
+ * (and exists for every listed IP), the others hang off it by next_family.
+ * A host seen as Mirai on telnet and as Mozi by an exploit is two rows. */
 struct ipsum {
 	struct ipaddr ip;
+	uint32_t next_family; /* index + 1 of the IP's next family, 0 last */
+	uint32_t family; /* string id; valid when has_family */
+	uint32_t kinds, events; /* of this family's listing events */
+	int64_t first_us, last_us;
 	uint32_t head, tail; /* item list, index + 1 */
 	uint32_t logins;
 	uint16_t src_port, dst_port, login_port;
 	uint16_t ports[FEED_MAX_ITEMS];
-	uint8_t transport, has_first, nports, n[ITEM_TYPES];
+	uint8_t transport, has_first, has_family, nports, n[ITEM_TYPES];
 };
 
 struct daysum {
@@ -340,6 +347,38 @@ static void add_port(struct ipsum *p, uint16_t port)
 	p->nports++;
 }
 
+/* The IP's entry for family ("" when none), made when missing and make is
+ * true; else NULL. Returns an index + 1 (entries move when ds->v grows). */
+static uint32_t family_entry(struct daysum *ds, uint32_t base, const char *family, bool make)
+{
+	uint32_t id = strtab_intern(&ds->str, family), k, last = base;
+
+	if (!ds->v[base - 1].has_family) {
+		if (!make)
+			return 0;
+		ds->v[base - 1].has_family = 1;
+		ds->v[base - 1].family = id;
+		return base;
+	}
+	for (k = base; k; k = ds->v[k - 1].next_family) {
+		if (ds->v[k - 1].family == id)
+			return k;
+		last = k;
+	}
+	if (!make)
+		return 0;
+	if (ds->n == ds->cap) {
+		ds->cap = ds->cap ? ds->cap * 2 : 1024;
+		ds->v = xrealloc(ds->v, ds->cap * sizeof(*ds->v));
+	}
+	memset(&ds->v[ds->n], 0, sizeof(ds->v[0]));
+	ds->v[ds->n].ip = ds->v[base - 1].ip;
+	ds->v[ds->n].has_family = 1;
+	ds->v[ds->n].family = id;
+	ds->v[last - 1].next_family = (uint32_t)++ds->n;
+	return (uint32_t)ds->n;
+}
+
 struct fold_ctx {
 	struct daysum *ds;
 	int64_t day;
@@ -350,12 +389,30 @@ static int fold_event(const struct event *ev, void *arg)
 	struct fold_ctx *c = arg;
 	struct ipsum *p;
 
-	if (!(KIND_BIT(ev->kind) & KINDS_INFECTED) && ev->kind != EVENT_COMMAND)
+	bool listing = KIND_BIT(ev->kind) & KINDS_INFECTED;
+	const char *family = strcmp(ev->family, "unknown") == 0 ? "" : ev->family;
+	uint32_t k;
+
+	if (!listing && ev->kind != EVENT_COMMAND)
 		return 0;
 	p = daysum_find(c->ds, &ev->src);
 	if (!p)
 		return 0; /* not listed (another network, or unenriched) */
-	if (!p->has_first && (KIND_BIT(ev->kind) & KINDS_INFECTED)) {
+	/* A command belongs to its family's row, or the IP's first. */
+	k = family_entry(c->ds, (uint32_t)(p - c->ds->v) + 1, family, listing);
+	if (!k && !(k = p->has_family ? (uint32_t)(p - c->ds->v) + 1 : 0))
+		return 0;
+	p = &c->ds->v[k - 1];
+	if (listing) {
+		if (!p->events || ev->time_us < p->first_us)
+			p->first_us = ev->time_us;
+		if (!p->events || ev->time_us > p->last_us)
+			p->last_us = ev->time_us;
+		p->kinds |= KIND_BIT(ev->kind);
+		if (p->events < UINT32_MAX)
+			p->events++;
+	}
+	if (!p->has_first && listing) {
 		p->has_first = 1;
 		p->transport = (uint8_t)ev->transport;
 		p->src_port = ev->src_port;
@@ -385,13 +442,24 @@ static int fold_event(const struct event *ev, void *arg)
 	return 0;
 }
 
-static void derive_row(const struct observation_detail *d, const struct daysum *ds, struct feed_row *r)
+/* The row of observation d for family entry p (NULL: no events that day).
+ * With several families the row's family, kinds, count and times are the
+ * family's own; with one, the observation's (counted in full). */
+static void derive_row(const struct observation_detail *d, const struct daysum *ds, const struct ipsum *p,
+		       bool several, struct feed_row *r)
 {
-	const struct observation *o = d->obs;
-	const struct ipsum *p = daysum_find(ds, &o->ip);
+	const struct observation *o;
 
 	memset(r, 0, sizeof(*r));
-	r->obs = o;
+	r->view = *d->obs;
+	if (p && several) {
+		snprintf(r->view.family, sizeof(r->view.family), "%s", strtab_get(&ds->str, p->family));
+		r->view.kinds = p->kinds;
+		r->view.events = p->events;
+		r->view.first_us = p->first_us;
+		r->view.last_us = p->last_us;
+	}
+	o = r->obs = &r->view;
 	r->device = d->device;
 	ipaddr_format(&o->ip, r->ip);
 	if (p) {
@@ -469,7 +537,7 @@ static int put_kinds(struct strbuf *b, uint32_t kinds, const char *sep)
 static const char csv_header[] =
 	"timestamp,protocol,src_ip,src_port,src_asn,src_geo,src_hostname,device_vendor,device_type,device_model,"
 	"severity,dst_port,infection,family,tag,application,username,count,first_seen,last_seen,"
-	"password,dst_ports,vulnerability_id,payload_url,payload_sha256,device_version,as_name,evidence\r\n";
+	"password,dst_ports,vulnerability_id,payload_url,payload_sha256,device_version,as_name,evidence,credentials\r\n";
 
 static int csv_list(struct strbuf *b, const char *const *v, size_t n)
 {
@@ -484,16 +552,35 @@ static int csv_list(struct strbuf *b, const char *const *v, size_t n)
 	return rc ? -1 : 0;
 }
 
+/* Every pair tried, as a JSON array of [user, password] arrays: empty
+ * names and passwords, ';' and ',' stay unambiguous. */
+static int csv_credentials(struct strbuf *b, const struct feed_row *r)
+{
+	json_t *a = json_array();
+	char *text;
+	int rc;
+
+	for (size_t i = 0; i < r->ncreds; i++)
+		json_array_append_new(a, json_pack("[s,s]", r->users[i], r->passwords[i]));
+	text = json_dumps(a, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(a);
+	rc = text ? csv_put_text(b, r->ncreds ? text : "") : -1;
+	free(text);
+	return rc;
+}
+
 static int csv_put_row(struct strbuf *b, const struct feed_row *r)
 {
 	const struct observation *o = r->obs;
 	const struct device *dv = r->device;
-	char ts[20], first[TIME_RFC3339_LEN + 1], last[TIME_RFC3339_LEN + 1], ports[FEED_MAX_ITEMS * 6 + 1] = "";
+	char ts[TIME_RFC3339_LEN + 1], first[TIME_RFC3339_LEN + 1], last[TIME_RFC3339_LEN + 1],
+		ports[FEED_MAX_ITEMS * 6 + 1] = "";
 	struct strbuf k;
 	size_t pn = 0;
 	int rc;
 
-	time_ss(o->first_us, ts);
+	/* One time format in the row: RFC 3339, UTC, microseconds. */
+	time_format_rfc3339(o->first_us, ts);
 	time_format_rfc3339(o->first_us, first);
 	time_format_rfc3339(o->last_us, last);
 	for (size_t i = 0; i < r->nports; i++)
@@ -515,9 +602,9 @@ static int csv_put_row(struct strbuf *b, const struct feed_row *r)
 	rc = rc || strbuf_append(b, ",", 1) || csv_put_text(b, o->family) || strbuf_append(b, ",", 1) ||
 	     csv_put_text(b, o->family) || strbuf_append(b, ",", 1) || csv_put_text(b, r->identifier) ||
 	     strbuf_append(b, ",", 1) || csv_put_text(b, r->application) || strbuf_append(b, ",", 1) ||
-	     csv_list(b, r->users, r->ncreds) || strbuf_printf(b, ",%u,", o->events) || csv_put_text(b, first) ||
+	     csv_list(b, r->users, r->ncreds ? 1 : 0) || strbuf_printf(b, ",%u,", o->events) || csv_put_text(b, first) ||
 	     strbuf_append(b, ",", 1) || csv_put_text(b, last) || strbuf_append(b, ",", 1) ||
-	     csv_list(b, r->passwords, r->ncreds) || strbuf_append(b, ",", 1) || csv_put_text(b, ports) ||
+	     csv_list(b, r->passwords, r->ncreds ? 1 : 0) || strbuf_append(b, ",", 1) || csv_put_text(b, ports) ||
 	     strbuf_append(b, ",", 1) || csv_list(b, r->cves, r->ncves) || strbuf_append(b, ",", 1) ||
 	     csv_list(b, r->urls, r->nurls) || strbuf_append(b, ",", 1) || csv_list(b, r->hashes, r->nhashes) ||
 	     strbuf_append(b, ",", 1) || csv_put_text(b, dv ? dv->firmware : "") || strbuf_append(b, ",", 1) ||
@@ -525,7 +612,8 @@ static int csv_put_row(struct strbuf *b, const struct feed_row *r)
 	if (rc)
 		return -1;
 	strbuf_init(&k, 256);
-	rc = put_kinds(&k, o->kinds, ";") || csv_put_text(b, k.data) || strbuf_append(b, "\r\n", 2);
+	rc = put_kinds(&k, o->kinds, ";") || csv_put_text(b, k.data) || strbuf_append(b, ",", 1) ||
+	     csv_credentials(b, r) || strbuf_append(b, "\r\n", 2);
 	strbuf_free(&k);
 	return rc ? -1 : 0;
 }
@@ -554,6 +642,77 @@ static int no_begin(struct feed_writer *w, bool first)
 }
 
 const struct feed_format feed_csv = {"csv", "csv", csv_begin, csv_row, no_end};
+
+/* ---- shadowserver: the Honeypot-Brute-Force-Events report's layout ----
+ *
+ * Exactly their columns in their order (the header of a real report, as
+ * in IntelMQ's parser test data; docs/internals/feeds.md), so parsers
+ * written for that report (IntelMQ's shadowserver parser) read ours. Their
+ * rows are attempts: one row per credential pair tried (one when none).
+ * The sensor's own address and the columns we do not know stay empty. */
+
+static const char shadowserver_header[] =
+	"timestamp,protocol,src_ip,src_port,src_asn,src_geo,src_region,src_city,src_hostname,src_naics,src_sector,"
+	"device_vendor,device_type,device_model,dst_ip,dst_port,dst_asn,dst_geo,dst_region,dst_city,dst_hostname,"
+	"dst_naics,dst_sector,public_source,infection,family,tag,application,version,event_id,service,start_time,"
+	"end_time,client_version,username,password,payload_url,payload_md5\r\n";
+
+static int shadowserver_begin(struct feed_writer *w, bool first)
+{
+	return first ? strbuf_puts(w->out, shadowserver_header) : 0;
+}
+
+static int put_fields(struct strbuf *b, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((i && strbuf_append(b, ",", 1)) || csv_put_text(b, v[i] ? v[i] : ""))
+			return -1;
+	return 0;
+}
+
+static int shadowserver_row(struct feed_writer *w, const struct feed_row *r)
+{
+	const struct observation *o = r->obs;
+	const struct device *dv = r->device;
+	char ts[20], start[TIME_RFC3339_LEN + 1], end[TIME_RFC3339_LEN + 1], sport[8] = "", dport[8] = "",
+		asn[12] = "", infection[64];
+	size_t n = r->ncreds ? r->ncreds : 1;
+
+	time_ss(o->first_us, ts);
+	time_format_rfc3339(o->first_us, start);
+	time_format_rfc3339(o->last_us, end);
+	if (r->src_port)
+		snprintf(sport, sizeof(sport), "%u", r->src_port);
+	if (r->dst_port)
+		snprintf(dport, sizeof(dport), "%u", r->dst_port);
+	if (o->net.asn)
+		snprintf(asn, sizeof(asn), "%u", o->net.asn);
+	/* Their infection names the attack ("telnet-brute-force") when no family is known. */
+	if (o->family[0])
+		snprintf(infection, sizeof(infection), "%s", o->family);
+	else if ((o->kinds & KIND_BIT(EVENT_LOGIN)) && r->login_port)
+		snprintf(infection, sizeof(infection), "%s-brute-force",
+			 *application_of(r->login_port) ? application_of(r->login_port) : "telnet");
+	else
+		snprintf(infection, sizeof(infection), "%s", r->identifier);
+	for (size_t i = 0; i < n; i++) {
+		const char *v[] = {ts,	     r->transport, r->ip,	sport,	  asn,
+				   o->net.cc,   "",	     "",	"",	  "",
+				   "",	     dv ? dv->vendor : "", dv ? dv->type : "", dv ? dv->model : "", "",
+				   dport,	     "",	     "",	"",	  "",
+				   "",	     "",	     "",	opt_provider(w->opt), infection,
+				   o->family,    r->identifier, r->application, "", "",
+				   "",	     start,	     end,	"",	  r->ncreds ? r->users[i] : "",
+				   r->ncreds ? r->passwords[i] : "", r->nurls ? r->urls[0] : "", ""};
+
+		if (put_fields(w->out, v, sizeof(v) / sizeof(v[0])) || strbuf_append(w->out, "\r\n", 2))
+			return -1;
+	}
+	return 0;
+}
+
+const struct feed_format feed_shadowserver = {"shadowserver", "shadowserver.csv", shadowserver_begin,
+					      shadowserver_row, no_end};
 
 /* ---- json helpers ---- */
 
@@ -906,7 +1065,8 @@ static int mail_end(struct feed_writer *w)
 
 const struct feed_format feed_xarf_mail = {"xarf-mail", "eml", mail_begin, mail_row, mail_end};
 
-static const struct feed_format *const formats[] = {&feed_csv, &feed_json, &feed_xarf, &feed_xarf_mail, NULL};
+static const struct feed_format *const formats[] = {&feed_csv,	&feed_json, &feed_xarf, &feed_xarf_mail,
+						    &feed_shadowserver, NULL};
 
 const struct feed_format *feed_format_find(const char *name)
 {
@@ -918,7 +1078,7 @@ const struct feed_format *feed_format_find(const char *name)
 
 const char *feed_format_names(void)
 {
-	return "csv|json|xarf|xarf-mail";
+	return "csv|json|xarf|xarf-mail|shadowserver";
 }
 
 /* ---- the generator ---- */
@@ -1006,12 +1166,18 @@ static int on_detail(const struct observation_detail *d, void *arg)
 	for (size_t i = 0; i < g->q->nfocus && !g->net.in_focus; i++)
 		if (strcasecmp(g->q->focus[i], d->obs->net.cc) == 0)
 			g->net.in_focus = true;
-	derive_row(d, &g->ds, &r);
-	for (size_t i = 0; i < g->nfmts; i++) {
-		if (g->fmts[i]->row(&g->w[i], &r))
-			return err_set(g->err, "feed of AS%u too large", g->net.asn);
-		g->w[i].rows++;
-	}
+	const struct ipsum *base = daysum_find(&g->ds, &d->obs->ip), *p = base && base->has_family ? base : NULL;
+	bool several = p && p->next_family;
+
+	do {
+		derive_row(d, &g->ds, p, several, &r);
+		for (size_t i = 0; i < g->nfmts; i++) {
+			if (g->fmts[i]->row(&g->w[i], &r))
+				return err_set(g->err, "feed of AS%u too large", g->net.asn);
+			g->w[i].rows++;
+		}
+		p = p && p->next_family ? &g->ds.v[p->next_family - 1] : NULL;
+	} while (p);
 	return 0;
 }
 
@@ -1154,6 +1320,8 @@ static int write_any(struct store *s, int64_t day, const uint32_t *asns, size_t 
 	/* A CSV feed without hosts is still a CSV file: its header. */
 	if (c.networks == 0 && fmt == &feed_csv)
 		return write_network(NULL, fmt, csv_header, strlen(csv_header), &c);
+	if (c.networks == 0 && fmt == &feed_shadowserver)
+		return write_network(NULL, fmt, shadowserver_header, strlen(shadowserver_header), &c);
 	return 0;
 }
 

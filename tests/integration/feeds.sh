@@ -14,6 +14,8 @@ D=2025-03-01
 # --- the four formats
 $IOTMON feed -q --db "$DB" --date $D --format csv >"$T/all.csv"
 $CHECK csv "$T/all.csv" 198.51.100.23,198.51.100.7,203.0.113.9
+$IOTMON feed -q --db "$DB" --date $D --format shadowserver >"$T/all.shadowserver.csv"
+$CHECK shadowserver "$T/all.shadowserver.csv" "$FIX/shadowserver_honeypot_brute_force.columns"
 $IOTMON feed -q --db "$DB" --date $D --format json >"$T/all.json"
 $CHECK json "$T/all.json"
 $IOTMON feed -q --db "$DB" --date $D --format xarf >"$T/all.xarf"
@@ -31,6 +33,17 @@ check_eq "network 0 lists the unenriched host" "192.0.2.1" \
 	"$($IOTMON feed -q --db "$DB" --date $D --network 0 | tail -n +2 | cut -d, -f3 | tr -d '"')"
 check_eq "a day without hosts: the CSV header only" "timestamp,protocol,src_ip" \
 	"$($IOTMON feed -q --db "$DB" --date 2025-04-01 | cut -d, -f1-3)"
+# One row per (address, family): a Mirai telnet login and a Mozi exploit
+# from one address are two rows, each with its own evidence.
+cat >"$T/fam.jsonl" <<'EOF'
+{"time":"2025-03-01T10:00:00Z","sensor":"hp","kind":"login","src_ip":"198.51.100.40","src_port":40000,"dst_ip":"192.0.2.1","dst_port":23,"transport":"tcp","family":"mirai","session":"a1","seq":0,"username":"root","password":"xc3511"}
+{"time":"2025-03-01T11:00:00Z","sensor":"hp","kind":"exploit","src_ip":"198.51.100.40","src_port":40001,"dst_ip":"192.0.2.1","dst_port":8080,"transport":"tcp","family":"mozi","session":"a2","seq":0,"cve":"CVE-2018-10561","url":"http://203.0.113.7/Mozi.m"}
+EOF
+$IOTMON import events -q --db "$T/fam.db" "$T/fam.jsonl"
+check_eq "one row per (address, family)" "198.51.100.40 mirai 23 login 1|198.51.100.40 mozi 8080 exploit 1|" \
+	"$($IOTMON feed -q --db "$T/fam.db" --date $D --network 0 | $PY -c '
+import csv, sys
+print("".join("%s %s %s %s %s|" % (r["src_ip"], r["family"], r["dst_port"], r["evidence"], r["count"]) for r in csv.DictReader(sys.stdin)))')"
 check_exit "a day without hosts exits 0" 0 $IOTMON feed --db "$DB" --date 2025-04-01
 check_grep "a day without hosts says so on stderr" "no observations for any enriched network on 2025-04-01" "$T/.err"
 check_exit "a network without hosts exits 0" 0 $IOTMON feed --db "$DB" --date $D --network AS64999 --format json
