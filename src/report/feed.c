@@ -941,36 +941,52 @@ static int xarf_row(struct feed_writer *w, const struct feed_row *r)
 
 const struct feed_format feed_xarf = {"xarf", "xarf.json", no_begin, xarf_row, no_end};
 
-/* ---- xarf-mail (X-ARF 0.2, one MIME mail per network) ---- */
+/* ---- xarf-mail (X-ARF 0.2: one report, one source, per mail) ----
+ *
+ * X-ARF 0.2 allows one report per mail, so each row (address, family) is
+ * its own message: a text for people, report.txt (one YAML document) and
+ * evidence.csv (the row in the csv format). A network's messages form an
+ * mbox (each starts with a "From " line); To: is the network's abuse
+ * contact (the contacts file first). */
 
 static int mail_begin(struct feed_writer *w, bool first)
 {
+	(void)w;
 	(void)first;
-	strbuf_reset(&w->aux);
-	strbuf_reset(&w->aux2);
-	memset(w->kind_rows, 0, sizeof(w->kind_rows));
-	return strbuf_puts(&w->aux, csv_header);
+	return 0;
 }
 
-static int mail_row(struct feed_writer *w, const struct feed_row *r)
+/* The Message-ID of a row's mail: day, network and source (':' of IPv6
+ * is not allowed there). Also the key of its delivery (outbox.c). */
+static void mail_id(const struct feed_writer *w, const struct feed_row *r, char *buf, size_t size)
+{
+	char day[11], ip[IPADDR_STRLEN];
+
+	time_format_day(w->net->day, day);
+	snprintf(ip, sizeof(ip), "%s", r->ip);
+	for (char *p = ip; *p; p++)
+		if (*p == ':')
+			*p = '-';
+	snprintf(buf, size, "xarf-%s-AS%u-%s%s%s@%s", day, w->net->asn, ip, r->obs->family[0] ? "-" : "",
+		 r->obs->family, opt_domain(w->opt));
+	for (char *p = buf; *p; p++)
+		if (!(*p == '-' || *p == '.' || *p == '@' || *p == '_' || (*p >= '0' && *p <= '9') ||
+		      (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+			*p = '_'; /* family names come from outside */
+}
+
+/* The YAML report of one source. Only values we generate (addresses,
+ * numbers, fixed words) go here; attacker text stays in the CSV part.
+ * Report-ID and Version are single-quoted as a YAML dumper would (they
+ * look like numbers). */
+static int mail_report(struct feed_writer *w, const struct feed_row *r, struct strbuf *y, const char *type,
+		       bool login)
 {
 	const struct observation *o = r->obs;
-	struct strbuf *y = &w->aux2;
 	char date[64], day[11];
-	bool login = (o->kinds & KIND_BIT(EVENT_LOGIN)) && r->login_port;
-	const char *type = login ? "login-attack" : "hack-attack";
 
-	for (int k = 0; k < EVENT_KIND_COUNT; k++)
-		if (o->kinds & KIND_BIT(k))
-			w->kind_rows[k]++;
-	if (csv_put_row(&w->aux, r))
-		return -1;
 	time_mail(o->first_us, date, sizeof(date));
 	time_format_day(o->day, day);
-	/* One YAML document per source: X-ARF 0.2 reports one source each.
-	 * Only values we generate (addresses, numbers, fixed words) go here;
-	 * attacker text stays in the CSV part. Report-ID and Version are
-	 * single-quoted as a YAML dumper would (they look like numbers). */
 	if (strbuf_printf(y,
 			  "---\r\nReported-From: %s\r\nCategory: abuse\r\nReport-Type: %s\r\n"
 			  "Report-ID: '%.4s%.2s%.2s-%u-%zu@%s'\r\nDate: %s\r\nSource: %s\r\nSource-Type: %s\r\n",
@@ -988,23 +1004,33 @@ static int mail_row(struct feed_writer *w, const struct feed_row *r)
 			     o->events, type, login ? "0.1.2" : "0.1.0", IOTMON_VERSION);
 }
 
-static int mail_end(struct feed_writer *w)
+static int mail_row(struct feed_writer *w, const struct feed_row *r)
 {
 	const struct feed_network *n = w->net;
+	const struct observation *o = r->obs;
 	struct strbuf *b = w->out;
-	char day[11], date[64], boundary[64], name[160], provider[160], contact[256];
+	char day[11], date[64], boundary[64], name[160], provider[160], contact[256], id[300];
 	int64_t end_us = (n->day + 1) * US_PER_DAY;
+	bool login = (o->kinds & KIND_BIT(EVENT_LOGIN)) && r->login_port;
+	const char *type = login ? "login-attack" : "hack-attack";
+	struct strbuf k;
+	int rc;
 
+	strbuf_reset(&w->aux);
+	strbuf_reset(&w->aux2);
+	if (strbuf_puts(&w->aux, csv_header) || csv_put_row(&w->aux, r) || mail_report(w, r, &w->aux2, type, login))
+		return -1;
 	time_format_day(n->day, day);
 	time_mail(end_us, date, sizeof(date));
-	snprintf(boundary, sizeof(boundary), "xarf-%s-AS%u", day, n->asn);
+	mail_id(w, r, id, sizeof(id));
+	snprintf(boundary, sizeof(boundary), "xarf-%s-AS%u-%zu", day, n->asn, w->rows);
 	ascii_copy(name, sizeof(name), n->as_name);
 	ascii_copy(provider, sizeof(provider), opt_provider(w->opt));
 	for (char *p = provider; *p; p++)
 		if (*p == '"' || *p == '\\')
 			*p = '\'';
 	ascii_copy(contact, sizeof(contact), n->contact);
-	if (w->opt && w->opt->mbox) {
+	{
 		/* mbox "From " line: asctime-style date of the day's end. */
 		static const char *const wd[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
 		static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -1020,31 +1046,31 @@ static int mail_end(struct feed_writer *w)
 	if (strbuf_printf(b, "From: \"%s\" <%s>\r\n", provider, opt_email(w->opt)) ||
 	    (contact[0] && strbuf_printf(b, "To: %s\r\n", contact)) ||
 	    strbuf_printf(b,
-			  "Subject: abuse report about AS%u - %s: %zu infected host%s\r\n"
-			  "Date: %s\r\nMessage-ID: <xarf-%s-AS%u@%s>\r\nMIME-Version: 1.0\r\n"
+			  "Subject: abuse report about %s in AS%u - %s\r\n"
+			  "Date: %s\r\nMessage-ID: <%s>\r\nMIME-Version: 1.0\r\n"
 			  "Auto-Submitted: auto-generated\r\nX-XARF: PLAIN\r\n"
 			  "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n"
 			  "This is a multi-part message in MIME format (X-ARF 0.2).\r\n\r\n",
-			  n->asn, day, w->rows, w->rows == 1 ? "" : "s", date, day, n->asn, opt_domain(w->opt), boundary))
+			  r->ip, n->asn, day, date, id, boundary))
 		return -1;
 	/* Part 1: for people. */
-	if (strbuf_printf(b,
-			  "--%s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
-			  "This is an automated report from %s.\r\n\r\n"
-			  "On %s (UTC), %zu host%s in your network AS%u%s%s%s behaved like infected IoT\r\n"
-			  "devices towards our sensors (honeypots and a network telescope):\r\n\r\n"
-			  "  login attempts:   %zu hosts\r\n  exploit attempts: %zu hosts\r\n"
-			  "  downloads:        %zu hosts\r\n  scanning:         %zu hosts\r\n\r\n"
-			  "report.txt holds one X-ARF 0.2 report per host; evidence.csv lists each host\r\n"
-			  "with first and last seen, ports, credentials tried, CVEs, payloads and the\r\n"
-			  "device when known. Please contact the customers behind these addresses:\r\n"
-			  "the devices are likely compromised and attack others.\r\n\r\n",
-			  boundary, provider, day, w->rows, w->rows == 1 ? "" : "s", n->asn, name[0] ? " (" : "", name,
-			  name[0] ? ")" : "",
-			  w->kind_rows[EVENT_LOGIN], w->kind_rows[EVENT_EXPLOIT], w->kind_rows[EVENT_DOWNLOAD],
-			  w->kind_rows[EVENT_SCAN]))
+	strbuf_init(&k, 256);
+	rc = put_kinds(&k, o->kinds, ", ");
+	rc = rc || strbuf_printf(b,
+				 "--%s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+				 "This is an automated report from %s.\r\n\r\n"
+				 "On %s (UTC), the host %s in your network AS%u%s%s%s behaved like an infected\r\n"
+				 "IoT device towards our sensors (honeypots and a network telescope): %s.\r\n\r\n"
+				 "report.txt holds the X-ARF 0.2 report; evidence.csv lists the host with first\r\n"
+				 "and last seen, ports, credentials tried, CVEs, payloads and the device when\r\n"
+				 "known. Please contact the customer behind this address: the device is likely\r\n"
+				 "compromised and attacks others.\r\n\r\n",
+				 boundary, provider, day, r->ip, n->asn, name[0] ? " (" : "", name, name[0] ? ")" : "",
+				 k.data ? k.data : "");
+	strbuf_free(&k);
+	if (rc)
 		return -1;
-	/* Part 2: the reports (YAML). */
+	/* Part 2: the report (YAML). */
 	if (strbuf_printf(b,
 			  "--%s\r\nContent-Type: text/plain; charset=utf-8; name=\"report.txt\"\r\n"
 			  "Content-Transfer-Encoding: 8bit\r\n\r\n",
@@ -1063,7 +1089,7 @@ static int mail_end(struct feed_writer *w)
 	return 0;
 }
 
-const struct feed_format feed_xarf_mail = {"xarf-mail", "eml", mail_begin, mail_row, mail_end};
+const struct feed_format feed_xarf_mail = {"xarf-mail", "mbox", mail_begin, mail_row, no_end};
 
 static const struct feed_format *const formats[] = {&feed_csv,	&feed_json, &feed_xarf, &feed_xarf_mail,
 						    &feed_shadowserver, NULL};
@@ -1310,9 +1336,6 @@ static int write_any(struct store *s, int64_t day, const uint32_t *asns, size_t 
 		return err_set(err, "unknown feed format \"%s\" (%s)", format, feed_format_names());
 	if (opt)
 		o = *opt;
-	/* Several mails in one stream need separators: mbox. */
-	if (fmt == &feed_xarf_mail && nasns != 1)
-		o.mbox = true;
 	if (feed_generate(s, &q, &fmt, 1, &o, false, write_network, &c, err))
 		return -1;
 	if (o.rows)

@@ -14,8 +14,9 @@
  *              Events report, one row per credential pair
  *   json       IntelMQ events, flat dotted keys, one JSON object a line
  *   xarf       XARF v4 JSON, one report (one incident = one IP) a line
- *   xarf-mail  X-ARF 0.2 MIME mail per network: text, YAML report (one
- *              YAML document per source), CSV evidence (base64); CRLF
+ *   xarf-mail  X-ARF 0.2: one MIME mail per row (one report, one source),
+ *              an mbox per network: text, YAML report, CSV evidence
+ *              (base64); CRLF; To: the network's abuse contact
  *
  * Output is deterministic: networks by ASN, rows by IP text, and every time
  * or id derived from the data (time.observation, mail Date and the report
@@ -45,7 +46,6 @@ struct feed_options {
 	const char *reporter_email; /* From / reporter contact; NULL: "abuse-reports@localhost" */
 	const char *reporter_domain; /* NULL: the domain of reporter_email */
 	const struct contacts *contacts; /* abuse contacts by ASN, may be NULL */
-	bool mbox; /* xarf-mail: start each message with an mbox "From " line */
 	size_t *rows; /* feed_write*(): the rows written are added here; may be NULL */
 };
 
@@ -99,9 +99,8 @@ struct feed_writer {
 	const struct feed_options *opt;
 	const struct feed_network *net;
 	struct strbuf *out;
-	struct strbuf aux, aux2; /* xarf-mail: the CSV evidence and the YAML reports being built */
+	struct strbuf aux, aux2; /* xarf-mail: the CSV evidence and the YAML report being built */
 	size_t rows; /* rows of this network so far */
-	size_t kind_rows[EVENT_KIND_COUNT]; /* rows with each kind of evidence */
 };
 
 extern const struct feed_format feed_csv, feed_json, feed_xarf, feed_xarf_mail, feed_shadowserver;

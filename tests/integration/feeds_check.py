@@ -209,7 +209,8 @@ def check_xarf(path):
                                                 ("connection", "port_scan")], repr(types))
 
 
-def check_mail_message(msg, csv_bytes, to, ips, label):
+def check_mail_message(msg, csv_bytes, to, ip, label):
+    """One X-ARF 0.2 mail: one report about one source (X-ARF 0.2 allows one per mail)."""
     check("%s: multipart/mixed with X-XARF PLAIN" % label,
           msg.get_content_type() == "multipart/mixed" and msg["X-XARF"] == "PLAIN" and
           msg["Auto-Submitted"] == "auto-generated")
@@ -219,34 +220,43 @@ def check_mail_message(msg, csv_bytes, to, ips, label):
     if len(parts) != 3:
         return
     check("%s: part types" % label, [p.get_content_type() for p in parts] == ["text/plain", "text/plain", "text/csv"])
-    check("%s: human part names the network" % label, "AS" in parts[0].get_content() and
-          ("%d host%s" % (len(ips), "" if len(ips) == 1 else "s")) in parts[0].get_content())
+    check("%s: human part names the host and the network" % label, "AS" in parts[0].get_content() and
+          ("the host %s" % ip) in parts[0].get_content())
     docs = list(yaml.safe_load_all(parts[1].get_content()))
     req = ["Reported-From", "Category", "Report-Type", "Report-ID", "Date", "Source", "Source-Type", "Attachment",
            "Schema-URL", "User-Agent", "Version"]
-    check("%s: one YAML report per source" % label, [d["Source"] for d in docs] == ips, repr([d.get("Source") for d in docs]))
+    check("%s: exactly one YAML report, about the source" % label, [d["Source"] for d in docs] == [ip],
+          repr([d.get("Source") for d in docs]))
     check("%s: YAML required keys" % label, all(all(k in d for k in req) for d in docs))
     check("%s: Version is the string 0.2" % label, all(d["Version"] == "0.2" for d in docs))
     check("%s: login-attack carries Service and integer Port" % label,
           all(isinstance(d.get("Port"), int) and d.get("Service") for d in docs if d["Report-Type"] == "login-attack"))
-    check("%s: evidence part is the network's CSV feed" % label, parts[2].get_content().encode() == csv_bytes or
-          parts[2].get_payload(decode=True) == csv_bytes)
+    check("%s: evidence part is the source's row of the network's CSV feed" % label,
+          parts[2].get_content().encode() == csv_bytes or parts[2].get_payload(decode=True) == csv_bytes)
+
+
+def mbox_messages(path):
+    box = mailbox.mbox(path)
+    return [email.message_from_bytes(box.get_bytes(k), policy=email.policy.default) for k in box.keys()]
 
 
 def check_mail(path, csv_path, to, ips):
     raw = open(path, "rb").read()
     lines = raw.split(b"\r\n")
     check("mail: CRLF only, lines <= 998", b"\n" not in raw.replace(b"\r\n", b"") and max(map(len, lines)) <= 998)
-    msg = email.message_from_bytes(raw, policy=email.policy.default)
-    check_mail_message(msg, open(csv_path, "rb").read(), to, ips, "mail")
+    msgs = mbox_messages(path)
+    check("mail: one message per source", len(msgs) == len(ips), "%d messages" % len(msgs))
+    csv_lines = open(csv_path, "rb").read().split(b"\r\n")
+    for i, (msg, ip) in enumerate(zip(msgs, ips)):
+        check_mail_message(msg, csv_lines[0] + b"\r\n" + csv_lines[i + 1] + b"\r\n", to, ip, "mail %s" % ip)
 
 
 def check_mbox(path, n):
-    box = mailbox.mbox(path)
-    msgs = [email.message_from_bytes(box.get_bytes(k), policy=email.policy.default) for k in box.keys()]
-    check("mbox: one mail per network", len(msgs) == n, "%d mails" % len(msgs))
-    check("mbox: networks in order", [m["Message-ID"] for m in msgs] ==
-          ["<xarf-2025-03-01-AS64500@localhost>", "<xarf-2025-03-01-AS64501@localhost>"][:n])
+    msgs = mbox_messages(path)
+    check("mbox: one mail per report", len(msgs) == n, "%d mails" % len(msgs))
+    ids = [m["Message-ID"] for m in msgs]
+    check("mbox: networks then sources in order, ids unique", ids == sorted(ids) and len(set(ids)) == n and
+          ids[0].startswith("<xarf-2025-03-01-AS64500-198.51.100.23-mirai@"), repr(ids))
 
 
 kind = sys.argv[1]
