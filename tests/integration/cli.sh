@@ -65,3 +65,13 @@ cp "$T/new.db" "$T/new.orig"
 check_exit "newer schema is an error" 1 "$IOTMON" events --db "$T/new.db"
 check_grep "newer schema is explained" "newer iotmon (schema 99" "$T/.err"
 check_cmd "newer database is not changed" cmp "$T/new.db" "$T/new.orig"
+
+# The man page: every command entry and every file is its own tagged
+# paragraph (.TP), not run into the paragraph before (issue #16).
+cmds=$("$IOTMON" --help 2>&1 | sed -n 's/^  \([a-z]*\) .*/\1/p' | tr '\n' '|' | sed 's/|$//')
+untagged=$(awk -v cmds="^(${cmds}) " '
+	/^\.SH/ { sec = $0 }
+	sec == ".SH COMMANDS" && /^\.B / && substr($0, 4) ~ cmds && prev != ".TP" { print NR": "$0 }
+	sec == ".SH FILES" && /^\.I / && prev != ".TP" { print NR": "$0 }
+	{ prev = $0 }' "$ROOT/docs/iotmon.1")
+check_eq "man page: command and file entries start with .TP" "" "$untagged"
