@@ -102,7 +102,7 @@ int report_remediation(int argc, char **argv)
 		cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
 	if (o.from_day > o.to_day)
 		cli_usage_error(&cli, "--from is after --to");
-	store = cli_open_store(&cli, 0);
+	store = cli_open_store(&cli, STORE_READONLY);
 	if (!store)
 		return EXIT_ERROR;
 	if (cli_show_progress()) {
