@@ -777,7 +777,7 @@ struct web_server *web_start(const struct web_options *o, struct err *err)
 	w->cache_gauge = metric_get("iotmon_web_cache_bytes", NULL, METRIC_GAUGE, "bytes of pages the web cache holds");
 	w->stores = xcalloc((size_t)o->threads, sizeof(*w->stores));
 	for (int i = 0; i < o->threads; i++) {
-		w->stores[i] = store_open(o->db_path, 0, err);
+		w->stores[i] = store_open(o->db_path, STORE_READONLY, err);
 		if (!w->stores[i])
 			goto fail;
 		w->nfree++;
