@@ -554,15 +554,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	(void)url;
 	(void)upload_data;
 	if (ctx && !ctx->started) {
+		ctx->started = true;
 		ctx->bad_head = request_head_problem(c, method, version, ctx);
 		/* Answering while MHD is still at the headers would make it
 		 * close the connection (an "early" response), so GET and HEAD
 		 * are answered on the second call, when the request is
 		 * complete; other methods at once. */
-		if (strcmp(method, "GET") == 0 || head) {
-			ctx->started = true;
+		if (strcmp(method, "GET") == 0 || head)
 			return MHD_YES;
-		}
 	}
 	if (ctx && *upload_data_size != 0) {
 		ctx->body_bytes += *upload_data_size;
