@@ -357,11 +357,13 @@ static void serve(struct web_server *w, const struct request_ctx *ctx, const cha
 		if (cache_get(w, key, r))
 			goto done;
 	}
-	if (route->cache) {
+	if (route->cache && (q.n > 0 || !cached)) {
 		int wait_s = 1;
 
-		/* Each new spelling of a page costs a computation: a budget
-		 * per client bounds how fast one can bypass the cache. */
+		/* A page with its default parameters is computed at most once
+		 * per cache_seconds for everyone; each other spelling costs a
+		 * computation, so a budget per client bounds how fast one can
+		 * bypass the cache. */
 		if (!ratelimit_take(w->uncached, peer_budget_key(&ctx->client), time_mono_us(), &wait_s)) {
 			refused("uncached");
 			r->retry_after = wait_s;

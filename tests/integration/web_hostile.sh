@@ -123,6 +123,10 @@ for BIN in $BINS; do
 	check_eq "$B cache: five spellings of one page cost one computation; the budget of 4 then gives 429" \
 		" 200 200 200 200 200 200 200 200 429" "$codes"
 	check_eq "$B cache: another address has its own budget" 200 "$($ATT get "$PORT" 127.0.0.8 "/countries?days=35")"
+	codes=""
+	for i in 1 2 3 4 5 6; do codes="$codes $($ATT get "$PORT" 127.0.0.7 /families | cut -d' ' -f1)"; done
+	check_eq "$B cache: a page without parameters costs no budget (6 loads from an address with none left)" \
+		" 200 200 200 200 200 200" "$codes"
 	for i in $(seq 10 49); do $ATT get "$PORT" "127.0.4.$i" "/countries?days=$i" >/dev/null; done
 	held=$(curl -s "http://127.0.0.1:$PORT/metrics" | sed -n 's/^iotmon_web_cache_bytes \([0-9]*\)$/\1/p')
 	check_cmd "$B cache: 40 distinct pages, the cache holds at most cache_max_kb = 64 KiB (${held:-?} bytes)" \
