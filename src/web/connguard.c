@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "core/metrics.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "web/peer.h"
@@ -168,6 +169,9 @@ int connguard_reap(struct connguard *g, int64_t now_us)
 	}
 	g->reaped += (uint64_t)n;
 	pthread_mutex_unlock(&g->lock);
+	if (n)
+		metrics_count("iotmon_web_refused_total", "reason=\"deadline\"",
+			      "web connections or requests refused by a limit, by limit", n);
 	return n;
 }
 

@@ -95,6 +95,11 @@ for BIN in $BINS; do
 	check_eq "$B slowloris from 20 /24s: the dashboard never failed" 0 "$(summary "$T/slow2.json" 'd["legit_fail"]')"
 	check_cmd "$B slowloris from 20 /24s: dashboard p99 under 3 s ($(summary "$T/slow2.json" 'd["legit_p99"]') s)" \
 		$PY -c "import sys; sys.exit(0 if '$(summary "$T/slow2.json" 'd["legit_p99"]')' != 'None' and float('$(summary "$T/slow2.json" 'd["legit_p99"]')') < 3 else 1)"
+	curl -s "http://127.0.0.1:$PORT/metrics" >"$T/slow.metrics"
+	check_grep "$B slowloris: /metrics counts the connections the deadline closed" \
+		'^iotmon_web_refused_total{reason="deadline"} [1-9]' "$T/slow.metrics"
+	check_grep "$B slowloris: /metrics counts the connections refused at once" \
+		'^iotmon_web_refused_total{reason="connections"} [1-9]' "$T/slow.metrics"
 	stop "slow-$B"
 
 	# --- token guessing, cache bypass, raw heads ------------------------------
