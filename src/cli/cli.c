@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/addrclass.h"
 #include "core/datadir.h"
 #include "core/fsafe.h"
 #include "core/log.h"
@@ -81,6 +82,18 @@ int cli_load_config(struct cli *cli)
 		cli_error("%s", err.msg);
 		return -1;
 	}
+	/* Before any thread: the store's writer reads it. IOTMON_LAB_PREFIXES
+	 * adds prefixes whatever the file says (test suites, one-off lab runs). */
+	const char *env = getenv("IOTMON_LAB_PREFIXES");
+	char lab[4096];
+
+	snprintf(lab, sizeof(lab), "%s,%s", config_str(cli->cfg, "store", "lab_prefixes"), env ? env : "");
+	if (addrclass_set_lab(lab, &err)) {
+		cli_error("%s%s", err.msg, env ? " ([store] lab_prefixes or IOTMON_LAB_PREFIXES)" : "");
+		config_free(cli->cfg);
+		cli->cfg = NULL;
+		return -1;
+	}
 	if (!level_forced) {
 		const char *lvl = config_str(cli->cfg, "general", "log_level");
 
@@ -152,18 +165,27 @@ const struct enricher *cli_default_enricher(struct cli *cli)
 	return enrich_enricher(default_enrich);
 }
 
-struct sink *cli_store_sink(struct cli *cli, struct store *store, const struct enricher *enr)
+/* What every store sink takes from [store]. */
+static struct store_sink_options store_options(struct cli *cli, const struct enricher *enr)
 {
 	struct store_sink_options opt = {
 		.batch_max = (size_t)config_int(cli->cfg, "store", "batch_size"),
 		.interval_ms = (int)config_int(cli->cfg, "store", "batch_interval_ms"),
 		.queue_max = (size_t)config_int(cli->cfg, "store", "queue_max"),
 		.enricher = enr,
+		.retention_days = (int)config_int(cli->cfg, "store", "retention_days"),
 	};
 
 	/* Observations are enriched as they are made, whoever makes them. */
 	if (!opt.enricher)
 		opt.enricher = cli_default_enricher(cli);
+	return opt;
+}
+
+struct sink *cli_store_sink(struct cli *cli, struct store *store, const struct enricher *enr)
+{
+	struct store_sink_options opt = store_options(cli, enr);
+
 	return store_sink_new(store, &opt);
 }
 
@@ -172,17 +194,12 @@ struct sink *cli_sensor_sink(struct cli *cli, struct store *store)
 	static char dir[4096];
 	const char *path = cli->db_path ? cli->db_path : config_str(cli->cfg, "store", "path");
 	const char *slash = strrchr(path, '/');
-	struct store_sink_options opt = {
-		.batch_max = (size_t)config_int(cli->cfg, "store", "batch_size"),
-		.interval_ms = (int)config_int(cli->cfg, "store", "batch_interval_ms"),
-		.queue_max = (size_t)config_int(cli->cfg, "store", "queue_max"),
-		.enricher = cli_default_enricher(cli),
-		.never_block = true,
-		.queue_max_bytes = (size_t)config_int(cli->cfg, "store", "queue_max_mb") << 20,
-		.min_free_bytes = (uint64_t)config_int(cli->cfg, "store", "min_free_mb") << 20,
-		.watch_dir = dir,
-	};
+	struct store_sink_options opt = store_options(cli, NULL);
 
+	opt.never_block = true;
+	opt.queue_max_bytes = (size_t)config_int(cli->cfg, "store", "queue_max_mb") << 20;
+	opt.min_free_bytes = (uint64_t)config_int(cli->cfg, "store", "min_free_mb") << 20;
+	opt.watch_dir = dir;
 	if (!slash)
 		snprintf(dir, sizeof(dir), ".");
 	else

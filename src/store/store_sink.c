@@ -23,6 +23,7 @@ struct store_sink {
 	size_t head, count, cap;
 	size_t queued_bytes; /* what the waiting events hold, roughly */
 	int64_t oldest_mono_us; /* when the first waiting event arrived */
+	int64_t retention_day; /* UTC day retention last ran (writer thread only) */
 	bool stopping, flush_wanted;
 	int64_t give_up_mono; /* set by flush/close: a failing store is given up then */
 	uint64_t emitted, committed, inserted, failed_batches, lost, dropped;
@@ -125,6 +126,25 @@ static size_t commit_batch(struct store_sink *s, struct event *batch, size_t n, 
 	return 0;
 }
 
+/* Long-running writers (run, honeypot, collect) apply [store]
+ * retention_days when the UTC day changes, from the thread that owns the
+ * store. */
+static void apply_retention_daily(struct store_sink *s)
+{
+	int64_t today = time_day_of(time_now_us());
+	uint64_t dropped;
+	struct err err;
+
+	if (!s->opt.retention_days || today == s->retention_day)
+		return;
+	s->retention_day = today;
+	if (store_apply_retention(s->store, s->opt.retention_days, time_now_us(), &dropped, &err))
+		log_error("store retention: %s", err.msg);
+	else if (dropped)
+		log_info("store retention: events before %d days ago dropped (%llu %s)", s->opt.retention_days,
+			 (unsigned long long)dropped, strcmp(s->store->backend->name, "sqlite") ? "day partitions" : "events");
+}
+
 static void *writer_main(void *arg)
 {
 	struct store_sink *s = arg;
@@ -166,6 +186,7 @@ static void *writer_main(void *arg)
 
 		size_t inserted = 0;
 		size_t lost = commit_batch(s, batch, n, &inserted);
+		apply_retention_daily(s);
 		for (size_t i = 0; i < n; i++)
 			event_free(&batch[i]);
 

@@ -34,6 +34,7 @@ struct store_sink_options {
 	const char *watch_dir; /* folder whose free space is watched; NULL: none */
 	uint64_t min_free_bytes;
 	int give_up_ms; /* at flush/close; 0: 3000 */
+	int retention_days; /* events older than this many UTC days are dropped once a day; 0 keeps */
 };
 
 /* The sink uses store from its own thread until closed; the caller must not
