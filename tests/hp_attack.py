@@ -10,8 +10,9 @@
   drip PORT N INTERVAL SECONDS         N connections each sending one byte every
                                        INTERVAL s; prints "closed max_seconds"
   connflood PORT N                     N connect-and-close from 127.0.0.1; prints N
-  hold PORT N SECONDS                  N connections held open SECONDS; prints how
-                                       many connected
+  hold PORT N SECONDS [SRC,...]        N connections held open SECONDS (from the
+                                       source addresses in turn); prints how many
+                                       connected
   logins PORT FILE                     one failed login after another until killed;
                                        a line in FILE for each one the server answered
   rss PID[,PID...]                     anonymous RSS in KiB, summed"""
@@ -171,11 +172,13 @@ def connflood(port, n):
     print(n)
 
 
-def hold(port, n, seconds):
+def hold(port, n, seconds, srcs="127.0.0.1"):
     socks = []
-    for _ in range(int(n)):
+    srcs = srcs.split(",")
+    for i in range(int(n)):
         try:
-            socks.append(socket.create_connection(("127.0.0.1", int(port)), timeout=2))
+            socks.append(socket.create_connection(("127.0.0.1", int(port)), timeout=2,
+                                                  source_address=(srcs[i % len(srcs)], 0)))
         except OSError:
             pass
     print(len(socks), flush=True)

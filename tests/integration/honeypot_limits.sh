@@ -117,3 +117,17 @@ sum=$(sed -n 's/.*"reason":"max_sessions_per_ip".*"refused":\([0-9]*\).*/\1/p' "
 check_cmd "10 000 refused connections: at most 2 events ($n)" test "$n" -ge 1 -a "$n" -le 2
 check_cmd "10 000 refused connections: counted in them ($sum)" test "$sum" -ge 9000
 check_eq "no sanitizer report" 0 "$(cat "$T"/*.err | grep -c 'ERROR: AddressSanitizer\|runtime error')"
+
+# --- per-prefix cap: 3 sessions per /24, whatever the addresses ----------
+hp_start prefix "max_sessions_per_prefix = 3"
+$AT hold "$TPORT" 4 3 127.9.9.1,127.9.9.2,127.9.9.3,127.9.9.4 >/dev/null &
+a=$!
+sleep 1
+$AT hold "$TPORT" 1 2 127.9.10.1 >/dev/null
+wait $a
+hp_stop
+hp_events prefix --kind session >"$T/p.json"
+check_grep "per-prefix: the 4th address of 127.9.9.0/24 refused" '"src_ip":"127.9.9.4".*"reason":"max_sessions_per_prefix","duration_ms":0,"refused":1' "$T/p.json"
+check_eq "per-prefix: only that one" 1 "$(grep -c '"reason":"max_sessions_per_prefix"' "$T/p.json")"
+check_eq "per-prefix: another /24 is not affected (its session ran)" 1 \
+	"$(grep '"src_ip":"127.9.10.1"' "$T/p.json" | grep -vc '"refused"')"
