@@ -66,6 +66,8 @@ for p in "overview.html /?to=$TO" "countries.html /countries?to=$TO" "networks.h
 	esac
 done
 check_eq "pages use no script" 0 "$(cat "$ART"/*.html | grep -ci '<script')"
+check_eq "every page credits the IP data (DB-IP link, CC BY 4.0)" "7 7" \
+	"$(cat "$ART"/*.html | grep -c 'href="https://db-ip.com"') $(cat "$ART"/*.html | grep -c 'CC BY 4.0</a>')"
 "$IOTMON" report remediation --db "$DB" --by network --horizon 14 --format json >"$T/remed-net.json"
 "$IOTMON" report remediation --db "$DB" --horizon 14 --format json >"$T/remed-all.json"
 "$IOTMON" report countries --db "$DB" --from 2025-02-19 --to "$TO" --population "$T/population.csv" --format json >"$T/countries.json"
