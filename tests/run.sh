@@ -59,7 +59,8 @@ run_tap() {
 # IOTMON_TEST_PG= (empty) turns that off.
 # Only when a selected test uses it (the cluster costs seconds to start).
 wants_pg=""
-for p in build/release/test/store_conformance_test build/asan/test/store_experiments_test tests/integration/events.sh \
+for p in build/release/test/store_conformance_test build/asan/test/store_conformance_test \
+	build/release/test/store_experiments_test build/asan/test/store_experiments_test tests/integration/events.sh \
 	tests/integration/feeds.sh tests/integration/reports.sh tests/integration/remediation.sh tests/integration/web.sh; do
 	case "$p" in *"$filter"*) wants_pg=1 ;; esac
 done
