@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
+
 #define NS_PER_SEC INT64_C(1000000000)
 
 void js_settings_from(const struct config *cfg, struct js_settings *out)
@@ -29,6 +31,14 @@ int js_err(struct err *err, const char *what, natsStatus s, jsErrCode code)
 	return err_set(err, "%s: %s", what, last && *last ? last : natsStatus_GetText(s));
 }
 
+/* With a callback the first connect is asynchronous: callers see
+ * NATS_NOT_YET_CONNECTED and carry on (and can be stopped) meanwhile. */
+static void on_connected(natsConnection *nc, void *closure)
+{
+	(void)nc;
+	(void)closure;
+}
+
 int js_connect(const char *url, const char *name, natsConnection **nc, jsCtx **js, const jsOptions *jo,
 	       struct err *err)
 {
@@ -38,9 +48,15 @@ int js_connect(const char *url, const char *name, natsConnection **nc, jsCtx **j
 
 	*nc = NULL;
 	*js = NULL;
+	char *copy = xstrdup(url), *servers[16], *save = NULL;
+	int nservers = 0;
+
+	for (char *tok = strtok_r(copy, ", ", &save); tok && nservers < 16; tok = strtok_r(NULL, ", ", &save))
+		servers[nservers++] = tok;
 	s = natsOptions_Create(&o);
 	if (s == NATS_OK)
-		s = natsOptions_SetURL(o, url);
+		s = nservers ? natsOptions_SetServers(o, (const char **)servers, nservers) : NATS_INVALID_ARG;
+	free(copy);
 	if (s == NATS_OK)
 		s = natsOptions_SetName(o, name);
 	/* A sensor outlives any outage of its leaf node: reconnect for ever,
@@ -53,7 +69,7 @@ int js_connect(const char *url, const char *name, natsConnection **nc, jsCtx **j
 	if (s == NATS_OK)
 		s = natsOptions_SetReconnectBufSize(o, 8 * 1024 * 1024);
 	if (s == NATS_OK)
-		s = natsOptions_SetRetryOnFailedConnect(o, true, NULL, NULL);
+		s = natsOptions_SetRetryOnFailedConnect(o, true, on_connected, NULL);
 	if (s != NATS_OK) {
 		natsOptions_Destroy(o);
 		return js_err(err, url, s, 0);
@@ -112,7 +128,7 @@ static bool has_source(const jsStreamConfig *c, const char *api)
 int js_ensure_stream(jsCtx *js, const struct js_settings *set, const char *const *sources, size_t nsources,
 		     struct err *err)
 {
-	char subject[JS_SUBJECT_MAX], api[16][96];
+	char subject[JS_SUBJECT_MAX], api[16][96], deliver[16][96];
 	const char *subjects[1] = {subject};
 	jsStreamSource src[16], *srcp[64];
 	jsExternalStream ext[16];
@@ -129,6 +145,10 @@ int js_ensure_stream(jsCtx *js, const struct js_settings *set, const char *const
 		jsStreamSource_Init(&src[i]);
 		jsExternalStream_Init(&ext[i]);
 		ext[i].APIPrefix = api[i];
+		/* Where the leaf delivers the sourced messages: a plain subject
+		 * that crosses the leafnode link. */
+		snprintf(deliver[i], sizeof(deliver[i]), "iotmon.deliver.%s", sources[i]);
+		ext[i].DeliverPrefix = deliver[i];
 		src[i].Name = set->stream;
 		src[i].External = &ext[i];
 	}
