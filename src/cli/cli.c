@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/addrclass.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "enrich/enrich.h"
@@ -80,6 +81,18 @@ int cli_load_config(struct cli *cli)
 		cli_error("%s", err.msg);
 		return -1;
 	}
+	/* Before any thread: the store's writer reads it. IOTMON_LAB_PREFIXES
+	 * adds prefixes whatever the file says (test suites, one-off lab runs). */
+	const char *env = getenv("IOTMON_LAB_PREFIXES");
+	char lab[4096];
+
+	snprintf(lab, sizeof(lab), "%s,%s", config_str(cli->cfg, "store", "lab_prefixes"), env ? env : "");
+	if (addrclass_set_lab(lab, &err)) {
+		cli_error("%s%s", err.msg, env ? " ([store] lab_prefixes or IOTMON_LAB_PREFIXES)" : "");
+		config_free(cli->cfg);
+		cli->cfg = NULL;
+		return -1;
+	}
 	if (!level_forced) {
 		const char *lvl = config_str(cli->cfg, "general", "log_level");
 
@@ -91,14 +104,33 @@ int cli_load_config(struct cli *cli)
 	return 0;
 }
 
+const char *cli_store_target(struct cli *cli)
+{
+	const char *url;
+
+	if (cli->db_path)
+		return cli->db_path;
+	if (cli_load_config(cli))
+		return NULL;
+	url = config_str(cli->cfg, "store", "url");
+	if (*url)
+		return url;
+	if (strcmp(config_str(cli->cfg, "store", "backend"), "postgresql") == 0) {
+		cli_error("[store] backend = postgresql needs [store] url = postgresql://USER@HOST:PORT/DB");
+		return NULL;
+	}
+	return config_str(cli->cfg, "store", "path");
+}
+
 struct store *cli_open_store(struct cli *cli, int flags)
 {
+	const char *target;
 	struct store *s;
 	struct err err;
 
-	if (cli_load_config(cli))
+	if (cli_load_config(cli) || !(target = cli_store_target(cli)))
 		return NULL;
-	s = store_open(cli->db_path ? cli->db_path : config_str(cli->cfg, "store", "path"), flags, &err);
+	s = store_open(target, flags, &err);
 	if (!s)
 		cli_error("%s", err.msg);
 	return s;
@@ -139,6 +171,7 @@ struct sink *cli_store_sink(struct cli *cli, struct store *store, const struct e
 		.interval_ms = (int)config_int(cli->cfg, "store", "batch_interval_ms"),
 		.queue_max = (size_t)config_int(cli->cfg, "store", "queue_max"),
 		.enricher = enr,
+		.retention_days = (int)config_int(cli->cfg, "store", "retention_days"),
 	};
 
 	/* Observations are enriched as they are made, whoever makes them. */
