@@ -199,6 +199,11 @@ int js_ensure_stream(jsCtx *js, const struct js_settings *set, const char *const
 			srcp[i] = &src[i];
 		sc.Sources = srcp;
 		sc.SourcesLen = (int)nsources;
+		/* No de-duplication here: the leaves did it, the store's identity
+		 * does it again, and nats-server 2.9 stops sourcing a leaf for
+		 * good at a sourced message it judges a duplicate (a leaf that
+		 * was killed can hold a second copy). */
+		sc.Duplicates = 100 * 1000 * 1000;
 	} else {
 		snprintf(subject, sizeof(subject), "%s.>", set->subject_prefix);
 		sc.Subjects = subjects;

@@ -134,6 +134,10 @@ static void reclaim_unanswered(struct nats_sink *s)
 	bool stalled;
 
 	pthread_mutex_lock(&s->lock);
+	/* While disconnected the library holds the publishes for the next
+	 * connection: the clock starts again once connected. */
+	if (natsConnection_Status(s->nc) != NATS_CONN_STATUS_CONNECTED)
+		s->last_progress_us = now;
 	stalled = s->inflight > 0 && now - s->last_progress_us > (int64_t)s->opt.ack_timeout_ms * 1000;
 	pthread_mutex_unlock(&s->lock);
 	if (!stalled || js_PublishAsyncGetPendingList(&pending, s->js) != NATS_OK)
