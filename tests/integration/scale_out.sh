@@ -17,8 +17,14 @@ fi
 
 ROOT_USER=""
 [ "$(id -u)" = 0 ] && ROOT_USER="user = nobody"
-DB=$T/central.db
-DB_URL=$DB
+. "$ROOT/tests/pg.sh"
+# The central store: PostgreSQL when tests/run.sh provides a cluster (the
+# deployment's store), else SQLite; the cluster part below always uses SQLite.
+DB_URL=$T/central.db
+if [ -n "${IOTMON_TEST_PG:-}" ]; then
+	pg_test_db DB_URL scale_out
+fi
+echo "# central store: $DB_URL"
 
 # --- the example configurations are valid ---
 for f in hub leaf hub-cluster; do
@@ -102,7 +108,7 @@ co_start() {
 		echo "metrics_listen = 127.0.0.1:$CO_METRICS"
 		for line in "$@"; do echo "$line"; done
 	} >"$T/$name.conf"
-	"$IOTMON" collect -c "$T/$name.conf" --db "$DB_URL" 2>>"$T/$name.err" &
+	"$IOTMON" collect -c "$T/$name.conf" --db "${CO_DB:-$DB_URL}" 2>>"$T/$name.err" &
 	echo $! >"$T/$name.pid"
 	at_exit "kill -9 $! 2>/dev/null"
 }
@@ -221,6 +227,7 @@ check_eq "collector: SIGTERM exits 0" 0 "$?"
 for n in leaf-a leaf-b hub; do ns_kill "$n" TERM; done
 
 # --- a three-node hub cluster (replicas 3) loses a node under load ---
+DB_URL=$T/cluster.db
 C1=$(free_port) C2=$(free_port) C3=$(free_port)
 R1=$(free_port) R2=$(free_port) R3=$(free_port)
 L1=$(free_port) L2=$(free_port) L3=$(free_port)
@@ -269,3 +276,9 @@ for n in leaf-c hub-1 hub-3; do ns_kill "$n" TERM; done
 "$IOTMON" collect --nats "nats://127.0.0.1:$C1" --db "$T/notadir/x.db" >"$T/refuse.out" 2>"$T/refuse.err"
 check_eq "unusable store: exit 1" 1 "$?"
 check_eq "unusable store: one error line" 1 "$(grep -c error "$T/refuse.err")"
+if [ -n "${IOTMON_TEST_PG:-}" ]; then
+	"$IOTMON" collect --nats "nats://127.0.0.1:$C1" --db "$(echo "$IOTMON_TEST_PG" | sed 's/iotmon:iotmon@/iotmon:wrong@/')" \
+		>"$T/refuse.out" 2>"$T/refuse.err"
+	check_eq "PostgreSQL, wrong password: exit 1" 1 "$?"
+	check_eq "PostgreSQL, wrong password: one error line" 1 "$(grep -c error "$T/refuse.err")"
+fi
