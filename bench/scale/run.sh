@@ -41,7 +41,7 @@ if command -v nats-server >/dev/null; then
 	NP=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 	nats-server -a 127.0.0.1 -p "$NP" -js -sd "$W/js" >"$W/nats.log" 2>&1 &
 	NS=$!
-	trap 'kill $NS 2>/dev/null; pg_stop; rm -rf "$W"' EXIT INT TERM
+	trap 'kill $NS 2>/dev/null || true; pg_stop; rm -rf "$W"' EXIT INT TERM
 	sleep 1
 	pg_psql "CREATE DATABASE nats"
 	pub=$(build/release/bench/bench_transport publish "nats://127.0.0.1:$NP" "$N" "$STEP")
