@@ -255,6 +255,14 @@ co_wait_ready cluster 1
 hp_start hpc hp-c "nats://127.0.0.1:$LC_PORT"
 $PY "$ROOT/tests/hp_load.py" 15 30 "127.0.0.1:$(cat "$T/hpc.port")" >"$T/load-c.out" 2>&1 &
 LOAD=$!
+# The store refuses writes for 13 s (longer than SQLite's 10 s busy wait):
+# the collector must back off without acknowledging, then resume.
+$PY -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN EXCLUSIVE")
+time.sleep(13)
+c.execute("ROLLBACK")' "$DB_URL" &
+LOCK=$!
 sleep 5
 ns_kill hub-2 TERM
 wait $LOAD
@@ -267,6 +275,9 @@ while [ $i -lt 60 ] && [ "$(stored hp-c)" != "$ACC_C $ACC_C" ]; do
 done
 check_cmd "cluster: load ran ($ACC_C events accepted)" test "$ACC_C" -gt 500
 check_eq "cluster: one node stopped, every accepted event stored exactly once" "$ACC_C $ACC_C" "$(stored hp-c)"
+wait $LOCK
+check_grep "store refusing: the collector backs off without acknowledging" "store refused a batch.*nothing acknowledged" "$T/cluster.err"
+check_grep "store back: the collector resumes" "store accepts batches again" "$T/cluster.err"
 kill -TERM "$(cat "$T/cluster.pid")"
 wait "$(cat "$T/cluster.pid")"
 for n in leaf-c hub-1 hub-3; do ns_kill "$n" TERM; done
