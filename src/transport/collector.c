@@ -244,6 +244,8 @@ static void process(struct collector *c, natsMsgList *list)
 	c->st->received += (uint64_t)list->Count;
 	metric_add(c->m_received, list->Count);
 	if (n && commit(c, evs, n, good, &inserted)) {
+		if (c->opt->committed)
+			c->opt->committed(evs, n, c->opt->committed_arg);
 		for (size_t i = 0; i < n; i++)
 			natsMsg_Ack(good[i], NULL);
 		c->st->stored += inserted;

@@ -28,6 +28,10 @@ struct collector_options {
 	int batch;
 	int ack_wait_s;
 	const struct enricher *enricher; /* may be NULL */
+	/* Called after each committed batch (before the acknowledgements);
+	 * NULL for none. For measurements (bench/scale: accept -> commit). */
+	void (*committed)(const struct event *evs, size_t n, void *arg);
+	void *committed_arg;
 };
 
 /* Fills opt from [transport] and [collector]; sources point into *list
