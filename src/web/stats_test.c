@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/addrclass.h"
 #include "core/timeutil.h"
 #include "web/stats.h"
 #include "store/test_db.h"
@@ -175,6 +176,9 @@ static void test_manufacturers(void **state)
 
 int main(void)
 {
+	/* The fixture's 10.0.0.0/8 sources are a lab here (docs/addresses.md). */
+	if (addrclass_set_lab("10.0.0.0/8", NULL))
+		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_groups_and_days, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_manufacturers, setup, teardown),
