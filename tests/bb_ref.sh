@@ -46,6 +46,7 @@ bb_ref_start() {
 		"$d/bin/sh" "$d/bin/sh" >"$d/etc/passwd"
 	printf 'root:*:19000:0:99999:7:::\nadmin:*:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n' >"$d/etc/shadow"
 	chmod 600 "$d/etc/shadow"
+	rm -f "$d/etc/motd"
 	if [ -n "$issue" ]; then cp "$issue" "$d/etc/issue.net"; else rm -f "$d/etc/issue.net"; fi
 	unshare -mu --propagation private sh -c '
 		d=$1; port=$2

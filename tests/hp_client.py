@@ -100,7 +100,7 @@ def iacflood(host, port, n):
     s = socket.create_connection((host, int(port)), timeout=10)
     opts = bytes(range(256))
     blob = b"".join(bytes([IAC, (WILL, DO, WONT, DONT)[i % 4], opts[i % 256]]) for i in range(int(n)))
-    s.sendall(blob + bytes([IAC, SB]) + b"x" * 2000 + bytes([IAC, SE]))
+    s.sendall(blob + bytes([IAC, SB]) + b"x" * 400 + bytes([IAC, SE]))
     s.settimeout(5)
     got = b""
     end = time.time() + 5

@@ -28,6 +28,7 @@
 #include "cowrie_log.h"
 #include "exploits.h"
 #include "http.h"
+#include "login.h"
 #include "profile.h"
 #include "shell.h"
 #include "telnet.h"
@@ -47,14 +48,12 @@ static struct metric *sessions_gauge(void)
 
 #define MAX_LISTENERS 32
 #define READ_CHUNK 4096
-#define USER_MAX 256
 #define HTTP_HEAD_MAX 16384
 #define HTTP_BODY_MAX 65536
 #define SWEEP_US (250 * 1000)
 
 enum proto { P_TELNET, P_HTTP };
 enum obj_kind { OBJ_LISTENER, OBJ_SESSION, OBJ_WAKE };
-enum tstate { ST_USER, ST_PASS, ST_SHELL };
 
 struct listener {
 	enum obj_kind kind; /* first: epoll data points here */
@@ -84,10 +83,11 @@ struct session {
 	uint64_t bytes_in;
 	unsigned commands, attempts;
 	/* telnet */
-	enum tstate tstate;
 	struct telnet tn;
-	char *user;
+	struct hp_login login; /* login dialogue, then the shell's tty */
 	struct shell *sh;
+	int64_t wake_mono; /* the delayed "Login incorrect" is due */
+	struct session *wake_next; /* in honeypot.wakers while waiting */
 	struct family_tracker fam;
 	/* input line (telnet) or request (http); grows up to its bound */
 	char *in;
@@ -96,6 +96,7 @@ struct session {
 	uint8_t *out;
 	size_t out_len, out_cap;
 	bool want_close_after_write;
+	bool more_input; /* input of this read is still to be handled */
 	bool epollout; /* EPOLLOUT armed */
 	/* events held until the session ends; [0] is the session event */
 	struct event *evs;
@@ -120,6 +121,7 @@ struct honeypot {
 	bool running;
 	int stopping;
 	struct session *sessions, *graveyard;
+	struct session *wakers; /* sessions with a delayed answer pending */
 	unsigned nsessions;
 	struct ipcount *ipt[4096];
 	uint64_t id_seed, id_counter;
@@ -151,6 +153,7 @@ int honeypot_config_from(const struct config *cfg, struct honeypot_config *hc, s
 	hc->lim.idle_ms = (int)config_int(cfg, s, "idle_timeout_ms");
 	hc->lim.session_ms = (int)config_int(cfg, s, "session_timeout_ms");
 	hc->lim.request_ms = (int)config_int(cfg, s, "request_timeout_ms");
+	hc->lim.login_delay_ms = (int)config_int(cfg, s, "login_delay_ms");
 	if (!datadir_path(cfg, "profiles.json", hc->profiles_path, sizeof(hc->profiles_path)) ||
 	    !datadir_path(cfg, config_str(cfg, s, "credentials"), hc->credentials_path,
 			  sizeof(hc->credentials_path)) ||
@@ -305,17 +308,21 @@ static bool send_bytes(struct session *s, const void *data, size_t n)
 	return true;
 }
 
-/* Telnet text: '\n' becomes CR LF and 0xff is doubled. */
+/* Telnet text as the pty writes it: tabs expanded, '\n' as CR LF; 0xff is
+ * doubled for telnet. */
 static bool send_text(struct session *s, const void *text, size_t n)
 {
-	uint8_t buf[2 * READ_CHUNK];
+	uint8_t buf[16 * 512];
+	char tabs[8 * 512];
 	const uint8_t *p = text;
 
 	while (n) {
-		size_t k = n > READ_CHUNK ? READ_CHUNK : n;
+		size_t k = n > 512 ? 512 : n;
 
 		if (s->proto == P_TELNET) {
-			if (!send_bytes(s, buf, telnet_encode(p, k, buf)))
+			size_t m = hp_tty_expand(&s->login.tty, (const char *)p, k, tabs);
+
+			if (!send_bytes(s, buf, telnet_encode((const uint8_t *)tabs, m, buf)))
 				return false;
 		} else if (!send_bytes(s, p, k)) {
 			return false;
@@ -392,6 +399,8 @@ static void on_dropped(void *arg, const char *path, const uint8_t *data, size_t 
 			 clean);
 }
 
+static void record_flushed(struct session *s, const char *bytes, size_t n);
+
 static void close_session(struct session *s, const char *reason)
 {
 	struct honeypot *hp = s->hp;
@@ -407,6 +416,8 @@ static void close_session(struct session *s, const char *reason)
 			s->out_len = 0;
 	if (s->sh)
 		shell_each_dropped(s->sh, on_dropped, s);
+	if (s->proto == P_TELNET) /* typed during a wait the peer cut short */
+		record_flushed(s, s->login.typeahead, s->login.typeahead_len);
 	fam = family_name(&s->fam);
 	sess = &s->evs[0];
 	strbuf_init(&x, 4096);
@@ -431,6 +442,11 @@ static void close_session(struct session *s, const char *reason)
 		cowrie_log_write(hp->cowrie, "cowrie.session.closed", &closed, "telnet", dur_ms, NULL, NULL);
 	}
 
+	for (struct session **w = &hp->wakers; *w; w = &(*w)->wake_next)
+		if (*w == s) {
+			*w = s->wake_next;
+			break;
+		}
 	close(s->fd); /* also leaves the epoll set */
 	s->fd = -1;
 	ip_add(hp, &s->base.src, -1);
@@ -449,7 +465,7 @@ static void close_session(struct session *s, const char *reason)
 
 static void free_session(struct session *s)
 {
-	free(s->user);
+	hp_login_free(&s->login);
 	shell_free(s->sh);
 	free(s->in);
 	free(s->out);
@@ -473,9 +489,16 @@ static void on_download(void *arg, const char *tool, const char *url)
 			 "not fetched (honeypot)");
 }
 
+/* The shell's prompt; an ash built with FEATURE_EDITING_ASK_TERMINAL then
+ * asks for the cursor position (ESC[6n) unless input is already waiting. */
 static bool send_prompt(struct session *s)
 {
-	return send_str(s, s->profile->shell_prompt);
+	if (!send_str(s, shell_prompt(s->sh)))
+		return false;
+	if (!s->profile->ask_terminal || s->more_input)
+		return true;
+	s->login.tty.cpr_expected = true;
+	return send_bytes(s, "\x1b[6n", 4);
 }
 
 /* Telnet logins that are themselves a known exploit (iot-threats.md §3
@@ -500,145 +523,192 @@ static void login_exploit(struct session *s, const char *user, const char *pass)
 		}
 }
 
-/* Returns false when the session was closed. */
-static bool telnet_line(struct session *s, const char *line, size_t len)
+/* The delayed answer to a refused login is due at mono time `due`. */
+static void wake_at(struct session *s, int64_t due)
 {
-	struct honeypot *hp = s->hp;
-
-	switch (s->tstate) {
-	case ST_USER:
-		free(s->user);
-		s->user = xstrndup(line, len > USER_MAX ? USER_MAX : len);
-		s->tstate = ST_PASS;
-		return send_str(s, s->profile->password_prompt);
-	case ST_PASS: {
-		struct event *ev = add_event(s, EVENT_LOGIN);
-		bool ok;
-		char pass[USER_MAX + 1];
-		size_t plen = len > USER_MAX ? USER_MAX : len;
-
-		memcpy(pass, line, plen);
-		pass[plen] = '\0';
-		s->attempts++;
-		ok = hp_credentials_accept(&hp->creds, s->user, pass, s->attempts);
-		event_set_text(&ev->username, s->user, strlen(s->user));
-		event_set_text(&ev->password, pass, plen);
-		ev->success = ok;
-		cowrie_log_write(hp->cowrie, ok ? "cowrie.login.success" : "cowrie.login.failed", ev, "telnet", -1,
-				 NULL, NULL);
-		login_exploit(s, s->user, pass);
-		if (!send_str(s, "\n"))
-			return false;
-		if (ok) {
-			s->tstate = ST_SHELL;
-			s->sh = shell_new(s->profile, hp->cfg.lim.payload_max);
-			return send_str(s, s->profile->motd) && send_prompt(s);
-		}
-		if (!send_str(s, s->profile->login_incorrect))
-			return false;
-		if (s->attempts >= hp->cfg.lim.max_login_attempts) {
-			close_session(s, "login_attempts");
-			return false;
-		}
-		s->tstate = ST_USER;
-		return send_str(s, s->profile->login_prompt);
-	}
-	case ST_SHELL: {
-		struct event *ev;
-		struct strbuf out;
-		struct shell_callbacks cb = {.download = on_download, .arg = s};
-		enum shell_status st;
-		bool alive;
-
-		if (++s->commands > hp->cfg.lim.max_commands) {
-			close_session(s, "max_commands");
-			return false;
-		}
-		ev = add_event(s, EVENT_COMMAND);
-		event_set_text(&ev->input, line, len);
-		cowrie_log_write(hp->cowrie, "cowrie.command.input", ev, "telnet", -1, NULL, NULL);
-		family_feed_command(&s->fam, line, len);
-		strbuf_init(&out, hp->cfg.lim.output_max);
-		st = shell_run(s->sh, line, len, &out, &cb);
-		alive = send_text(s, out.data ? out.data : "", out.len);
-		strbuf_free(&out);
-		if (!alive)
-			return false;
-		if (st == SHELL_EXIT) {
-			close_session(s, "logout");
-			return false;
-		}
-		return send_prompt(s);
-	}
-	}
-	return true;
+	s->wake_mono = due;
+	s->wake_next = s->hp->wakers;
+	s->hp->wakers = s;
 }
 
-static bool line_append(struct session *s, char c)
+static int login_delay_ms(const struct session *s)
 {
-	if (s->in_len + 1 > SHELL_LINE_MAX) {
-		close_session(s, "line_too_long");
+	int ms = s->hp->cfg.lim.login_delay_ms;
+
+	return ms >= 0 ? ms : s->profile->login_delay_ms;
+}
+
+/* Bytes login flushes unread are still evidence: one command event
+ * marked flushed, with the raw bytes. */
+static void record_flushed(struct session *s, const char *bytes, size_t n)
+{
+	struct event *ev;
+
+	if (!n)
+		return;
+	ev = add_event(s, EVENT_COMMAND);
+	event_set_text(&ev->input, bytes, n);
+	ev->extra = xstrdup("{\"flushed\":true,\"stage\":\"login\"}");
+}
+
+/* The pair is complete: record it and either open the shell or start the
+ * wait before "Login incorrect". Returns false when the session was closed. */
+static bool login_check(struct session *s)
+{
+	struct honeypot *hp = s->hp;
+	struct hp_login *l = &s->login;
+	struct event *ev = add_event(s, EVENT_LOGIN);
+	char name[HP_LOGIN_NAME_MAX + 1];
+	size_t nlen = hp_login_name_len(l);
+	bool ok;
+
+	memcpy(name, l->user, nlen);
+	name[nlen] = '\0';
+	s->attempts++;
+	/* Recorded as typed; the policy sees the name the device looks up. */
+	ok = hp_credentials_accept(&hp->creds, name, l->tty.line, s->attempts);
+	event_set_text(&ev->username, l->user, l->user_len);
+	event_set_text(&ev->password, l->tty.line, l->tty.len);
+	ev->success = ok;
+	cowrie_log_write(hp->cowrie, ok ? "cowrie.login.success" : "cowrie.login.failed", ev, "telnet", -1, NULL,
+			 NULL);
+	login_exploit(s, name, l->tty.line);
+	if (!ok) {
+		wake_at(s, time_mono_us() + (int64_t)login_delay_ms(s) * 1000);
+		return true;
+	}
+	hp_login_accepted(l);
+	l->tty.max = SHELL_LINE_MAX;
+	s->sh = shell_new(s->profile, hp->cfg.lim.payload_max);
+	return send_str(s, s->profile->motd) && send_str(s, shell_banner(s->sh)) && send_prompt(s);
+}
+
+/* The wait after a refused pair is over. */
+static void login_wake(struct session *s)
+{
+	struct hp_login *l = &s->login;
+	bool last = s->attempts >= s->hp->cfg.lim.max_login_attempts;
+	struct strbuf out;
+
+	record_flushed(s, l->typeahead, l->typeahead_len);
+	strbuf_init(&out, 4096);
+	hp_login_refused(l, s->profile, last, &out);
+	if (send_text(s, out.data ? out.data : "", out.len) && last)
+		close_session(s, "login_attempts");
+	strbuf_free(&out);
+	flush_output(s);
+}
+
+static bool shell_line(struct session *s, const char *line, size_t len)
+{
+	struct honeypot *hp = s->hp;
+	struct event *ev;
+	struct strbuf out;
+	struct shell_callbacks cb = {.download = on_download, .arg = s};
+	enum shell_status st;
+	bool alive;
+
+	if (++s->commands > hp->cfg.lim.max_commands) {
+		close_session(s, "max_commands");
 		return false;
 	}
-	if (s->in_len + 1 > s->in_cap) {
-		s->in_cap = s->in_cap ? s->in_cap * 2 : 128;
-		if (s->in_cap > SHELL_LINE_MAX)
-			s->in_cap = SHELL_LINE_MAX;
-		s->in = xrealloc(s->in, s->in_cap);
+	ev = add_event(s, EVENT_COMMAND);
+	event_set_text(&ev->input, line, len);
+	cowrie_log_write(hp->cowrie, "cowrie.command.input", ev, "telnet", -1, NULL, NULL);
+	family_feed_command(&s->fam, line, len);
+	strbuf_init(&out, hp->cfg.lim.output_max);
+	st = shell_run(s->sh, line, len, &out, &cb);
+	alive = send_text(s, out.data ? out.data : "", out.len);
+	strbuf_free(&out);
+	if (!alive)
+		return false;
+	if (st == SHELL_EXIT) {
+		close_session(s, "logout");
+		return false;
 	}
-	s->in[s->in_len++] = c;
-	return true;
+	return send_prompt(s);
+}
+
+/* One data byte at the shell: the tty echoes, a line runs. */
+static bool shell_byte(struct session *s, uint8_t c)
+{
+	struct strbuf echo;
+	enum tty_event e;
+	bool alive;
+
+	strbuf_init(&echo, 64);
+	e = hp_tty_byte(&s->login.tty, c, &echo);
+	alive = send_text(s, echo.data ? echo.data : "", echo.len);
+	strbuf_free(&echo);
+	if (!alive)
+		return false;
+	switch (e) {
+	case TTY_LINE:
+		return shell_line(s, s->login.tty.line, s->login.tty.len);
+	case TTY_EOF: /* ^D on an empty line: ash exits */
+		close_session(s, "logout");
+		return false;
+	case TTY_INTR:
+		return send_str(s, "\n") && send_prompt(s);
+	case TTY_OVERFLOW:
+		close_session(s, "line_too_long");
+		return false;
+	default:
+		return true;
+	}
 }
 
 static void telnet_read(struct session *s, const uint8_t *buf, size_t n)
 {
 	uint8_t data[READ_CHUNK], reply[256];
 	size_t reply_len = 0, nd;
+	struct strbuf out;
 
 	nd = telnet_input(&s->tn, buf, n, data, reply, sizeof(reply), &reply_len);
 	if (reply_len && !send_bytes(s, reply, reply_len))
 		return;
-	for (size_t i = 0; i < nd; i++) {
-		uint8_t c = data[i];
+	strbuf_init(&out, 1 << 16);
+	for (size_t i = 0; i < nd && s->fd >= 0; i++) {
+		enum login_action a;
 
-		if (c == '\n') {
-			size_t len = s->in_len;
-
-			if (telnet_we_echo(&s->tn) && s->tstate != ST_PASS && !send_bytes(s, "\r\n", 2))
-				return;
-			s->in_len = 0;
-			if (!telnet_line(s, s->in ? s->in : "", len))
-				return;
+		s->more_input = i + 1 < nd;
+		if (s->login.state == LOGIN_SHELL) {
+			if (!shell_byte(s, data[i]))
+				break;
 			continue;
 		}
-		if (c == 0x7f || c == 0x08) { /* erase, as a terminal user means it */
-			if (s->in_len) {
-				s->in_len--;
-				if (telnet_we_echo(&s->tn) && s->tstate != ST_PASS && !send_bytes(s, "\b \b", 3))
-					return;
-			}
-			continue;
+		strbuf_reset(&out);
+		a = hp_login_byte(&s->login, s->profile, data[i], &out);
+		if (!send_text(s, out.data ? out.data : "", out.len))
+			break;
+		if (a == LOGIN_CLOSE) {
+			close_session(s, s->login.close_reason);
+			break;
 		}
-		if (c == 0 || c == 0x03 || c == 0x04) /* NUL, ^C, ^D */
-			continue;
-		if (telnet_we_echo(&s->tn) && s->tstate != ST_PASS && !send_bytes(s, &c, 1))
-			return;
-		if (!line_append(s, (char)c))
-			return;
+		if (a == LOGIN_CHECK && !login_check(s))
+			break;
 	}
+	strbuf_free(&out);
 }
 
 static void telnet_open(struct session *s)
 {
 	uint8_t neg[12];
 	size_t n = telnet_start(&s->tn, neg);
+	struct strbuf out;
 
 	cowrie_log_write(s->hp->cowrie, "cowrie.session.connect", &s->base, "telnet", -1, NULL, NULL);
+	/* The options leave alone, as telnetd sends them before login runs. */
 	if (!send_bytes(s, neg, n))
 		return;
-	if (!send_str(s, s->profile->banner))
+	flush_output(s);
+	if (s->fd < 0)
 		return;
-	send_str(s, s->profile->login_prompt);
+	hp_login_init(&s->login);
+	strbuf_init(&out, 1 << 16);
+	hp_login_opening(&s->login, s->profile, &out);
+	send_text(s, out.data ? out.data : "", out.len);
+	strbuf_free(&out);
 }
 
 /* ---- http --------------------------------------------------------------- */
@@ -918,6 +988,27 @@ static void sweep(struct honeypot *hp)
 	}
 }
 
+/* Delayed answers that are due; returns the ms until the next one (at
+ * most `cap`) for epoll_wait. */
+static int wake_due(struct honeypot *hp, int cap)
+{
+	int64_t now = time_mono_us(), next = now + (int64_t)cap * 1000;
+
+	for (struct session **w = &hp->wakers; *w;) {
+		struct session *s = *w;
+
+		if (s->wake_mono <= now) {
+			*w = s->wake_next;
+			login_wake(s);
+		} else {
+			if (s->wake_mono < next)
+				next = s->wake_mono;
+			w = &s->wake_next;
+		}
+	}
+	return (int)((next - now + 999) / 1000);
+}
+
 static void bury(struct honeypot *hp)
 {
 	while (hp->graveyard) {
@@ -933,9 +1024,10 @@ static void *loop(void *arg)
 	struct honeypot *hp = arg;
 	struct epoll_event evs[256];
 	int64_t last_sweep = time_mono_us();
+	int timeout = 100;
 
 	while (!__atomic_load_n(&hp->stopping, __ATOMIC_ACQUIRE)) {
-		int n = epoll_wait(hp->ep, evs, 256, 100);
+		int n = epoll_wait(hp->ep, evs, 256, timeout);
 
 		for (int i = 0; i < n; i++) {
 			enum obj_kind *k = evs[i].data.ptr;
@@ -953,6 +1045,7 @@ static void *loop(void *arg)
 					session_read(s);
 			}
 		}
+		timeout = wake_due(hp, 100);
 		bury(hp);
 		if (time_mono_us() - last_sweep > SWEEP_US) {
 			sweep(hp);
