@@ -51,6 +51,7 @@ static struct metric *sessions_gauge(void)
 #define HTTP_HEAD_MAX 16384
 #define HTTP_BODY_MAX 65536
 #define SWEEP_US (250 * 1000)
+#define SHELL_TERM_WIDTH 80
 
 enum proto { P_TELNET, P_HTTP };
 enum obj_kind { OBJ_LISTENER, OBJ_SESSION, OBJ_WAKE };
@@ -639,6 +640,10 @@ static bool shell_byte(struct session *s, uint8_t c)
 	strbuf_init(&echo, 64);
 	e = hp_tty_byte(&s->login.tty, c, &echo);
 	alive = send_text(s, echo.data ? echo.data : "", echo.len);
+	/* ash's line editor starts a new row when the echo fills the terminal's
+	 * width (80 unless told otherwise). */
+	if (alive && e == TTY_NONE && s->login.tty.col >= SHELL_TERM_WIDTH)
+		alive = send_str(s, "\r\n");
 	strbuf_free(&echo);
 	if (!alive)
 		return false;
