@@ -584,7 +584,8 @@ static bool login_check(struct session *s)
 	return send_str(s, s->profile->motd) && send_str(s, shell_banner(s->sh)) && send_prompt(s);
 }
 
-/* The wait after a refused pair is over. */
+/* login has started (the first prompt), or the wait after a refused pair
+ * is over. */
 static void login_wake(struct session *s)
 {
 	struct hp_login *l = &s->login;
@@ -593,7 +594,12 @@ static void login_wake(struct session *s)
 
 	record_flushed(s, l->typeahead, l->typeahead_len);
 	strbuf_init(&out, 4096);
-	hp_login_refused(l, s->profile, last, &out);
+	if (l->state == LOGIN_START) {
+		hp_login_opening(l, s->profile, &out);
+		last = false;
+	} else {
+		hp_login_refused(l, s->profile, last, &out);
+	}
 	if (send_text(s, out.data ? out.data : "", out.len) && last)
 		close_session(s, "login_attempts");
 	strbuf_free(&out);
@@ -700,20 +706,12 @@ static void telnet_open(struct session *s)
 {
 	uint8_t neg[12];
 	size_t n = telnet_start(&s->tn, neg);
-	struct strbuf out;
 
 	cowrie_log_write(s->hp->cowrie, "cowrie.session.connect", &s->base, "telnet", -1, NULL, NULL);
-	/* The options leave alone, as telnetd sends them before login runs. */
-	if (!send_bytes(s, neg, n))
-		return;
-	flush_output(s);
-	if (s->fd < 0)
-		return;
 	hp_login_init(&s->login);
-	strbuf_init(&out, 1 << 16);
-	hp_login_opening(&s->login, s->profile, &out);
-	send_text(s, out.data ? out.data : "", out.len);
-	strbuf_free(&out);
+	/* The options leave alone; the prompt follows when login has started. */
+	if (send_bytes(s, neg, n))
+		wake_at(s, time_mono_us() + (int64_t)s->profile->prompt_delay_ms * 1000);
 }
 
 /* ---- http --------------------------------------------------------------- */

@@ -27,6 +27,9 @@ void hp_login_free(struct hp_login *l)
 
 void hp_login_opening(struct hp_login *l, const struct hp_profile *p, struct strbuf *out)
 {
+	l->state = LOGIN_USER;
+	l->typeahead_len = 0;
+	l->tty.done = true; /* login's first tcflush */
 	/* puts("\r") on a pty with ONLCR: CR CR LF once encoded. */
 	put(l, out, "\r\n");
 	for (const char *c = p->banner; *c; c++)
@@ -76,7 +79,7 @@ enum login_action hp_login_byte(struct hp_login *l, const struct hp_profile *p, 
 {
 	enum tty_event ev;
 
-	if (l->state == LOGIN_WAIT) {
+	if (l->state == LOGIN_WAIT || l->state == LOGIN_START) {
 		/* Echoed now, flushed when login prompts again. */
 		if (l->typeahead_len == l->typeahead_cap && l->typeahead_cap < LOGIN_TYPEAHEAD_MAX) {
 			l->typeahead_cap = l->typeahead_cap ? 2 * l->typeahead_cap : 64;
@@ -84,7 +87,12 @@ enum login_action hp_login_byte(struct hp_login *l, const struct hp_profile *p, 
 		}
 		if (l->typeahead_len < l->typeahead_cap)
 			l->typeahead[l->typeahead_len++] = (char)c;
-		if (hp_tty_byte(&l->tty, c, out) != TTY_NONE)
+		ev = hp_tty_byte(&l->tty, c, out);
+		if (ev == TTY_OVERFLOW) {
+			l->close_reason = "line_too_long";
+			return LOGIN_CLOSE;
+		}
+		if (ev != TTY_NONE)
 			l->tty.done = true; /* lines typed now go nowhere */
 		return LOGIN_MORE;
 	}

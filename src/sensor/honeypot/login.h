@@ -2,8 +2,9 @@
  * pty model of tty.h, byte by byte, as the real device shows it:
  *
  *   opening    "\r\n", the issue text (each '\n' written "\n\r"), the
- *              "HOST login: " prompt; the caller sends it after the
- *              telnet options, in a segment of its own
+ *              "HOST login: " prompt; the caller sends it a moment after
+ *              the telnet options (login starting up: prompt_delay_ms),
+ *              and what was typed before is echoed, then flushed
  *   user       leading blanks skipped; an empty line re-prompts (the
  *              tenth ends the session); 62 or more bytes or ^D end it
  *   password   not echoed; then "\n" at once, and after a refusal
@@ -25,7 +26,9 @@
 #define LOGIN_LINE_MAX 4095 /* n_tty's line buffer */
 #define LOGIN_TYPEAHEAD_MAX 4096 /* flushed bytes kept per wait */
 
-enum login_state { LOGIN_USER, LOGIN_PASS, LOGIN_WAIT, LOGIN_SHELL };
+/* START: login is not running yet (telnetd sent its options only); what
+ * arrives is echoed by the pty and flushed by login, like WAIT's. */
+enum login_state { LOGIN_START, LOGIN_USER, LOGIN_PASS, LOGIN_WAIT, LOGIN_SHELL };
 
 enum login_action {
 	LOGIN_MORE, /* nothing for the caller */
@@ -47,7 +50,8 @@ struct hp_login {
 void hp_login_init(struct hp_login *l);
 void hp_login_free(struct hp_login *l);
 
-/* The text after the options: "\n", issue, login prompt ('\n' = CR LF). */
+/* The text after the options: "\n", issue, login prompt ('\n' = CR LF);
+ * the type-ahead so far is dropped (the caller records it first). */
 void hp_login_opening(struct hp_login *l, const struct hp_profile *p, struct strbuf *out);
 
 /* One data byte from the peer in the USER, PASS or WAIT state; echo and

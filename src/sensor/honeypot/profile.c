@@ -112,6 +112,17 @@ static void profile_free(struct hp_profile *p)
 	"\tlocal printf pwd read readonly return set shift source test times\n"                        \
 	"\ttrap true type ulimit umask unalias unset wait\n\n"
 
+/* A delay in ms, 0..60000; def when absent. */
+static int ms_member(json_t *o, const char *key, int def, int *out)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v && (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 60000))
+		return -1;
+	*out = v ? (int)json_integer_value(v) : def;
+	return 0;
+}
+
 static int profile_parse(json_t *o, struct hp_profile *p, struct err *err)
 {
 	json_t *v;
@@ -133,10 +144,9 @@ static int profile_parse(json_t *o, struct hp_profile *p, struct err *err)
 	p->shell_prompt = member(o, "shell_prompt", "# ");
 	p->help = member(o, "help", DEFAULT_HELP);
 	p->home = member(o, "home", "/");
-	v = json_object_get(o, "login_delay_ms");
-	if (v && (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 60000))
-		return err_set(err, "profile %s: login_delay_ms: an integer 0..60000", p->name);
-	p->login_delay_ms = v ? (int)json_integer_value(v) : 3000;
+	if (ms_member(o, "login_delay_ms", 3000, &p->login_delay_ms) ||
+	    ms_member(o, "prompt_delay_ms", 30, &p->prompt_delay_ms))
+		return err_set(err, "profile %s: login_delay_ms, prompt_delay_ms: integers 0..60000", p->name);
 	v = json_object_get(o, "ask_terminal");
 	if (v && !json_is_boolean(v))
 		return err_set(err, "profile %s: ask_terminal: true or false", p->name);
