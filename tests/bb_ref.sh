@@ -7,7 +7,7 @@
 #                         private mount + UTS namespace: host name "(none)",
 #                         a copy of /etc from $T bind-mounted over /etc with
 #                         its own passwd, shadow and issue.net (ISSUE-FILE or none; accounts root /
-#                         xc3511, admin / admin, guest / guest, SHA-512 hashes by
+#                         xc3511, admin / admin, guest / guest, support / support: SHA-512 hashes by
 #                         chpasswd), tmpfs on /root and /var/tmp; the host's
 #                         accounts and files are untouched and nothing is
 #                         left when the namespace's last process exits.
@@ -42,9 +42,9 @@ bb_ref_start() {
 	# A copy of /etc bind-mounted over /etc inside the namespace: chpasswd
 	# replaces files by rename, which a single bind-mounted file would refuse.
 	cp -a /etc "$d/etc" 2>/dev/null
-	printf 'root:x:0:0:root:/root:%s\nadmin:x:0:0:admin:/root:%s\nguest:x:0:0:guest:/root:%s\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' \
-		"$d/bin/sh" "$d/bin/sh" "$d/bin/sh" >"$d/etc/passwd"
-	printf 'root:*:19000:0:99999:7:::\nadmin:*:19000:0:99999:7:::\nguest:*:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n' >"$d/etc/shadow"
+	printf 'root:x:0:0:root:/root:%s\nadmin:x:0:0:admin:/root:%s\nguest:x:0:0:guest:/root:%s\nsupport:x:0:0:support:/root:%s\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' \
+		"$d/bin/sh" "$d/bin/sh" "$d/bin/sh" "$d/bin/sh" >"$d/etc/passwd"
+	printf 'root:*:19000:0:99999:7:::\nadmin:*:19000:0:99999:7:::\nguest:*:19000:0:99999:7:::\nsupport:*:19000:0:99999:7:::\nnobody:*:19000:0:99999:7:::\n' >"$d/etc/shadow"
 	chmod 600 "$d/etc/shadow"
 	rm -f "$d/etc/motd"
 	if [ -n "$issue" ]; then cp "$issue" "$d/etc/issue.net"; else rm -f "$d/etc/issue.net"; fi
@@ -52,7 +52,7 @@ bb_ref_start() {
 		d=$1; port=$2
 		"$d/bin/busybox" hostname "(none)" &&
 		mount --bind "$d/etc" /etc &&
-		printf "root:xc3511\nadmin:admin\nguest:guest\n" | chpasswd -c SHA512 &&
+		printf "root:xc3511\nadmin:admin\nguest:guest\nsupport:support\n" | chpasswd -c SHA512 &&
 		mount -t tmpfs none /root && mount -t tmpfs none /var/tmp || exit 1
 		exec "$d/bin/busybox" telnetd -F -b "127.0.0.1:$port" -l "$d/bin/login"
 	' bbref "$d" "$port" 2>"$d/err" &

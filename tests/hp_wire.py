@@ -2,8 +2,9 @@
 
   hp_wire.py LISTEN_PORT TARGET_PORT OUT_FILE
 Forwards every connection to 127.0.0.1:TARGET_PORT. Per connection it
-follows the server's prompts: the first line the client completes after
-"login: " is a username, after "Password: " a password; each pair is
+follows the server's prompts: the first non-empty line the client
+completes after "login: " is a username, the line after it a password
+(lines typed while login waits before "Login incorrect" are flushed); each pair is
 appended to OUT_FILE as one JSON list [user, password, seconds since the
 start] (bytes as latin-1).
 Telnet commands are removed and CR LF / CR NUL end a line, as telnetd
@@ -92,8 +93,10 @@ class Conn:
         text = bytes(self.line).decode("latin-1")
         self.line = bytearray()
         if self.expect == "user" and text.strip():
+            # login reads the password next, whether or not its prompt
+            # has been seen yet (type-ahead)
             self.user = text.lstrip()
-            self.expect = None
+            self.expect = "pass"
         elif self.expect == "pass" and self.user is not None:
             with self.lock:
                 with open(self.out, "a") as f:
