@@ -28,6 +28,7 @@
 #include "cowrie_log.h"
 #include "exploits.h"
 #include "http.h"
+#include "http_reply.h"
 #include "login.h"
 #include "profile.h"
 #include "shell.h"
@@ -716,27 +717,53 @@ static void telnet_open(struct session *s)
 
 /* ---- http --------------------------------------------------------------- */
 
-static void http_respond(struct session *s, int code, const char *reason, const char *type, const char *body,
-			 const char *extra_headers)
+/* The answer, in the manner of the profile's server; the connection
+ * closes once it is sent. */
+static void http_respond(struct session *s, const struct http_request *r, int code, const char *type,
+			 const char *body)
 {
 	struct strbuf b;
-	char date[64];
-	time_t now = time(NULL);
-	struct tm tm;
 
-	gmtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
 	strbuf_init(&b, 1 << 20);
-	/* Date before Server, as the small embedded servers write it. */
-	strbuf_printf(&b, "%s %d %s\r\nDate: %s\r\n", s->profile->http_version, code, reason, date);
-	if (s->profile->http_server[0])
-		strbuf_printf(&b, "Server: %s\r\n", s->profile->http_server);
-	strbuf_printf(&b, "Content-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n", type,
-		      strlen(body), extra_headers ? extra_headers : "");
-	strbuf_puts(&b, body);
+	http_reply(s->profile, r, code, type, body, time(NULL), &b);
 	s->want_close_after_write = true;
-	send_bytes(s, b.data, b.len);
+	send_bytes(s, b.data ? b.data : "", b.len);
 	strbuf_free(&b);
+}
+
+/* A POST to the index page's login form: the pair as a login event. */
+static void http_form_login(struct session *s, const struct http_request *r)
+{
+	char field[256], user[256] = "", pass[256] = "";
+	const char *p = r->body, *end = r->body + r->body_len;
+
+	while (p && p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p)), *eq;
+		size_t n = (size_t)((amp ? amp : end) - p), k;
+
+		eq = memchr(p, '=', n);
+		if (eq) {
+			size_t nlen = (size_t)(eq - p), vlen = n - nlen - 1;
+
+			if (vlen >= sizeof(field))
+				vlen = sizeof(field) - 1;
+			k = http_url_decode(eq + 1, vlen, field);
+			field[k] = '\0';
+			if ((nlen == 8 && memcmp(p, "username", 8) == 0) || (nlen == 4 && memcmp(p, "user", 4) == 0))
+				memcpy(user, field, k + 1);
+			else if ((nlen == 8 && memcmp(p, "password", 8) == 0) || (nlen == 4 && memcmp(p, "pass", 4) == 0))
+				memcpy(pass, field, k + 1);
+		}
+		p = amp ? amp + 1 : end;
+	}
+	if (user[0] || pass[0]) {
+		struct event *ev = add_event(s, EVENT_LOGIN);
+
+		event_set_text(&ev->username, user, strlen(user));
+		event_set_text(&ev->password, pass, strlen(pass));
+		ev->success = false;
+		ev->extra = xstrdup("{\"method\":\"http form\"}");
+	}
 }
 
 static void http_request_done(struct session *s, const struct http_request *r)
@@ -745,6 +772,9 @@ static void http_request_done(struct session *s, const struct http_request *r)
 	struct strbuf text;
 	const struct hp_exploit *x;
 	struct event *ev;
+	char action[256];
+	size_t path_len;
+	int code;
 
 	strbuf_init(&text, HTTP_HEAD_MAX + HTTP_BODY_MAX + 64);
 	hp_request_text(r, &text);
@@ -795,20 +825,28 @@ static void http_request_done(struct session *s, const struct http_request *r)
 	strbuf_free(&text);
 
 	if (x) {
-		http_respond(s, 200, "OK", "text/html", "<html><body>OK</body></html>\n", NULL);
-	} else if (r->target_len == 1 && r->target[0] == '/') {
-		if (s->profile->http_realm[0]) {
-			char hdr[512];
-
-			snprintf(hdr, sizeof(hdr), "WWW-Authenticate: Basic realm=\"%s\"\r\n", s->profile->http_realm);
-			http_respond(s, 401, "Unauthorized", "text/html",
-				     "<html><body><h1>401 Unauthorized</h1></body></html>\n", hdr);
-		} else {
-			http_respond(s, 200, "OK", s->profile->http_index_type, s->profile->http_index, NULL);
-		}
+		http_respond(s, r, 200, "text/html", "<html><body>OK</body></html>\n");
+		return;
+	}
+	code = http_reply_precheck(s->profile, r);
+	http_form_action(s->profile, action, sizeof(action));
+	path_len = strcspn(r->target, "?");
+	if (path_len > r->target_len)
+		path_len = r->target_len;
+	if (code) {
+		http_respond(s, r, code, "text/html", "");
+	} else if (path_len == 1 && r->target[0] == '/') {
+		if (s->profile->http_realm[0])
+			http_respond(s, r, 401, "text/html", "<html><body><h1>401 Unauthorized</h1></body></html>\n");
+		else
+			http_respond(s, r, 200, s->profile->http_index_type, s->profile->http_index);
+	} else if (action[0] && path_len == strlen(action) && memcmp(r->target, action, path_len) == 0) {
+		/* the login form's target exists: a refused login shows the form again */
+		if (r->method_len == 4 && memcmp(r->method, "POST", 4) == 0)
+			http_form_login(s, r);
+		http_respond(s, r, 200, s->profile->http_index_type, s->profile->http_index);
 	} else {
-		http_respond(s, 404, "Not Found", "text/html", "<html><body><h1>404 Not Found</h1></body></html>\n",
-			     NULL);
+		http_respond(s, r, 404, "text/html", "<html><body><h1>404 Not Found</h1></body></html>\n");
 	}
 }
 
@@ -838,8 +876,7 @@ static void http_read(struct session *s, const uint8_t *buf, size_t n)
 		struct event *ev = add_event(s, EVENT_COMMAND);
 
 		event_set_text(&ev->input, s->in, s->in_len > 512 ? 512 : s->in_len);
-		http_respond(s, 400, "Bad Request", "text/html", "<html><body><h1>400 Bad Request</h1></body></html>\n",
-			     NULL);
+		http_respond(s, NULL, 400, "text/html", "<html><body><h1>400 Bad Request</h1></body></html>\n");
 	}
 }
 
