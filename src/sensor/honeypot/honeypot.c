@@ -830,9 +830,7 @@ static void http_request_done(struct session *s, const struct http_request *r)
 	}
 	code = http_reply_precheck(s->profile, r);
 	http_form_action(s->profile, action, sizeof(action));
-	path_len = strcspn(r->target, "?");
-	if (path_len > r->target_len)
-		path_len = r->target_len;
+	path_len = http_path_len(r);
 	if (code) {
 		http_respond(s, r, code, "text/html", "");
 	} else if (path_len == 1 && r->target[0] == '/') {

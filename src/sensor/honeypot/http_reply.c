@@ -55,14 +55,19 @@ static const char *reason(int code)
 	}
 }
 
+size_t http_path_len(const struct http_request *r)
+{
+	const char *q = memchr(r->target, '?', r->target_len);
+
+	return q ? (size_t)(q - r->target) : r->target_len;
+}
+
 /* The path Boa names in its 404 page: decoded, without the query, HTML-escaped. */
 static void escaped_path(const struct http_request *r, struct strbuf *out)
 {
 	char path[1024];
-	size_t n = r ? strcspn(r->target, "?") : 0;
+	size_t n = r ? http_path_len(r) : 0;
 
-	if (r && n > r->target_len)
-		n = r->target_len;
 	if (n >= sizeof(path))
 		n = sizeof(path) - 1;
 	n = r ? http_url_decode(r->target, n, path) : 0;

@@ -28,6 +28,9 @@ int http_reply_precheck(const struct hp_profile *p, const struct http_request *r
 void http_reply(const struct hp_profile *p, const struct http_request *r, int code, const char *type,
 		const char *body, time_t now, struct strbuf *out);
 
+/* The target's length without its query string. */
+size_t http_path_len(const struct http_request *r);
+
 /* The path the profile's index page posts its login form to ("" if none). */
 void http_form_action(const struct hp_profile *p, char *out, size_t n);
 
