@@ -17,3 +17,10 @@ if ! bb_ref_start "$RPORT"; then
 fi
 hp_start diff "profile = busybox-1.35"
 $PY "$ROOT/tests/hp_diff.py" "$TPORT" "$RPORT"
+
+# nmap -sV: the same match for both (its telnet probes read the opening)
+nmap -n -Pn -sV -p "$TPORT,$RPORT" 127.0.0.1 >"$T/nmap.out" 2>&1
+hp_match=$(sed -n "s#^$TPORT/tcp *open *##p" "$T/nmap.out")
+real_match=$(sed -n "s#^$RPORT/tcp *open *##p" "$T/nmap.out")
+check_cmd "nmap -sV named the real device ($real_match)" test -n "$real_match"
+check_eq "nmap -sV: the honeypot's match is the real device's" "$real_match" "$hp_match"
