@@ -17,6 +17,7 @@ import threading
 import time
 
 T0 = time.time()
+FILE_LOCK = threading.Lock()
 
 IAC = 255
 
@@ -63,8 +64,8 @@ class Side:
 
 
 class Conn:
-    def __init__(self, out, lock):
-        self.out, self.lock = out, lock
+    def __init__(self, out):
+        self.out, self.lock = out, threading.Lock()
         self.expect = None  # "user" / "pass" / None
         self.tail = b""
         self.line = bytearray()
@@ -72,13 +73,18 @@ class Conn:
         self.cli, self.srv = Side(), Side()
 
     def from_server(self, buf):
-        self.tail = (self.tail + self.srv.data(buf))[-64:]
-        if self.tail.endswith(b"login: "):
-            self.expect, self.line = "user", bytearray()
-        elif self.tail.endswith(b"Password: "):
-            self.expect, self.line = "pass", bytearray()
+        with self.lock:
+            self.tail = (self.tail + self.srv.data(buf))[-64:]
+            if self.tail.endswith(b"login: "):
+                self.expect = "user"
+            elif self.tail.endswith(b"Password: ") and self.user is not None:
+                self.expect = "pass"
 
     def from_client(self, buf):
+        with self.lock:
+            self.client_bytes(buf)
+
+    def client_bytes(self, buf):
         for c in self.cli.data(buf):
             if c == 10:
                 self.done()
@@ -98,7 +104,7 @@ class Conn:
             self.user = text.lstrip()
             self.expect = "pass"
         elif self.expect == "pass" and self.user is not None:
-            with self.lock:
+            with FILE_LOCK:
                 with open(self.out, "a") as f:
                     f.write(json.dumps([self.user, text, round(time.time() - T0, 2)]) + "\n")
             self.user, self.expect = None, None
@@ -123,7 +129,6 @@ def pump(a, b, fn):
 
 def main():
     listen, target, out = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-    lock = threading.Lock()
     ls = socket.socket()
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind(("127.0.0.1", listen))
@@ -134,7 +139,7 @@ def main():
         s = socket.create_connection(("127.0.0.1", target))
         for x in (c, s):
             x.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        k = Conn(out, lock)
+        k = Conn(out)
         threading.Thread(target=pump, args=(c, s, k.from_client), daemon=True).start()
         threading.Thread(target=pump, args=(s, c, k.from_server), daemon=True).start()
 
