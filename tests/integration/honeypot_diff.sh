@@ -20,7 +20,9 @@ $PY "$ROOT/tests/hp_diff.py" "$TPORT" "$RPORT"
 
 # nmap -sV: the same match for both (its telnet probes read the opening)
 nmap -n -Pn -sV -p "$TPORT,$RPORT" 127.0.0.1 >"$T/nmap.out" 2>&1
-hp_match=$(sed -n "s#^$TPORT/tcp *open *##p" "$T/nmap.out")
-real_match=$(sed -n "s#^$RPORT/tcp *open *##p" "$T/nmap.out")
+# (" 1.14.0 or later" comes from a soft match that depends on whether nmap
+# read "\r\r\n" apart from the prompt: the real login's timing, either way)
+hp_match=$(sed -n "s#^$TPORT/tcp *open *##p" "$T/nmap.out" | sed 's/ 1.14.0 or later//')
+real_match=$(sed -n "s#^$RPORT/tcp *open *##p" "$T/nmap.out" | sed 's/ 1.14.0 or later//')
 check_cmd "nmap -sV named the real device ($real_match)" test -n "$real_match"
 check_eq "nmap -sV: the honeypot's match is the real device's" "$real_match" "$hp_match"
