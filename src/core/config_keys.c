@@ -113,6 +113,8 @@ const struct config_key config_keys[] = {
 	{"honeypot", "accept_after", CONFIG_INT, "0", 0, 1000, NULL,
 	 "accept any pair after this many failed attempts in a session (0: never)"},
 	{"honeypot", "max_login_attempts", CONFIG_INT, "3", 1, 1000, NULL, "failed logins before the session is closed"},
+	{"honeypot", "login_delay_ms", CONFIG_INT, "-1", -1, 60000, NULL,
+	 "wait before \"Login incorrect\" (-1: the profile's login_delay_ms, BusyBox's 3000)"},
 	{"honeypot", "max_sessions", CONFIG_INT, "20000", 1, 1000000, NULL, "concurrent sessions at most"},
 	{"honeypot", "max_sessions_per_ip", CONFIG_INT, "64", 1, 1000000, NULL, "concurrent sessions per source IP"},
 	{"honeypot", "max_commands", CONFIG_INT, "500", 1, 1000000, NULL, "shell commands or HTTP requests per session"},
