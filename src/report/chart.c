@@ -139,6 +139,33 @@ static void points(struct strbuf *out, const struct frame *f, const double *x, c
 	}
 }
 
+/* A dot per point whose <title> (a tooltip) names the series, x and y. */
+static void point_tips(struct strbuf *out, const struct chart *c, const struct frame *f,
+		       const struct chart_series *se, const char *colour)
+{
+	char x[32], y[32];
+
+	strbuf_printf(out, "<g fill=\"%s\">", colour);
+	for (size_t i = 0; i < se->n; i++) {
+		if (c->x_is_day)
+			time_format_day((int64_t)llround(se->x[i]), x);
+		else
+			format_value(x, sizeof(x), se->x[i]);
+		if (c->fixed_decimals)
+			snprintf(y, sizeof(y), "%.*f", c->decimals, se->y[i]);
+		else
+			format_value(y, sizeof(y), se->y[i]);
+		strbuf_printf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"><title>", px(f, se->x[i]),
+			      py(f, se->y[i]));
+		if (se->label) {
+			strbuf_xml_escape(out, se->label);
+			strbuf_puts(out, ", ");
+		}
+		strbuf_printf(out, "%s: %s</title></circle>", x, y);
+	}
+	strbuf_puts(out, "</g>");
+}
+
 int chart_lines(struct strbuf *out, const struct chart *c, const struct chart_series *series, size_t n)
 {
 	struct frame f;
@@ -194,6 +221,8 @@ int chart_lines(struct strbuf *out, const struct chart *c, const struct chart_se
 		strbuf_printf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", colour);
 		points(out, &f, se->x, se->y, se->n, se->step);
 		strbuf_puts(out, "\"/>");
+		if (se->n <= CHART_TIP_POINTS)
+			point_tips(out, c, &f, se, colour);
 		if (se->label) {
 			double ly = f.top + 14 + 16 * (double)s;
 
@@ -253,13 +282,19 @@ int chart_bars(struct strbuf *out, const struct chart *c, const struct chart_bar
 			memcpy(label + cut, "\xe2\x80\xa6", 4); /* "…" and NUL */
 		}
 		axis_label(out, f.left - 8, y + 13, label, "end", 0);
-		strbuf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>", f.left, y,
-			      w > 0 ? w : 0, bar_h, palette[0]);
-		format_value(value, sizeof(value), bars[i].value);
+		if (c->fixed_decimals)
+			snprintf(value, sizeof(value), "%.*f", c->decimals, bars[i].value);
+		else
+			format_value(value, sizeof(value), bars[i].value);
+		strbuf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>",
+			      f.left, y, w > 0 ? w : 0, bar_h, palette[0]);
+		strbuf_xml_escape(out, bars[i].label ? bars[i].label : "");
+		strbuf_printf(out, ": %s</title></rect>", value);
 		strbuf_printf(out, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#333\">%s</text>", f.left + (w > 0 ? w : 0) + 4,
 			      y + 13, value);
 	}
 	axis_label(out, (f.left + f.right) / 2, f.h - 8, c->x_label, "middle", 0);
+	axis_label(out, 14, (f.top + f.bottom) / 2, c->y_label, "middle", 1);
 	strbuf_puts(out, "</svg>\n");
 	return out->overflow ? -1 : 0;
 }

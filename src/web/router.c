@@ -4,19 +4,19 @@
 #include <string.h>
 
 #include "web/handler.h"
+#include "web/scope.h"
 
 static const char *const p_none[] = {NULL};
-static const char *const p_period[] = {"to", "days", NULL};
 static const char *const p_sensors[] = {"minutes", NULL};
 static const char *const p_infections[] = {"date", "from", "to", "network", "limit", "cursor", NULL};
 static const char *const p_feed[] = {"date", "format", "network", NULL};
 
 static const struct route routes[] = {
-	{"/", page_overview, p_period, false, true},
-	{"/countries", page_countries, p_period, false, true},
-	{"/networks", page_networks, p_period, false, true},
-	{"/manufacturers", page_manufacturers, p_period, false, true},
-	{"/families", page_families, p_period, false, true},
+	{"/", page_overview, scope_params, false, true},
+	{"/countries", page_countries, scope_params, false, true},
+	{"/networks", page_networks, scope_params, false, true},
+	{"/manufacturers", page_manufacturers, scope_params, false, true},
+	{"/families", page_families, scope_params, false, true},
 	{"/remediation", page_remediation, p_none, false, true},
 	{"/sensors", page_sensors, p_sensors, false, true},
 	{"/metrics", metrics_handler, p_none, false, true},

@@ -133,10 +133,12 @@ check("manufacturers: all devices", q1("SELECT count(DISTINCT ip) FROM observati
 for vendor, devices in con.execute("SELECT d.vendor, count(DISTINCT o.ip) FROM observations o JOIN devices d"
                                    " ON d.ip = o.ip WHERE o.day BETWEEN ? AND ? GROUP BY d.vendor", (frm, to)):
     check("manufacturers: %s devices" % vendor, devices, cell(row(html, vendor), "devices"))
-for vendor, model, devices in con.execute("SELECT d.vendor, d.model, count(DISTINCT o.ip) FROM observations o"
-                                          " JOIN devices d ON d.ip = o.ip WHERE o.day BETWEEN ? AND ?"
-                                          " GROUP BY d.vendor, d.model", (frm, to)):
-    check("manufacturers: %s %s devices" % (vendor, model), devices, cell(row(html, vendor + "/" + model), "devices"))
+for vendor, model, fw, devices in con.execute("SELECT d.vendor, d.model, coalesce(d.firmware, ''), count(DISTINCT o.ip)"
+                                              " FROM observations o JOIN devices d ON d.ip = o.ip"
+                                              " WHERE o.day BETWEEN ? AND ? GROUP BY 1, 2, 3",
+                                              (frm, to)):
+    check("manufacturers: %s %s %s devices" % (vendor, model, fw), devices,
+          cell(row(html, vendor + "/" + model + "/" + fw), "devices"))
 
 # Families.
 html = page("families.html")

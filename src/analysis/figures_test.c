@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 #include "core/timeutil.h"
-#include "web/stats.h"
+#include "analysis/figures.h"
+#include "analysis/manufacturers.h"
 #include "store/test_db.h"
 
 static struct test_db scratch;
@@ -80,7 +81,7 @@ static struct store *fill(void)
 	return s;
 }
 
-static const struct stats_row *find(const struct stats_table *t, const char *key)
+static const struct figures_row *find(const struct figures_table *t, const char *key)
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (strcmp(t->rows[i].key, key) == 0)
@@ -91,60 +92,106 @@ static const struct stats_row *find(const struct stats_table *t, const char *key
 static void test_groups_and_days(void **state)
 {
 	struct store *s = fill();
-	struct stats_period p;
-	struct stats_table t;
+	struct figures_period p;
+	struct figures_table t;
 	struct err err;
 	char ccs[1][3] = {"NL"};
 	uint64_t counts[5], all[5];
 
 	(void)state;
-	/* default end: the last observation day */
-	assert_int_equal(stats_period(s, INT64_MIN, 5, &p, &err), 0);
+	/* default end: the last observation day; a 30-day window starts at the data */
+	assert_int_equal(figures_period(s, &(struct figures_request){INT64_MIN, INT64_MAX, 30, true}, &p, &err), 0);
 	assert_int_equal(p.to_day, d0 + 4);
 	assert_int_equal(p.from_day, d0);
+	assert_int_equal(p.days, 5);
+	assert_false(p.today_left_out);
+	/* explicit ends are kept as asked */
+	assert_int_equal(figures_period(s, &(struct figures_request){d0 - 3, d0 + 10, 0, true}, &p, &err), 0);
+	assert_int_equal(p.from_day, d0 - 3);
+	assert_int_equal(p.days, 14);
+	assert_int_equal(figures_period(s, &(struct figures_request){INT64_MIN, INT64_MAX, 0, false}, &p, &err), 0);
+	assert_int_equal(p.from_day, d0);
+	assert_int_equal(p.to_day, d0 + 4);
 
-	stats_table_init(&t);
-	assert_int_equal(stats_group(s, &p, STATS_BY_COUNTRY, &t, &err), 0);
+	figures_table_init(&t);
+	assert_int_equal(figures_group(s, &p, FIGURES_BY_COUNTRY, &t, &err), 0);
 	assert_int_equal(t.n, 2);
 	assert_int_equal(find(&t, "NL")->devices, 1500);
 	assert_int_equal(find(&t, "DE")->devices, 1500);
 	assert_int_equal(find(&t, "NL")->last_day, 1500);
-	stats_table_free(&t);
+	figures_table_free(&t);
 
 	/* a period of the first two days only: hosts with i % 3 == 2 start later */
-	assert_int_equal(stats_period(s, d0 + 1, 2, &p, &err), 0);
-	stats_table_init(&t);
-	assert_int_equal(stats_group(s, &p, STATS_BY_NETWORK, &t, &err), 0);
+	assert_int_equal(figures_period(s, &(struct figures_request){INT64_MIN, d0 + 1, 2, false}, &p, &err), 0);
+	figures_table_init(&t);
+	assert_int_equal(figures_group(s, &p, FIGURES_BY_NETWORK, &t, &err), 0);
 	assert_int_equal(t.n, 2);
 	assert_int_equal(find(&t, "AS1")->devices, 1000);
 	assert_int_equal(find(&t, "AS1")->asn, 1);
 	assert_string_equal(find(&t, "AS1")->cc, "NL");
 	assert_int_equal(find(&t, "AS1")->last_day, 1000); /* day d0+1: i % 3 in {0, 1} */
-	stats_table_free(&t);
+	figures_table_free(&t);
 
-	stats_table_init(&t);
-	assert_int_equal(stats_period(s, d0 + 4, 5, &p, &err), 0);
-	assert_int_equal(stats_group(s, &p, STATS_BY_FAMILY, &t, &err), 0);
+	figures_table_init(&t);
+	assert_int_equal(figures_period(s, &(struct figures_request){INT64_MIN, d0 + 4, 5, false}, &p, &err), 0);
+	assert_int_equal(figures_group(s, &p, FIGURES_BY_FAMILY, &t, &err), 0);
 	assert_int_equal(find(&t, "mirai")->devices, 600);
 	assert_int_equal(find(&t, "")->devices, 2400);
 	assert_string_equal(t.rows[0].key, ""); /* most devices first */
-	stats_table_free(&t);
+	figures_table_free(&t);
 
-	assert_int_equal(stats_daily(s, &p, ccs, 1, counts, all, &err), 0);
+	assert_int_equal(figures_daily(s, &p, ccs, 1, counts, all, &err), 0);
 	assert_int_equal(counts[0], 500); /* NL on d0: even i with i % 3 == 0 */
 	assert_int_equal(counts[1], 1000);
 	assert_int_equal(counts[4], 1500);
 	assert_int_equal(all[0], 1000);
 	assert_int_equal(all[4], 3000);
+
+	/* drill-down: family mirai in NL only */
+	p.filter.has_family = true;
+	strcpy(p.filter.family, "mirai");
+	strcpy(p.filter.cc, "NL");
+	figures_table_init(&t);
+	assert_int_equal(figures_group(s, &p, FIGURES_BY_NETWORK, &t, &err), 0);
+	assert_int_equal(t.n, 1);
+	assert_int_equal(find(&t, "AS1")->devices, 300); /* i % 10 == 0 */
+	figures_table_free(&t);
+	store_close(s);
+}
+
+static void test_countries(void **state)
+{
+	static const char csv[] = "cc,country,population,year,source\nNL,Netherlands,18000000,2024,test\n";
+	struct err err;
+	struct population *pop = population_parse(csv, sizeof(csv) - 1, "test", &err);
+	struct store *s = fill();
+	struct figures_period p;
+	struct figures_countries c;
+
+	(void)state;
+	assert_non_null(pop);
+	assert_int_equal(figures_period(s, &(struct figures_request){d0, d0 + 4, 0, false}, &p, &err), 0);
+	assert_int_equal(figures_countries(s, &p, pop, &c, &err), 0);
+	assert_int_equal(c.n, 2);
+	assert_string_equal(c.v[0].cc, "NL"); /* ranked: the one with a population first */
+	assert_int_equal(c.v[0].rank, 1);
+	assert_int_equal(c.v[1].rank, 0);
+	assert_int_equal(c.v[0].devices, 1500);
+	/* NL: 500 on d0, 1000 on d0+1, 1500 on d0+2..d0+4 */
+	assert_int_equal(c.v[0].device_days, 500 + 1000 + 3 * 1500);
+	assert_int_equal(c.v[0].peak, 1500);
+	assert_int_equal(c.v[0].daily[0], 500);
+	assert_true(c.v[0].per_million > 66.66 && c.v[0].per_million < 66.67); /* 1200 / 18 */
+	figures_countries_free(&c);
+	population_free(pop);
 	store_close(s);
 }
 
 static void test_manufacturers(void **state)
 {
 	struct store *s = fill();
-	struct stats_period p;
-	struct stats_table v, m;
-	uint64_t characterized, all;
+	struct figures_period p;
+	struct manufacturers m;
 	struct err err;
 
 	(void)state;
@@ -158,18 +205,20 @@ static void test_manufacturers(void **state)
 		strcpy(d.type, "camera");
 		assert_int_equal(store_upsert_device(s, &d, &err), 0);
 	}
-	stats_table_init(&v);
-	stats_table_init(&m);
-	assert_int_equal(stats_period(s, d0, 1, &p, &err), 0); /* only i % 3 == 0 is seen on d0 */
-	assert_int_equal(stats_manufacturers(s, &p, &v, &m, &characterized, &all, &err), 0);
-	assert_int_equal(all, 1000);
-	assert_int_equal(characterized, 10); /* i in 0..29 with i % 3 == 0 */
-	assert_int_equal(find(&v, "Acme")->devices, 7); /* 0,3,...,18 */
-	assert_int_equal(find(&v, "Other")->devices, 3);
-	assert_int_equal(find(&m, "Acme\x1f" "C1")->devices, 4); /* 0,3,6,9 */
-	assert_string_equal(find(&m, "Acme\x1f" "C1")->type, "camera");
-	stats_table_free(&v);
-	stats_table_free(&m);
+	/* only i % 3 == 0 is seen on d0 */
+	assert_int_equal(figures_period(s, &(struct figures_request){d0, d0, 0, false}, &p, &err), 0);
+	assert_int_equal(manufacturers_compute(s, &p, &m, &err), 0);
+	assert_int_equal(m.all, 1000);
+	assert_int_equal(m.characterized, 10); /* i in 0..29 with i % 3 == 0 */
+	assert_int_equal(m.n, 3);
+	assert_string_equal(m.v[0].vendor, "Acme"); /* C1: 0,3,6,9; C2: 12,15,18 */
+	assert_string_equal(m.v[0].name, "C1");
+	assert_int_equal(m.v[0].devices, 4);
+	assert_string_equal(m.v[0].type, "camera");
+	assert_int_equal(m.v[0].via_credentials, 4);
+	assert_int_equal(m.v[1].devices, 3);
+	assert_int_equal(m.v[2].devices, 3); /* Other C2: 21,24,27 */
+	manufacturers_free(&m);
 	store_close(s);
 }
 
@@ -177,6 +226,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_groups_and_days, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_countries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_manufacturers, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

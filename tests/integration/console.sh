@@ -1,0 +1,28 @@
+# The dashboard as a console: periods that start at the data, drill-down
+# filters, CSV/JSON of every table, and every figure equal to `iotmon
+# report`'s for the same store and period (console_figures.py).
+. "$(dirname "$0")/../lib.sh"
+
+FIX="$ROOT/tests/integration/web_fixture.py"
+DB="$T/iotmon.db"
+$PY "$FIX" events >"$T/events.jsonl"
+check_cmd "import the fixture evidence" "$IOTMON" import events -q --db "$DB" "$T/events.jsonl"
+$PY "$FIX" enrich "$DB"
+$PY "$FIX" population "$T/population.csv"
+
+PORT=$(free_port)
+cat >"$T/web.conf" <<CONF
+[enrich]
+focus_countries = NL,DE
+[web]
+population_file = $T/population.csv
+cache_seconds = 5
+threads = 2
+rate_per_minute = 100000
+burst = 100000
+CONF
+"$IOTMON" serve -c "$T/web.conf" --db "$DB" --listen "127.0.0.1:$PORT" 2>"$T/serve.err" &
+SPID=$!
+at_exit "kill $SPID 2>/dev/null"
+if wait_for_line "$T/serve.err" "serving" 10; then ok "serve starts"; else not_ok "serve starts" "$(cat "$T/serve.err")"; fi
+$PY "$ROOT/tests/integration/console_figures.py" "http://127.0.0.1:$PORT" "$DB" "$IOTMON" "$T/population.csv"
