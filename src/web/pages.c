@@ -14,6 +14,7 @@
 #include "core/xalloc.h"
 #include "analysis/figures.h"
 #include "analysis/manufacturers.h"
+#include "analysis/sensors.h"
 #include "report/chart.h"
 #include "report/table.h"
 #include "web/cleanup.h"
@@ -50,7 +51,8 @@ static const char style[] =
 	"th,td{border:1px solid #ddd;padding:4px 8px;text-align:left}td.n{text-align:right}"
 	".figure{font-size:20px}figure{margin:12px 0}svg{background:#fff;border:1px solid #ddd;max-width:100%;height:auto}"
 	"nav.periods a{margin-left:8px}form.period{margin:8px 0;display:flex;flex-wrap:wrap;gap:8px;align-items:center}"
-	".note{color:#555;font-size:14px}footer{padding:12px 16px;font-size:12px;color:#555}"
+	".note{color:#555;font-size:14px}td.last-event{white-space:nowrap}td.silent{color:#a00;font-weight:bold}"
+	"footer{padding:12px 16px;font-size:12px;color:#555}"
 	"@media (max-width:600px){th,td{padding:3px 4px;font-size:13px}}";
 
 static void page_open(struct web_response *r, const char *path, enum text_id title)
@@ -827,105 +829,104 @@ int page_remediation(const struct web_request *rq, struct web_response *r)
 
 /* --- sensors ------------------------------------------------------------- */
 
-#define SENSORS_MAX 256
-
-struct sensor_row {
-	char name[EVENT_SENSOR_MAX];
-	uint64_t total, by_kind[EVENT_KIND_COUNT], window_events, window_packets;
-	int64_t last_us;
-};
-
-struct sensor_arg {
-	struct sensor_row *rows;
-	size_t n;
-	bool window;
-};
-
-static int sensor_cb(const struct event_count *c, void *arg)
+/* 24 small bars, one per hour, each with its count as a tooltip. */
+static void sparkline(struct strbuf *b, const struct sensor_health *h, int64_t now_us)
 {
-	struct sensor_arg *a = arg;
-	size_t i;
+	uint64_t max = 1;
+	int64_t hour0 = now_us / (3600 * US_PER_SEC) - SENSORS_HOURS + 1;
 
-	for (i = 0; i < a->n; i++)
-		if (strcmp(a->rows[i].name, c->sensor) == 0)
-			break;
-	if (i == a->n) {
-		if (a->window || a->n == SENSORS_MAX)
-			return 0; /* sensors come from the all-time pass */
-		snprintf(a->rows[a->n].name, sizeof(a->rows[0].name), "%s", c->sensor);
-		a->n++;
+	for (int i = 0; i < SENSORS_HOURS; i++)
+		max = h->hourly[i] > max ? h->hourly[i] : max;
+	strbuf_printf(b, "<svg class=\"spark\" width=\"%d\" height=\"24\" viewBox=\"0 0 %d 24\" role=\"img\"><title>",
+		      SENSORS_HOURS * 5, SENSORS_HOURS * 5);
+	strbuf_xml_escape(b, text(T_COL_HOURLY));
+	strbuf_puts(b, "</title>");
+	for (int i = 0; i < SENSORS_HOURS; i++) {
+		double bh = h->hourly[i] ? 2 + 22.0 * (double)h->hourly[i] / (double)max : 0.5;
+		char at[TIME_RFC3339_LEN + 1];
+
+		time_format_rfc3339((hour0 + i) * 3600 * US_PER_SEC, at);
+		at[13] = '\0'; /* YYYY-MM-DDTHH */
+		strbuf_printf(b, "<rect x=\"%d\" y=\"%.1f\" width=\"4\" height=\"%.1f\" fill=\"#16325c\"><title>%s:00 UTC: %llu</title></rect>",
+			      i * 5, 24 - bh, bh, at, (unsigned long long)h->hourly[i]);
 	}
-	if (a->window) {
-		a->rows[i].window_events += c->events;
-		a->rows[i].window_packets += c->packets;
-	} else {
-		a->rows[i].total += c->events;
-		a->rows[i].by_kind[c->kind] += c->events;
-		if (c->last_us > a->rows[i].last_us)
-			a->rows[i].last_us = c->last_us;
-	}
-	return 0;
+	strbuf_puts(b, "</svg>");
 }
 
 int page_sensors(const struct web_request *rq, struct web_response *r)
 {
-	struct sensor_arg a = {.rows = xcalloc(SENSORS_MAX, sizeof(struct sensor_row))};
+	struct sensors ss;
 	long minutes = 10;
 	char line[256];
 	struct strbuf *b;
 	struct err err;
 
-	if (query_int(rq->query, "minutes", 1, 1440, &minutes, &err)) {
-		free(a.rows);
+	if (query_int(rq->query, "minutes", 1, 1440, &minutes, &err))
 		return web_error(r, 400, "%s", err.msg);
-	}
-	if (store_count_events(rq->store, INT64_MIN, sensor_cb, &a, &err) ||
-	    (a.window = true, store_count_events(rq->store, time_now_us() - minutes * 60 * US_PER_SEC, sensor_cb, &a,
-						 &err))) {
-		free(a.rows);
+	if (sensors_health(rq->store, time_now_us(), (int)minutes, &ss, &err)) {
+		sensors_free(&ss);
 		return web_store_error(r, &err);
 	}
 	page_open(r, "/sensors", T_SENSORS_TITLE);
 	b = &r->body;
 	snprintf(line, sizeof(line), text(T_SENSORS_INTRO), (int)minutes);
 	para(b, line);
-	strbuf_puts(b, "<table id=\"sensors\"><tr>");
+	para(b, text(T_SENSORS_SILENT_NOTE));
+	table_open(b, "sensors");
 	th(b, T_COL_SENSOR);
+	th(b, T_COL_STATE);
+	th(b, T_COL_LAST_EVENT);
+	th(b, T_COL_HOURLY);
 	th(b, T_COL_EVENTS_TOTAL);
 	th(b, T_COL_EVENTS_PER_MIN);
 	th(b, T_COL_PACKETS_PER_S);
-	th(b, T_COL_LAST_EVENT);
 	th(b, T_COL_KINDS);
 	strbuf_puts(b, "</tr>");
-	for (size_t i = 0; i < a.n; i++) {
-		const struct sensor_row *s = &a.rows[i];
+	for (size_t i = 0; i < ss.n; i++) {
+		const struct sensor_health *s = &ss.v[i];
 		char last[TIME_RFC3339_LEN + 1];
-		bool first = true;
+		bool first = true, silent = s->silent_us > SENSORS_SILENT_US;
+		int hours = (int)(s->silent_us / (3600 * US_PER_SEC));
 
-		time_format_rfc3339(s->last_us, last);
-		strbuf_puts(b, "<tr data-key=\"");
-		strbuf_xml_escape(b, s->name);
-		strbuf_puts(b, "\">");
+		row_open(b, s->name);
 		td_text(b, "sensor", s->name);
+		if (!s->last_us)
+			snprintf(line, sizeof(line), "%s", text(T_SENSOR_NEVER));
+		else if (silent)
+			snprintf(line, sizeof(line), text(T_SENSOR_SILENT), hours);
+		else
+			snprintf(line, sizeof(line), "%s", text(T_SENSOR_LIVE));
+		strbuf_printf(b, "<td class=\"state %s\" data-silent-hours=\"%d\">", silent ? "silent" : "live",
+			      silent ? hours : 0);
+		strbuf_xml_escape(b, line);
+		strbuf_puts(b, "</td>");
+		/* "2025-03-20 14:05" fits a narrow cell; the full time in its title */
+		time_format_rfc3339(s->last_us, last);
+		strbuf_printf(b, "<td class=\"last-event\" title=\"%s\">%.10s&#160;%.5s</td>", last, last, last + 11);
+		strbuf_puts(b, "<td class=\"hourly\">");
+		sparkline(b, s, ss.now_us);
+		strbuf_puts(b, "</td>");
 		td_num(b, "events", s->total);
 		strbuf_printf(b, "<td class=\"n per-minute\">%.2f</td>", (double)s->window_events / (double)minutes);
-		strbuf_printf(b, "<td class=\"n packets-per-s\">%.2f</td>",
-			      (double)s->window_packets / (double)(minutes * 60));
-		td_text(b, "last-event", last);
+		if (s->counts_packets)
+			strbuf_printf(b, "<td class=\"n packets-per-s\">%.2f</td>",
+				      (double)s->window_packets / (double)(minutes * 60));
+		else
+			td_dash(b, "packets-per-s");
 		strbuf_puts(b, "<td class=\"kinds\">");
 		for (int k = 0; k < EVENT_KIND_COUNT; k++)
 			if (s->by_kind[k]) {
-				strbuf_printf(b, "%s<span class=\"kind-%s\">%s %llu</span>", first ? "" : ", ",
+				strbuf_printf(b, "%s<span class=\"kind-%s\">%s&#160;%llu</span>", first ? "" : ", ",
 					      event_kind_name((enum event_kind)k), event_kind_name((enum event_kind)k),
 					      (unsigned long long)s->by_kind[k]);
 				first = false;
 			}
 		strbuf_puts(b, "</td></tr>");
 	}
-	strbuf_puts(b, "</table>");
-	if (a.n == 0)
+	table_close(b);
+	if (ss.n == 0)
 		para(b, text(T_NO_DATA));
-	free(a.rows);
+	sensors_free(&ss);
 	page_close(r);
 	return 0;
 }

@@ -120,4 +120,10 @@ const char *const text_nl[T_COUNT] = {
 	[T_COL_LAST_EVENT] = "Laatste gebeurtenis (UTC)",
 	[T_COL_PACKETS_PER_S] = "Pakketten per seconde",
 	[T_COL_KINDS] = "Gebeurtenissen per soort",
+	[T_COL_STATE] = "Status",
+	[T_SENSOR_LIVE] = "ontvangt",
+	[T_SENSOR_SILENT] = "stil sinds %d uur",
+	[T_SENSOR_NEVER] = "geen gebeurtenissen",
+	[T_COL_HOURLY] = "Gebeurtenissen per uur, laatste 24 uur (UTC)",
+	[T_SENSORS_SILENT_NOTE] = "Een sensor die langer dan een uur stil is, wordt gemarkeerd; zijn cijfers kunnen ontbreken.",
 };
