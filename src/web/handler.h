@@ -14,6 +14,7 @@
 #include "report/feed.h"
 #include "report/population.h"
 #include "web/query.h"
+#include "web/session.h"
 #include "web/web.h"
 
 struct web_request {
@@ -24,6 +25,10 @@ struct web_request {
 	const struct population *population; /* NULL when none */
 	const struct api_token *token; /* authenticated routes only */
 	const struct feed_options *feed; /* [feeds] options of the feed API */
+	bool post; /* a POST: its form is in form */
+	const struct query *form; /* empty for GET */
+	struct sessions *sessions; /* portal sessions (session.h) */
+	const char *session_cookie; /* the portal cookie's value, or NULL */
 };
 
 struct web_response {
@@ -32,6 +37,8 @@ struct web_response {
 	struct strbuf body;
 	int retry_after; /* seconds, sent with 429 */
 	bool www_authenticate; /* send the Bearer challenge (401) */
+	char location[256]; /* "" none; a redirect's target */
+	char set_cookie[384]; /* "" none */
 };
 
 /* Makes r a JSON error {"error":{"status":N,"message":"..."}}; returns 0 so
@@ -52,6 +59,7 @@ struct route {
 	const char *const *params; /* query keys allowed, NULL-terminated */
 	bool auth; /* needs a Bearer token */
 	bool cache; /* public: may be served from the page cache */
+	bool post; /* also takes POST with a form body (the portal) */
 };
 
 /* The route of an exact path, or NULL. */
@@ -69,5 +77,9 @@ int api_infections(const struct web_request *rq, struct web_response *r);
 int api_networks(const struct web_request *rq, struct web_response *r);
 int api_feed(const struct web_request *rq, struct web_response *r);
 int metrics_handler(const struct web_request *rq, struct web_response *r);
+int portal_login(const struct web_request *rq, struct web_response *r);
+int portal_home(const struct web_request *rq, struct web_response *r);
+int portal_logout(const struct web_request *rq, struct web_response *r);
+int portal_feed(const struct web_request *rq, struct web_response *r);
 
 #endif

@@ -19,6 +19,7 @@
 #include "report/table.h"
 #include "web/cleanup.h"
 #include "web/handler.h"
+#include "web/page.h"
 #include "web/scope.h"
 #include "web/text.h"
 
@@ -35,7 +36,7 @@ static const struct nav {
 } nav[] = {
 	{"/", T_NAV_OVERVIEW},	       {"/countries", T_NAV_COUNTRIES}, {"/networks", T_NAV_NETWORKS},
 	{"/manufacturers", T_NAV_MANUFACTURERS}, {"/families", T_NAV_FAMILIES},	{"/remediation", T_NAV_REMEDIATION},
-	{"/sensors", T_NAV_SENSORS},
+	{"/sensors", T_NAV_SENSORS}, {"/portal/", T_NAV_PORTAL},
 };
 
 /* Narrow screens first: the navigation and the period controls wrap,
@@ -55,7 +56,7 @@ static const char style[] =
 	"footer{padding:12px 16px;font-size:12px;color:#555}"
 	"@media (max-width:600px){th,td{padding:3px 4px;font-size:13px}}";
 
-static void page_open(struct web_response *r, const char *path, enum text_id title)
+void page_open(struct web_response *r, const char *path, enum text_id title)
 {
 	struct strbuf *b = &r->body;
 
@@ -82,7 +83,7 @@ static void page_open(struct web_response *r, const char *path, enum text_id tit
 	strbuf_puts(b, "</h2>");
 }
 
-static void page_close(struct web_response *r)
+void page_close(struct web_response *r)
 {
 	char footer[512];
 
@@ -92,33 +93,33 @@ static void page_close(struct web_response *r)
 	strbuf_puts(&r->body, "</footer></body></html>\n");
 }
 
-static void para(struct strbuf *b, const char *s)
+void para(struct strbuf *b, const char *s)
 {
 	strbuf_puts(b, "<p>");
 	strbuf_xml_escape(b, s);
 	strbuf_puts(b, "</p>");
 }
 
-static void th(struct strbuf *b, enum text_id id)
+void th(struct strbuf *b, enum text_id id)
 {
 	strbuf_puts(b, "<th>");
 	strbuf_xml_escape(b, text(id));
 	strbuf_puts(b, "</th>");
 }
 
-static void td_text(struct strbuf *b, const char *cls, const char *s)
+void td_text(struct strbuf *b, const char *cls, const char *s)
 {
 	strbuf_printf(b, "<td class=\"%s\">", cls);
 	strbuf_xml_escape(b, s);
 	strbuf_puts(b, "</td>");
 }
 
-static void td_num(struct strbuf *b, const char *cls, unsigned long long v)
+void td_num(struct strbuf *b, const char *cls, unsigned long long v)
 {
 	strbuf_printf(b, "<td class=\"n %s\">%llu</td>", cls, v);
 }
 
-static void td_dash(struct strbuf *b, const char *cls)
+void td_dash(struct strbuf *b, const char *cls)
 {
 	strbuf_printf(b, "<td class=\"n %s\">", cls);
 	strbuf_xml_escape(b, text(T_DASH));
@@ -157,12 +158,12 @@ static void drill(struct strbuf *b, const struct page_scope *sc, const char *pat
 	strbuf_puts(b, "</a>");
 }
 
-static void table_open(struct strbuf *b, const char *id)
+void table_open(struct strbuf *b, const char *id)
 {
 	strbuf_printf(b, "<div class=\"scroll\"><table id=\"%s\"><tr>", id);
 }
 
-static void table_close(struct strbuf *b)
+void table_close(struct strbuf *b)
 {
 	strbuf_puts(b, "</table></div>");
 }

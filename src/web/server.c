@@ -1,7 +1,8 @@
 /* server.c - the libmicrohttpd daemon behind web.h: request checking,
  * routing, authentication, rate limits, the page cache and the store pool.
  *
- * Order of checks for each request: method (GET/HEAD only), the raw URI
+ * Order of checks for each request: method (GET/HEAD; POST with a small
+ * form body only on routes that take one: the portal), the raw URI
  * (exact path characters, strict query), the route, then for API routes the
  * token and its rate budget. Only then does a handler run. Every refusal is
  * a JSON error body. */
@@ -25,6 +26,7 @@
 #include "web/auth.h"
 #include "web/handler.h"
 #include "web/ratelimit.h"
+#include "web/session.h"
 #include "web/text.h"
 #include "web/web.h"
 
@@ -46,6 +48,7 @@ struct web_server {
 	struct population *population; /* NULL when none */
 	struct outbox_config feeds; /* [feeds]: what `iotmon feed` writes with */
 	struct ratelimit *rl;
+	struct sessions *sessions; /* portal sign-ins */
 	/* store pool: one connection per worker thread */
 	pthread_mutex_t pool_lock;
 	pthread_cond_t pool_cond;
@@ -63,9 +66,11 @@ struct request_ctx {
 	bool too_long;
 	bool started; /* the handler has seen the headers */
 	size_t body_bytes; /* a GET should have none */
+	char body[4096 + 1]; /* a POST's form, NUL-terminated */
 };
 
 #define BODY_MAX 8192
+#define FORM_MAX 4096
 
 int web_error(struct web_response *r, int status, const char *fmt, ...)
 {
@@ -196,9 +201,13 @@ static void count_status(int status)
 }
 
 /* Runs the checks and the handler; fills r. */
-static void serve(struct web_server *w, const char *uri, bool too_long, const char *authorization,
+static void serve(struct web_server *w, struct MHD_Connection *c, const struct request_ctx *ctx, bool post,
 		  struct web_response *r)
 {
+	const char *uri = ctx->uri, *authorization = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+	const char *ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	bool too_long = ctx->too_long;
+	struct query form = {0};
 	const char *qmark = strchr(uri, '?');
 	size_t plen = qmark ? (size_t)(qmark - uri) : strlen(uri);
 	char path[256];
@@ -206,7 +215,9 @@ static void serve(struct web_server *w, const char *uri, bool too_long, const ch
 	struct err err;
 	const struct route *route;
 	struct api_token token;
-	struct web_request rq = {.query = &q, .opt = &w->opt, .population = w->population, .feed = &w->feeds.feed};
+	struct web_request rq = {.query = &q, .opt = &w->opt, .population = w->population, .feed = &w->feeds.feed,
+				 .form = &form, .post = post, .sessions = w->sessions,
+				 .session_cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, SESSION_COOKIE)};
 
 	if (too_long) {
 		web_error(r, 414, "request target longer than %d bytes", URI_MAX);
@@ -232,6 +243,25 @@ static void serve(struct web_server *w, const char *uri, bool too_long, const ch
 	if (query_only(&q, route->params, &err)) {
 		web_error(r, 400, "bad query: %s", err.msg);
 		return;
+	}
+	if (post && !route->post) {
+		web_error(r, 405, "method POST not allowed here");
+		return;
+	}
+	if (post) {
+		/* application/x-www-form-urlencoded has the query's grammar */
+		if (!ctype || strncmp(ctype, "application/x-www-form-urlencoded", 33) != 0) {
+			web_error(r, 415, "a form must be application/x-www-form-urlencoded");
+			return;
+		}
+		if (ctx->body_bytes > FORM_MAX) {
+			web_error(r, 413, "form larger than %d bytes", FORM_MAX);
+			return;
+		}
+		if (query_parse(ctx->body, ctx->body_bytes, &form, &err)) {
+			web_error(r, 400, "bad form: %s", err.msg);
+			return;
+		}
 	}
 	if (route->cache && w->opt.cache_seconds > 0 && cache_get(w, uri, r))
 		return;
@@ -305,6 +335,10 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct web_response *r, b
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	if (r->www_authenticate)
 		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"iotmon\"");
+	if (r->location[0])
+		MHD_add_response_header(resp, "Location", r->location);
+	if (r->set_cookie[0])
+		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
 	if (r->status == 429) {
 		snprintf(num, sizeof(num), "%d", r->retry_after);
 		MHD_add_response_header(resp, "Retry-After", num);
@@ -322,20 +356,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct web_server *w = cls;
 	struct request_ctx *ctx = *con_cls;
 	struct web_response r = {.status = 200};
-	bool head = strcmp(method, "HEAD") == 0;
+	bool head = strcmp(method, "HEAD") == 0, post = strcmp(method, "POST") == 0;
 	enum MHD_Result ret;
 
 	(void)url;
 	(void)version;
-	(void)upload_data;
 	/* Answering while MHD is still at the headers would make it close the
-	 * connection (an "early" response), so GET and HEAD are answered on the
-	 * second call, when the request is complete; other methods at once. */
-	if (ctx && !ctx->started && (strcmp(method, "GET") == 0 || head)) {
+	 * connection (an "early" response), so GET, HEAD and POST are answered
+	 * on the last call, when the request is complete; others at once. */
+	if (ctx && !ctx->started && (strcmp(method, "GET") == 0 || head || post)) {
 		ctx->started = true;
 		return MHD_YES;
 	}
 	if (ctx && *upload_data_size != 0) {
+		if (post && ctx->body_bytes + *upload_data_size <= FORM_MAX) {
+			memcpy(ctx->body + ctx->body_bytes, upload_data, *upload_data_size);
+			ctx->body[ctx->body_bytes + *upload_data_size] = '\0';
+		}
 		ctx->body_bytes += *upload_data_size;
 		*upload_data_size = 0;
 		/* Read a small body to refuse it with a message below; a
@@ -345,13 +382,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	strbuf_init(&r.body, WEB_API_MAX);
 	if (!ctx) {
 		web_error(&r, 500, "no request context");
-	} else if (strcmp(method, "GET") != 0 && !head) {
-		web_error(&r, 405, "method %s not allowed; this server only answers GET", method);
-	} else if (ctx->body_bytes != 0) {
+	} else if (strcmp(method, "GET") != 0 && !head && !post) {
+		web_error(&r, 405, "method %s not allowed; this server only answers GET (and POST to the portal)", method);
+	} else if (ctx->body_bytes != 0 && !post) {
 		web_error(&r, 400, "a GET request has no body");
 	} else {
-		serve(w, ctx->uri, ctx->too_long, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
-		      &r);
+		serve(w, c, ctx, post, &r);
 	}
 	ret = queue(c, &r, head);
 	strbuf_free(&r.body);
@@ -432,6 +468,8 @@ int web_options_from_config(const struct config *cfg, const char *db_path, const
 	if (endpoint_parse(listen, strlen(listen), o->host, &o->port))
 		return err_set(err, "listen address: not ADDR:PORT or [V6ADDR]:PORT: %s", listen);
 	o->threads = (int)config_int(cfg, "web", "threads");
+	o->session_minutes = (int)config_int(cfg, "web", "session_minutes");
+	o->secure_cookies = config_bool(cfg, "web", "secure_cookies");
 	o->max_connections = (int)config_int(cfg, "web", "max_connections");
 	o->max_per_ip = (int)config_int(cfg, "web", "max_per_ip");
 	o->timeout_s = (int)config_int(cfg, "web", "timeout_s");
@@ -500,6 +538,7 @@ struct web_server *web_start(const struct web_options *o, struct err *err)
 		w->nfree++;
 	}
 	w->rl = ratelimit_new(o->rate_per_minute, o->burst);
+	w->sessions = sessions_new();
 	w->daemon = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0), 0,
 		NULL, NULL, on_request, w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
@@ -522,6 +561,7 @@ fail:
 			store_close(w->stores[i]);
 	free(w->stores);
 	ratelimit_free(w->rl);
+	sessions_free(w->sessions);
 	if (w->population)
 		population_free(w->population);
 	outbox_config_free(&w->feeds);
@@ -547,6 +587,7 @@ void web_stop(struct web_server *w)
 		free(w->cache[i].body);
 	}
 	ratelimit_free(w->rl);
+	sessions_free(w->sessions);
 	if (w->population)
 		population_free(w->population);
 	outbox_config_free(&w->feeds);

@@ -30,6 +30,8 @@ struct web_options {
 	bool all_countries; /* "*": the overview charts all countries as one */
 	char population_path[512]; /* "" none */
 	char language[8]; /* text.h */
+	int session_minutes; /* portal sessions expire after this */
+	bool secure_cookies; /* mark the portal cookie Secure (served behind TLS) */
 };
 
 /* Fills o from the [web] section; listen (may be NULL) overrides
