@@ -15,6 +15,7 @@
 #include "report/population.h"
 #include "web/query.h"
 #include "web/session.h"
+#include "web/worldmap.h"
 #include "web/web.h"
 
 struct web_request {
@@ -23,6 +24,7 @@ struct web_request {
 	struct store *store;
 	const struct web_options *opt;
 	const struct population *population; /* NULL when none */
+	const struct worldmap *worldmap; /* NULL when not installed */
 	const struct api_token *token; /* authenticated routes only */
 	const struct feed_options *feed; /* [feeds] options of the feed API */
 	bool post; /* a POST: its form is in form */

@@ -320,6 +320,87 @@ out:
 
 /* --- countries ------------------------------------------------------- */
 
+#define MAP_CLASSES 5
+
+static int by_value(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The world map: each country filled by its class (quantiles of the
+ * countries with a figure), a tooltip with name and figure, and a legend
+ * with the classes' ranges and their unit. */
+static void map_of(struct strbuf *b, const struct web_request *rq, const struct figures_countries *fc)
+{
+	static const char *const fill[MAP_CLASSES] = {"#fee5d9", "#fcae91", "#fb6a4a", "#de2d26", "#a50f15"};
+	const struct worldmap *m = rq->worldmap;
+	bool pm = rq->population != NULL;
+	double *vals = xcalloc(fc->n + 1, sizeof(*vals)), bound[MAP_CLASSES + 1];
+	size_t nv = 0;
+	int decimals = pm ? 3 : 0;
+
+	if (!m) {
+		strbuf_puts(b, "<p id=\"map-missing\" class=\"note\">");
+		strbuf_xml_escape(b, text(T_MAP_MISSING));
+		strbuf_puts(b, "</p>");
+		free(vals);
+		return;
+	}
+	for (size_t i = 0; i < fc->n; i++)
+		if (!pm || fc->v[i].pop)
+			vals[nv++] = pm ? fc->v[i].per_million : (double)fc->v[i].devices;
+	qsort(vals, nv, sizeof(*vals), by_value);
+	for (int k = 0; k <= MAP_CLASSES; k++)
+		bound[k] = nv ? vals[(nv - 1) * (size_t)k / MAP_CLASSES] : 0;
+	strbuf_printf(b, "<figure id=\"map\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "
+			 "height=\"%d\" role=\"img\"><title>",
+		      WORLDMAP_WIDTH, WORLDMAP_HEIGHT + 60, WORLDMAP_WIDTH, WORLDMAP_HEIGHT + 60);
+	strbuf_xml_escape(b, text(pm ? T_MAP_TITLE : T_MAP_TITLE_COUNT));
+	strbuf_puts(b, "</title><g stroke=\"#fff\" stroke-width=\"0.4\">");
+	for (size_t i = 0; i < m->n; i++) {
+		const struct worldmap_country *c = &m->v[i];
+		const struct figures_country *f = NULL;
+		char figure[48];
+		int k = -1;
+
+		for (size_t j = 0; j < fc->n && !f; j++)
+			if (strcmp(fc->v[j].cc, c->cc) == 0 && (!pm || fc->v[j].pop))
+				f = &fc->v[j];
+		if (f) {
+			double v = pm ? f->per_million : (double)f->devices;
+
+			for (k = 0; k < MAP_CLASSES - 1 && v > bound[k + 1]; k++)
+				;
+			snprintf(figure, sizeof(figure), "%.*f", decimals, v);
+		} else {
+			snprintf(figure, sizeof(figure), "%s", text(T_MAP_NO_DATA));
+		}
+		strbuf_printf(b, "<path data-cc=\"%s\" fill=\"%s\" d=\"%s\"><title>%s (%s): ", c->cc,
+			      k >= 0 ? fill[k] : "#e4e4e4", c->path, c->name, c->cc);
+		strbuf_xml_escape(b, figure);
+		strbuf_puts(b, "</title></path>");
+	}
+	strbuf_puts(b, "</g>");
+	/* legend: the classes, their ranges, the unit */
+	for (int k = 0; k < MAP_CLASSES && nv; k++) {
+		double x = 16 + 150.0 * k;
+
+		strbuf_printf(b,
+			      "<rect x=\"%.0f\" y=\"%d\" width=\"14\" height=\"14\" fill=\"%s\"/>"
+			      "<text x=\"%.0f\" y=\"%d\" font-size=\"13\">%.*f&#8211;%.*f</text>",
+			      x, WORLDMAP_HEIGHT + 8, fill[k], x + 20, WORLDMAP_HEIGHT + 20, decimals, bound[k], decimals,
+			      bound[k + 1]);
+	}
+	strbuf_printf(b, "<text x=\"16\" y=\"%d\" font-size=\"13\" class=\"legend-unit\">", WORLDMAP_HEIGHT + 46);
+	strbuf_xml_escape(b, text(pm ? T_AXIS_PER_MILLION : T_AXIS_DEVICES));
+	strbuf_puts(b, "</text></svg><figcaption class=\"note\">");
+	strbuf_xml_escape(b, text(T_MAP_CREDIT));
+	strbuf_puts(b, "</figcaption></figure>");
+	free(vals);
+}
+
 int page_countries(const struct web_request *rq, struct web_response *r)
 {
 	static const struct table_column cols[] = {
@@ -376,6 +457,7 @@ int page_countries(const struct web_request *rq, struct web_response *r)
 	if (!pop)
 		strbuf_puts(b, "<p id=\"no-population\">"), strbuf_xml_escape(b, text(T_COUNTRIES_NO_POPULATION)),
 			strbuf_puts(b, "</p>");
+	map_of(b, rq, &fc);
 	bars = xcalloc(fc.n + 1, sizeof(*bars));
 	table_open(b, "countries");
 	th(b, T_COL_CC);

@@ -27,6 +27,7 @@
 #include "web/handler.h"
 #include "web/ratelimit.h"
 #include "web/session.h"
+#include "web/worldmap.h"
 #include "web/text.h"
 #include "web/web.h"
 
@@ -46,6 +47,7 @@ struct web_server {
 	struct MHD_Daemon *daemon;
 	uint16_t port;
 	struct population *population; /* NULL when none */
+	struct worldmap *worldmap; /* NULL when not installed */
 	struct outbox_config feeds; /* [feeds]: what `iotmon feed` writes with */
 	struct ratelimit *rl;
 	struct sessions *sessions; /* portal sign-ins */
@@ -216,6 +218,7 @@ static void serve(struct web_server *w, struct MHD_Connection *c, const struct r
 	const struct route *route;
 	struct api_token token;
 	struct web_request rq = {.query = &q, .opt = &w->opt, .population = w->population, .feed = &w->feeds.feed,
+				 .worldmap = w->worldmap,
 				 .form = &form, .post = post, .sessions = w->sessions,
 				 .session_cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, SESSION_COOKIE)};
 
@@ -484,6 +487,8 @@ int web_options_from_config(const struct config *cfg, const char *db_path, const
 	pop = config_str(cfg, "web", "population_file");
 	if (!datadir_path(cfg, *pop ? pop : "population.csv", o->population_path, sizeof(o->population_path)))
 		o->population_path[0] = '\0';
+	if (!datadir_path(cfg, "map/world.tsv", o->map_path, sizeof(o->map_path)))
+		o->map_path[0] = '\0';
 	return 0;
 }
 
@@ -539,6 +544,13 @@ struct web_server *web_start(const struct web_options *o, struct err *err)
 	}
 	w->rl = ratelimit_new(o->rate_per_minute, o->burst);
 	w->sessions = sessions_new();
+	if (o->map_path[0] && access(o->map_path, R_OK) == 0) {
+		struct err merr;
+
+		/* a broken map is logged and left out, like a missing one */
+		if (!(w->worldmap = worldmap_load(o->map_path, &merr)))
+			log_error("web: world map: %s", merr.msg);
+	}
 	w->daemon = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0), 0,
 		NULL, NULL, on_request, w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
@@ -562,6 +574,7 @@ fail:
 	free(w->stores);
 	ratelimit_free(w->rl);
 	sessions_free(w->sessions);
+	worldmap_free(w->worldmap);
 	if (w->population)
 		population_free(w->population);
 	outbox_config_free(&w->feeds);
@@ -588,6 +601,7 @@ void web_stop(struct web_server *w)
 	}
 	ratelimit_free(w->rl);
 	sessions_free(w->sessions);
+	worldmap_free(w->worldmap);
 	if (w->population)
 		population_free(w->population);
 	outbox_config_free(&w->feeds);

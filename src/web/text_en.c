@@ -150,4 +150,9 @@ const char *const text_en[T_COUNT] = {
 	[T_COL_EVENTS] = "Events",
 	[T_COL_FIRST_LAST] = "First and last seen (UTC)",
 	[T_COL_EPISODES] = "Infections",
+	[T_MAP_TITLE] = "Infected devices per million inhabitants (mean per day)",
+	[T_MAP_TITLE_COUNT] = "Infected devices per country",
+	[T_MAP_NO_DATA] = "no data",
+	[T_MAP_MISSING] = "The world map is not installed (scripts/data.sh fetches it from Natural Earth); the table below has every figure.",
+	[T_MAP_CREDIT] = "Map: Natural Earth (public domain).",
 };

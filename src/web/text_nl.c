@@ -148,4 +148,9 @@ const char *const text_nl[T_COUNT] = {
 	[T_COL_EVENTS] = "Gebeurtenissen",
 	[T_COL_FIRST_LAST] = "Eerst en laatst gezien (UTC)",
 	[T_COL_EPISODES] = "Besmettingen",
+	[T_MAP_TITLE] = "Besmette apparaten per miljoen inwoners (gemiddeld per dag)",
+	[T_MAP_TITLE_COUNT] = "Besmette apparaten per land",
+	[T_MAP_NO_DATA] = "geen gegevens",
+	[T_MAP_MISSING] = "De wereldkaart is niet geïnstalleerd (scripts/data.sh haalt hem op bij Natural Earth); de tabel hieronder bevat alle cijfers.",
+	[T_MAP_CREDIT] = "Kaart: Natural Earth (publiek domein).",
 };

@@ -10,6 +10,7 @@ import csv
 import datetime
 import io
 import ipaddress
+import os
 import json
 import re
 import sqlite3
@@ -110,6 +111,19 @@ for frm, to in ((first, last), ("2025-03-05", "2025-03-18")):
               (cs.get(c["cc"], {}).get("device_days"), cs.get(c["cc"], {}).get("per_million")))
     check("countries %s: the chart labels have the table's precision" % frm,
           True, all(("%.3f" % c["per_million"]) in html for c in rep["countries"]))
+
+# The world map: inline SVG, each country's tooltip with the table's figure.
+st, html = get("/countries?from=%s&to=%s" % (first, last))
+if os.path.exists(os.path.join(os.path.dirname(__file__), "../../data/map/world.tsv")):
+    paths = re.findall(r'<path data-cc="([A-Z]{2})" fill="([^"]*)" d="[^"]*"><title>[^<]*\(\1\): ([^<]*)</title>', html)
+    check("countries: the world map is inline SVG with >150 countries", True,
+          '<figure id="map"><svg' in html and len(paths) > 150)
+    tips = {cc: v for cc, _, v in paths}
+    for c in report("countries", "--from", first, "--to", last, "--population", popfile)["countries"]:
+        check("map: %s tooltip = the table's per million" % c["cc"], "%.3f" % c["per_million"], tips.get(c["cc"]))
+    check("map: a legend with the unit", True, 'class="legend-unit">infected devices per million' in html)
+else:
+    check("countries: without map data, a note instead of the map", True, 'id="map-missing"' in html)
 
 # Manufacturers: the page equals `iotmon report manufacturers`.
 rep = report("manufacturers", "--from", first, "--to", last)
