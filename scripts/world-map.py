@@ -4,7 +4,8 @@ world-atlas) into the world map the dashboard draws: one line per country,
 
     CC <TAB> name <TAB> SVG path data
 
-in a 960 x 480 equirectangular frame (Antarctica left out), coordinates
+in a 960 x 480 equirectangular frame (Antarctica left out; rings that
+cross the antimeridian continue past the edge, clipped), coordinates
 rounded to 0.1 px and points closer than 0.5 px to the previous one dropped.
 Country codes: ISO 3166-1 numeric ids mapped to alpha-2 with Debian's
 iso-codes table. Run by scripts/data.sh at data-fetch time.
@@ -56,6 +57,12 @@ def main():
                 cmds = []
                 for lon, lat in ring(r):
                     x, y = project(lon, lat)
+                    # A ring crossing the antimeridian (Russia, Fiji) goes
+                    # on past the frame's edge instead of across the map.
+                    if last and x - last[0] > W / 2:
+                        x -= W
+                    elif last and last[0] - x > W / 2:
+                        x += W
                     if last and abs(x - last[0]) < 0.5 and abs(y - last[1]) < 0.5:
                         continue
                     cmds.append("%.1f,%.1f" % (x, y))

@@ -66,15 +66,21 @@ static int open_svg(struct strbuf *out, const struct chart *c, struct frame *f)
 	return out->overflow ? -1 : 0;
 }
 
-static void axis_label(struct strbuf *out, double x, double y, const char *text, const char *anchor, int rotate)
+/* Text at (x, y); cls names it for tests and styles ("axis-title"), or NULL. */
+static void axis_text(struct strbuf *out, double x, double y, const char *text, const char *anchor, int rotate,
+		      const char *cls)
 {
 	if (!text)
 		return;
-	if (rotate)
-		strbuf_printf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" transform=\"rotate(-90 %.1f %.1f)\">",
-			      x, y, anchor, x, y);
+	if (cls)
+		strbuf_printf(out, "<text class=\"%s\"", cls);
 	else
-		strbuf_printf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">", x, y, anchor);
+		strbuf_puts(out, "<text");
+	if (rotate)
+		strbuf_printf(out, " x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" transform=\"rotate(-90 %.1f %.1f)\">", x,
+			      y, anchor, x, y);
+	else
+		strbuf_printf(out, " x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">", x, y, anchor);
 	strbuf_xml_escape(out, text);
 	strbuf_puts(out, "</text>");
 }
@@ -124,8 +130,8 @@ static void draw_axes(struct strbuf *out, const struct chart *c, const struct fr
 	}
 	strbuf_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>", f->left, f->bottom,
 		      f->right, f->bottom);
-	axis_label(out, (f->left + f->right) / 2, f->h - 8, c->x_label, "middle", 0);
-	axis_label(out, 14, (f->top + f->bottom) / 2, c->y_label, "middle", 1);
+	axis_text(out, (f->left + f->right) / 2, f->h - 8, c->x_label, "middle", 0, "axis-title");
+	axis_text(out, 14, (f->top + f->bottom) / 2, c->y_label, "middle", 1, "axis-title");
 }
 
 /* Appends the polyline points of one series; a step series holds each value
@@ -201,7 +207,7 @@ int chart_lines(struct strbuf *out, const struct chart *c, const struct chart_se
 	}
 	draw_axes(out, c, &f, true);
 	if (!any)
-		axis_label(out, (f.left + f.right) / 2, (f.top + f.bottom) / 2, "no data", "middle", 0);
+		axis_text(out, (f.left + f.right) / 2, (f.top + f.bottom) / 2, "no data", "middle", 0, NULL);
 	for (size_t s = 0; s < n; s++) {
 		const struct chart_series *se = &series[s];
 		const char *colour = palette[s % PALETTE_N];
@@ -228,7 +234,7 @@ int chart_lines(struct strbuf *out, const struct chart *c, const struct chart_se
 
 			strbuf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" fill=\"%s\"/>",
 				      f.right - 150, ly - 9, colour);
-			axis_label(out, f.right - 135, ly, se->label, "start", 0);
+			axis_text(out, f.right - 135, ly, se->label, "start", 0, NULL);
 		}
 	}
 	strbuf_puts(out, "</svg>\n");
@@ -265,7 +271,7 @@ int chart_bars(struct strbuf *out, const struct chart *c, const struct chart_bar
 		f.x1 = 1;
 	f.x1 += nice_step(f.x1, 5) * 0.25;
 	if (n == 0)
-		axis_label(out, (f.left + f.right) / 2, (f.top + f.bottom) / 2, "no data", "middle", 0);
+		axis_text(out, (f.left + f.right) / 2, (f.top + f.bottom) / 2, "no data", "middle", 0, NULL);
 	for (size_t i = 0; i < n; i++) {
 		double y = f.top + (double)i * (bar_h + gap);
 		double w = px(&f, bars[i].value) - f.left;
@@ -281,7 +287,7 @@ int chart_bars(struct strbuf *out, const struct chart *c, const struct chart_bar
 				cut--; /* never inside a UTF-8 sequence */
 			memcpy(label + cut, "\xe2\x80\xa6", 4); /* "…" and NUL */
 		}
-		axis_label(out, f.left - 8, y + 13, label, "end", 0);
+		axis_text(out, f.left - 8, y + 13, label, "end", 0, NULL);
 		if (c->fixed_decimals)
 			snprintf(value, sizeof(value), "%.*f", c->decimals, bars[i].value);
 		else
@@ -293,8 +299,8 @@ int chart_bars(struct strbuf *out, const struct chart *c, const struct chart_bar
 		strbuf_printf(out, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#333\">%s</text>", f.left + (w > 0 ? w : 0) + 4,
 			      y + 13, value);
 	}
-	axis_label(out, (f.left + f.right) / 2, f.h - 8, c->x_label, "middle", 0);
-	axis_label(out, 14, (f.top + f.bottom) / 2, c->y_label, "middle", 1);
+	axis_text(out, (f.left + f.right) / 2, f.h - 8, c->x_label, "middle", 0, "axis-title");
+	axis_text(out, 14, (f.top + f.bottom) / 2, c->y_label, "middle", 1, "axis-title");
 	strbuf_puts(out, "</svg>\n");
 	return out->overflow ? -1 : 0;
 }

@@ -329,8 +329,8 @@ static int by_value(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The world map: each country filled by its class (quantiles of the
- * countries with a figure), a tooltip with name and figure, and a legend
+/* The world map: each country filled by its class (0 to the
+ * largest figure in five equal steps), a tooltip with name and figure, and a legend
  * with the classes' ranges and their unit. */
 static void map_of(struct strbuf *b, const struct web_request *rq, const struct figures_countries *fc)
 {
@@ -352,8 +352,10 @@ static void map_of(struct strbuf *b, const struct web_request *rq, const struct 
 		if (!pm || fc->v[i].pop)
 			vals[nv++] = pm ? fc->v[i].per_million : (double)fc->v[i].devices;
 	qsort(vals, nv, sizeof(*vals), by_value);
+	/* equal classes from 0 to the largest figure: no empty or repeated
+	 * class however few countries there are */
 	for (int k = 0; k <= MAP_CLASSES; k++)
-		bound[k] = nv ? vals[(nv - 1) * (size_t)k / MAP_CLASSES] : 0;
+		bound[k] = nv ? vals[nv - 1] * k / MAP_CLASSES : 0;
 	strbuf_printf(b, "<figure id=\"map\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" width=\"%d\" "
 			 "height=\"%d\" role=\"img\"><title>",
 		      WORLDMAP_WIDTH, WORLDMAP_HEIGHT + 60, WORLDMAP_WIDTH, WORLDMAP_HEIGHT + 60);

@@ -26,3 +26,13 @@ SPID=$!
 at_exit "kill $SPID 2>/dev/null"
 if wait_for_line "$T/serve.err" "serving" 10; then ok "serve starts"; else not_ok "serve starts" "$(cat "$T/serve.err")"; fi
 $PY "$ROOT/tests/integration/console_figures.py" "http://127.0.0.1:$PORT" "$DB" "$IOTMON" "$T/population.csv"
+
+# Every public page in headless Chromium at 390 and 1280 px: screenshots in
+# build/test-artifacts/console/, no overflow, axis titles, no addresses,
+# figures as the report's.
+ART="$ROOT/build/test-artifacts/console"
+mkdir -p "$ART"
+"$IOTMON" report countries --db "$DB" --from 2025-03-02 --to 2025-03-20 --population "$T/population.csv" \
+	--format json >"$T/countries.json"
+timeout 120 $PY "$ROOT/tests/integration/browser_check.py" "http://127.0.0.1:$PORT" "$ART" "$T/countries.json" \
+	2025-03-02 2025-03-20
