@@ -9,7 +9,7 @@
 # Usage: bench/web/run.sh [HOSTS] [SECONDS]   (default 20000 hosts, 10 s each)
 set -eu
 cd "$(dirname "$0")/../.."
-HOSTS=${1:-20000}
+HOSTS=${1:-20000} # 100000 gives about 1 M observations and 1 M events
 DUR=${2:-10}
 make -s all >/dev/null
 W=$(mktemp -d)
@@ -67,8 +67,18 @@ serve "$W/cached.conf"
 B="http://127.0.0.1:$PORT"
 curl -s -o "$W/overview.html" "$B/"
 echo "overview page: $(wc -c <"$W/overview.html") bytes"
+run_wrk "iotmon: /robots.txt (constant: the limit)" "$B/robots.txt"
 run_wrk "iotmon: overview (page cache)" "$B/"
 run_wrk "iotmon: countries (page cache)" "$B/countries"
+run_wrk "iotmon: countries?period=all (page cache)" "$B/countries?period=all"
+run_wrk "iotmon: manufacturers?period=all (cache)" "$B/manufacturers?period=all"
+run_wrk "iotmon: networks?cc=AL&period=90d (cache)" "$B/networks?cc=AL&period=90d"
+for u in "/countries?period=all" "/manufacturers?period=all" "/networks?period=all" "/sensors"; do
+	# first request after start of a fresh server: the computation itself
+	serve "$W/nocache.conf"
+	t=$(curl -s -o /dev/null -w '%{time_total}' "http://127.0.0.1:$PORT$u")
+	printf '%-44s %10s s (cold, computed once)\n' "iotmon: $u" "$t"
+done
 run_wrk "iotmon: /api/v1/infections?limit=100" "$B/api/v1/infections?limit=100" -H "Authorization: Bearer $TOKEN"
 run_wrk "iotmon: /api/v1/infections?limit=1000" "$B/api/v1/infections?limit=1000" -H "Authorization: Bearer $TOKEN"
 DAY=2025-02-15

@@ -977,6 +977,8 @@ int page_sensors(const struct web_request *rq, struct web_response *r)
 		td_text(b, "sensor", s->name);
 		if (!s->last_us)
 			snprintf(line, sizeof(line), "%s", text(T_SENSOR_NEVER));
+		else if (silent && hours >= 48)
+			snprintf(line, sizeof(line), text(T_SENSOR_SILENT_DAYS), hours / 24);
 		else if (silent)
 			snprintf(line, sizeof(line), text(T_SENSOR_SILENT), hours);
 		else
@@ -1013,5 +1015,18 @@ int page_sensors(const struct web_request *rq, struct web_response *r)
 		para(b, text(T_NO_DATA));
 	sensors_free(&ss);
 	page_close(r);
+	return 0;
+}
+
+/* --- robots.txt ------------------------------------------------------------ */
+
+/* A constant answer: crawlers keep out of the portal and the API; and the
+ * cheapest page there is, the server's own limit in bench/web. */
+int page_robots(const struct web_request *rq, struct web_response *r)
+{
+	(void)rq;
+	r->status = 200;
+	r->content_type = "text/plain; charset=utf-8";
+	strbuf_puts(&r->body, "User-agent: *\nDisallow: /portal/\nDisallow: /api/\n");
 	return 0;
 }

@@ -22,6 +22,7 @@ static const struct route routes[] = {
 	{"/remediation", page_remediation, p_none, false, true, false},
 	{"/sensors", page_sensors, p_sensors, false, true, false},
 	{"/metrics", metrics_handler, p_none, false, true, false},
+	{"/robots.txt", page_robots, p_none, false, false, false},
 	{"/api/v1/networks", api_networks, p_none, true, false, false},
 	{"/api/v1/infections", api_infections, p_infections, true, false, false},
 	{"/api/v1/feed", api_feed, p_feed, true, false, false},

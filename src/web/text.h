@@ -123,6 +123,7 @@ enum text_id {
 	T_COL_STATE,
 	T_SENSOR_LIVE,
 	T_SENSOR_SILENT, /* %d hours */
+	T_SENSOR_SILENT_DAYS, /* %d days */
 	T_SENSOR_NEVER,
 	T_COL_HOURLY,
 	T_SENSORS_SILENT_NOTE,

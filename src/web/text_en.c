@@ -125,6 +125,7 @@ const char *const text_en[T_COUNT] = {
 	[T_COL_STATE] = "State",
 	[T_SENSOR_LIVE] = "receiving",
 	[T_SENSOR_SILENT] = "silent for %d h",
+	[T_SENSOR_SILENT_DAYS] = "silent for %d days",
 	[T_SENSOR_NEVER] = "no events",
 	[T_COL_HOURLY] = "Events per hour, last 24 hours (UTC)",
 	[T_SENSORS_SILENT_NOTE] = "A sensor silent for more than an hour is marked; its figures may be missing.",

@@ -158,8 +158,9 @@ for sensor, events, last in con.execute("SELECT sensor, count(*), max(time_us) F
                                               t.strftime("%Y-%m-%d&#160;%H:%M")), m.groups() if m else None)
     silent = int(datetime.datetime.now(datetime.timezone.utc).timestamp() - last / 1e6)
     m = re.search(r'<td class="state (live|silent)" data-silent-hours="(\d+)">([^<]*)</td>', r)
-    want = ("live", "0", "receiving") if silent < 3600 else ("silent", str(silent // 3600),
-                                                             "silent for %d h" % (silent // 3600))
+    h = silent // 3600
+    want = ("live", "0", "receiving") if silent < 3600 else \
+        ("silent", str(h), "silent for %d h" % h if h < 48 else "silent for %d days" % (h // 24))
     check("sensors: %s state" % sensor, want, m.groups() if m else None)
 r = row(html, "tele-live")
 check("sensors: live events per minute", "3.00", cell(r, "per-minute"))
