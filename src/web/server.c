@@ -36,10 +36,12 @@
 
 struct cache_entry {
 	char *key; /* path?query as received */
-	char *body;
+	char *body; /* NULL while the first copy is being computed */
 	size_t len;
 	const char *content_type;
 	int64_t expires_us; /* monotonic */
+	bool computing; /* one request is (re)computing it: the others wait
+			   for the first copy, or get the stale one */
 };
 
 struct web_server {
@@ -58,6 +60,7 @@ struct web_server {
 	int nfree;
 	/* page cache */
 	pthread_mutex_t cache_lock;
+	pthread_cond_t cache_done; /* a computation finished */
 	struct cache_entry cache[CACHE_SLOTS];
 };
 
@@ -125,51 +128,98 @@ static void pool_put(struct web_server *w, struct store *s)
 	pthread_mutex_unlock(&w->pool_lock);
 }
 
-static bool cache_get(struct web_server *w, const char *key, struct web_response *r)
+/* The page cache computes each page once however many ask at the same
+ * time: a request that finds no copy and no computation in flight claims
+ * the slot and computes (CACHE_COMPUTE); one that finds a computation
+ * waits for it; an expired copy is served while one request recomputes it.
+ * So a burst of visitors, or wrk, costs one computation per page and
+ * cache_seconds, and a slow page stalls only its first visitor. */
+enum cache_result { CACHE_HIT, CACHE_COMPUTE };
+
+static void serve_copy(const struct cache_entry *e, struct web_response *r)
 {
-	int64_t now = time_mono_us();
-	bool hit = false;
-
-	pthread_mutex_lock(&w->cache_lock);
-	for (int i = 0; i < CACHE_SLOTS; i++) {
-		struct cache_entry *e = &w->cache[i];
-
-		if (e->key && e->expires_us > now && strcmp(e->key, key) == 0) {
-			strbuf_append(&r->body, e->body, e->len);
-			r->content_type = e->content_type;
-			r->status = 200;
-			hit = true;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&w->cache_lock);
-	return hit;
+	strbuf_append(&r->body, e->body, e->len);
+	r->content_type = e->content_type;
+	r->status = 200;
 }
 
+static enum cache_result cache_get(struct web_server *w, const char *key, struct web_response *r)
+{
+	enum cache_result res = CACHE_COMPUTE;
+
+	pthread_mutex_lock(&w->cache_lock);
+	for (;;) {
+		int64_t now = time_mono_us();
+		struct cache_entry *e = NULL, *slot = NULL;
+
+		for (int i = 0; i < CACHE_SLOTS && !e; i++)
+			if (w->cache[i].key && strcmp(w->cache[i].key, key) == 0)
+				e = &w->cache[i];
+		if (e && e->body && (e->expires_us > now || e->computing)) {
+			serve_copy(e, r); /* fresh, or stale while another recomputes */
+			res = CACHE_HIT;
+			break;
+		}
+		if (e && e->computing) {
+			pthread_cond_wait(&w->cache_done, &w->cache_lock);
+			continue;
+		}
+		if (e) {
+			e->computing = true; /* expired: this request recomputes */
+			break;
+		}
+		/* A new key: the free slot, or the one expiring first that no
+		 * request is computing; none (all computing): compute uncached. */
+		for (int i = 0; i < CACHE_SLOTS; i++) {
+			struct cache_entry *c = &w->cache[i];
+
+			if (c->computing)
+				continue;
+			if (!c->key) {
+				slot = c;
+				break;
+			}
+			if (!slot || c->expires_us < slot->expires_us)
+				slot = c;
+		}
+		if (slot) {
+			free(slot->key);
+			free(slot->body);
+			memset(slot, 0, sizeof(*slot));
+			slot->key = xstrdup(key);
+			slot->computing = true;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&w->cache_lock);
+	return res;
+}
+
+/* Ends the computation of key: keeps r when it is a 200, else keeps the
+ * stale copy (or frees the slot); wakes the waiters either way. */
 static void cache_put(struct web_server *w, const char *key, const struct web_response *r)
 {
-	int64_t now = time_mono_us();
-	struct cache_entry *slot = &w->cache[0];
-
 	pthread_mutex_lock(&w->cache_lock);
 	for (int i = 0; i < CACHE_SLOTS; i++) {
 		struct cache_entry *e = &w->cache[i];
 
-		if (e->key && strcmp(e->key, key) == 0) {
-			slot = e;
-			break;
+		if (!e->key || !e->computing || strcmp(e->key, key) != 0)
+			continue;
+		e->computing = false;
+		if (r->status == 200 && !r->body.overflow) {
+			free(e->body);
+			e->body = xmalloc(r->body.len + 1);
+			memcpy(e->body, r->body.data, r->body.len);
+			e->len = r->body.len;
+			e->content_type = r->content_type;
+			e->expires_us = time_mono_us() + (int64_t)w->opt.cache_seconds * US_PER_SEC;
+		} else if (!e->body) {
+			free(e->key);
+			e->key = NULL;
 		}
-		if (!e->key || e->expires_us < slot->expires_us)
-			slot = e;
+		break;
 	}
-	free(slot->key);
-	free(slot->body);
-	slot->key = xstrdup(key);
-	slot->body = xmalloc(r->body.len + 1);
-	memcpy(slot->body, r->body.data, r->body.len);
-	slot->len = r->body.len;
-	slot->content_type = r->content_type;
-	slot->expires_us = now + (int64_t)w->opt.cache_seconds * US_PER_SEC;
+	pthread_cond_broadcast(&w->cache_done);
 	pthread_mutex_unlock(&w->cache_lock);
 }
 
@@ -266,7 +316,7 @@ static void serve(struct web_server *w, struct MHD_Connection *c, const struct r
 			return;
 		}
 	}
-	if (route->cache && w->opt.cache_seconds > 0 && cache_get(w, uri, r))
+	if (route->cache && w->opt.cache_seconds > 0 && cache_get(w, uri, r) == CACHE_HIT)
 		return;
 	rq.path = path;
 	rq.store = pool_get(w);
@@ -305,7 +355,7 @@ static void serve(struct web_server *w, struct MHD_Connection *c, const struct r
 		rq.token = &token;
 	}
 	route->handler(&rq, r);
-	if (route->cache && r->status == 200 && w->opt.cache_seconds > 0)
+	if (route->cache && w->opt.cache_seconds > 0)
 		cache_put(w, uri, r);
 out:
 	pool_put(w, rq.store);
@@ -535,6 +585,7 @@ struct web_server *web_start(const struct web_options *o, struct err *err)
 	pthread_mutex_init(&w->pool_lock, NULL);
 	pthread_cond_init(&w->pool_cond, NULL);
 	pthread_mutex_init(&w->cache_lock, NULL);
+	pthread_cond_init(&w->cache_done, NULL);
 	w->stores = xcalloc((size_t)o->threads, sizeof(*w->stores));
 	for (int i = 0; i < o->threads; i++) {
 		w->stores[i] = store_open(o->db_path, STORE_READONLY, err);
@@ -608,5 +659,6 @@ void web_stop(struct web_server *w)
 	pthread_mutex_destroy(&w->pool_lock);
 	pthread_cond_destroy(&w->pool_cond);
 	pthread_mutex_destroy(&w->cache_lock);
+	pthread_cond_destroy(&w->cache_done);
 	free(w);
 }

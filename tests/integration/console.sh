@@ -25,6 +25,16 @@ CONF
 SPID=$!
 at_exit "kill $SPID 2>/dev/null"
 if wait_for_line "$T/serve.err" "serving" 10; then ok "serve starts"; else not_ok "serve starts" "$(cat "$T/serve.err")"; fi
+# Eight visitors at once on a page nobody asked for yet: one computation,
+# eight identical answers (the page cache's single flight).
+BURST=""
+for i in 1 2 3 4 5 6 7 8; do
+	curl -s -o "$T/burst.$i" -w '%{http_code}\n' "http://127.0.0.1:$PORT/networks?period=all&cc=DE" >"$T/burst.$i.code" &
+	BURST="$BURST $!"
+done
+for p in $BURST; do wait "$p"; done
+check_eq "a burst on one uncached page: eight 200s" 8 "$(cat "$T"/burst.*.code | grep -c '^200$')"
+check_eq "and eight identical pages" 1 "$(md5sum "$T"/burst.[1-8] | cut -d' ' -f1 | sort -u | wc -l)"
 $PY "$ROOT/tests/integration/console_figures.py" "http://127.0.0.1:$PORT" "$DB" "$IOTMON" "$T/population.csv"
 
 # Every public page in headless Chromium at 390 and 1280 px: screenshots in
