@@ -33,7 +33,7 @@ static int teardown(void **state)
 	return test_db_remove(&scratch);
 }
 
-/* Host i (0..2999) is 10.0.x.y with y + 256 x = i. */
+/* Host i (0..2999) is 45.0.x.y with y + 256 x = i (a range that may be a device: private ones never are). */
 static int host_of(const struct ipaddr *ip)
 {
 	return ip->b[2] * 256 + ip->b[3];
@@ -69,7 +69,7 @@ static struct store *fill(void)
 			event_init(ev);
 			ev->time_us = d * US_PER_DAY + i;
 			ev->kind = EVENT_LOGIN;
-			ipaddr_from_v4(0x0a000000u + (uint32_t)i, &ev->src);
+			ipaddr_from_v4(0x2d000000u + (uint32_t)i, &ev->src);
 			strcpy(ev->sensor, "unit");
 			strcpy(ev->family, i % 5 == 0 ? "mirai" : "");
 		}
@@ -199,7 +199,7 @@ static void test_manufacturers(void **state)
 		struct device d;
 
 		memset(&d, 0, sizeof(d));
-		ipaddr_from_v4(0x0a000000u + (uint32_t)i, &d.ip);
+		ipaddr_from_v4(0x2d000000u + (uint32_t)i, &d.ip);
 		strcpy(d.vendor, i < 20 ? "Acme" : "Other");
 		strcpy(d.model, i < 10 ? "C1" : "C2");
 		strcpy(d.type, "camera");

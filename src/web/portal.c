@@ -106,12 +106,15 @@ int portal_login(const struct web_request *rq, struct web_response *r)
 		login_page(r, false);
 		return 0;
 	}
+	if (web_auth_throttled(rq, r))
+		return 0; /* too many wrong tokens from this client: 429 */
 	if (token && auth_token_well_formed(token, strlen(token))) {
 		auth_token_hash(token, strlen(token), hash);
 		if (store_find_token(rq->store, hash, &t, &found, &err))
 			return web_store_error(r, &err);
 	}
 	if (!found || t.revoked_us || t.nasns == 0) {
+		web_auth_failed(rq);
 		metrics_count("iotmon_portal_logins_total", "result=\"refused\"", "portal sign-ins, by result", 1);
 		login_page(r, true);
 		return 0;
