@@ -20,7 +20,7 @@ BUILD ?= build/release
 CFLAGS ?= -O2 -g
 LDFLAGS ?=
 
-PKGS := sqlite3 libpq jansson libcjson inih zlib libcrypto libssl libpcap libmaxminddb libmicrohttpd libcurl libpcre2-8 libseccomp
+PKGS := sqlite3 libpq jansson libcjson inih zlib libcrypto libssl libpcap libmaxminddb libmicrohttpd libcurl libpcre2-8 libnats libseccomp
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LIBS := $(PKG_LIBS) -lpthread -lm
@@ -139,4 +139,4 @@ uninstall:
 clean:
 	rm -rf build iotmon
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -name '*.d' -type f 2>/dev/null)

@@ -60,20 +60,19 @@ def flood(port, addrs, sessions, nbytes, pid):
     left = {}
     for i in range(sessions):
         src = "127.%d.0.1" % (i % addrs + 1)
-        s = socket.socket()
-        s.bind((src, 0))
         try:
-            s.connect(("127.0.0.1", int(port)))
-        except OSError:
-            s.close()
+            c = Conn.__new__(Conn)  # Conn from a chosen source address
+            c.s = socket.create_connection(("127.0.0.1", int(port)), timeout=30, source_address=(src, 0))
+            c.buf = b""
+            c.wait_for([b"ogin: "], 30)
+            c.line("root")
+            c.wait_for([b"assword: "], 30)
+            c.line("xc3511")
+            c.wait_for([b"# "], 30)
+        except (SystemExit, OSError):
             continue
+        s = c.s
         s.setblocking(False)
-        first = b"root\r\nxc3511\r\n"
-        try:
-            s.send(first)
-        except OSError:
-            s.close()
-            continue
         left[s] = nbytes
         sel.register(s, selectors.EVENT_WRITE)
     for s in left:

@@ -69,11 +69,21 @@ struct sink *cli_store_sink(struct cli *cli, struct store *store, const struct e
 /* The sink of a live sensor (run, honeypot): it never blocks the sensor
  * (a full queue drops and counts) and watches the store's free space. */
 struct sink *cli_sensor_sink(struct cli *cli, struct store *store);
+/* A live sensor's events: the JetStream publisher when cli_publishes(),
+ * else cli_sensor_sink() on store. NULL after an error message. */
+struct sink *cli_sensor_events(struct cli *cli, struct store *store);
 /* Daemons refuse a configuration file, store folder or data folder that
  * the group or everyone may write. */
 int cli_check_daemon_files(struct cli *cli, struct err *err);
 /* "stopped: N events accepted (M new[, D dropped])" */
 void cli_log_stopped(const struct sink_stats *st);
+/* True when [transport] nats is set: sensors publish to JetStream and need
+ * no store (the collector stores centrally). */
+bool cli_publishes(struct cli *cli);
+/* Where a sensor's events go: the JetStream publisher when cli_publishes(),
+ * else cli_store_sink() on store (which must then be open). NULL after
+ * printing the error. */
+struct sink *cli_event_sink(struct cli *cli, struct store *store, const struct enricher *enr);
 
 /* The enricher of [enrich] (loaded once, closed at exit), or NULL when no
  * enrichment data is installed (logged once). */

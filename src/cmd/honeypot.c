@@ -17,7 +17,8 @@
 static const char usage[] =
 	"Usage: iotmon honeypot [options]\n"
 	"Run the telnet/HTTP IoT honeypot: record every login, command, download and\n"
-	"exploit as events in the store, with the malware family of each session.\n"
+	"exploit as events in the store (or published to JetStream when [transport] nats\n"
+	"is set), with the malware family of each session.\n"
 	"Prints a line containing \"ready\" on stderr once every listener accepts; on\n"
 	"SIGINT or SIGTERM stores every accepted event and exits 0.\n"
 	"\n"
@@ -112,9 +113,11 @@ int cmd_honeypot(int argc, char **argv)
 	}
 	if (no_store) {
 		sink = null_sink_new();
+	} else if (cli_publishes(&cli)) {
+		sink = cli_sensor_events(&cli, NULL); /* JetStream: no store here */
 	} else {
 		store = cli_open_store(&cli, STORE_CREATE);
-		sink = store ? cli_sensor_sink(&cli, store) : NULL;
+		sink = store ? cli_sensor_events(&cli, store) : NULL;
 	}
 	if (!sink) {
 		rc = EXIT_ERROR;

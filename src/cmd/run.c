@@ -56,7 +56,11 @@ int cmd_run(int argc, char **argv)
 	store = cli_open_store(&cli, STORE_CREATE);
 	if (!store)
 		return EXIT_ERROR;
-	sink = cli_sensor_sink(&cli, store);
+	sink = cli_sensor_events(&cli, store);
+	if (!sink) {
+		store_close(store);
+		return EXIT_ERROR;
+	}
 	env.cfg = cli.cfg;
 	env.sink = sink;
 	env.db_path = cli_store_target(&cli);
