@@ -13,7 +13,7 @@
   hold PORT N SECONDS [SRC,...]        N connections held open SECONDS (from the
                                        source addresses in turn); prints how many
                                        connected
-  logins PORT FILE                     one failed login after another until killed;
+  logins PORT FILE                     one login after another until killed;
                                        a line in FILE for each one the server answered
   rss PID[,PID...]                     anonymous RSS in KiB, summed"""
 import os
@@ -190,10 +190,10 @@ def logins(port, path):
             try:
                 c = Conn("127.0.0.1", port)
                 c.wait_for([b"ogin: "])
-                c.line("k9user")
+                c.line("root")
                 c.wait_for([b"assword: "])
-                c.line("k9pass")
-                c.wait_for([b"incorrect"])  # the server has the login event now
+                c.line("xc3511")
+                c.wait_for([b"# "])  # the server has the login event now
                 out.write("ack\n")
                 out.flush()
                 c.s.close()
