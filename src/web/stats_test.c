@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+
+#include "core/addrclass.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,5 +181,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_groups_and_days, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_manufacturers, setup, teardown),
 	};
+	/* The fixtures use private and documentation addresses: declared a lab
+	 * (docs/addresses.md), as the integration tests do. */
+	addrclass_set_lab("10.0.0.0/8, 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32", NULL);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
