@@ -270,7 +270,8 @@ static void finish_groups(struct remediation *r)
 	size_t k = 0;
 	struct err err;
 
-	qsort(r->groups, r->ngroups, sizeof(*r->groups), by_name);
+	if (r->ngroups > 1) /* groups is NULL when there are none */
+		qsort(r->groups, r->ngroups, sizeof(*r->groups), by_name);
 	ev = xcalloc(r->ngroups + 1, sizeof(*ev));
 	ce = xcalloc(r->ngroups + 1, sizeof(*ce));
 	for (size_t i = 0; i < r->ngroups; i++) {

@@ -170,6 +170,7 @@ struct sink *cli_store_sink(struct cli *cli, struct store *store, const struct e
 		.interval_ms = (int)config_int(cli->cfg, "store", "batch_interval_ms"),
 		.queue_max = (size_t)config_int(cli->cfg, "store", "queue_max"),
 		.enricher = enr,
+		.retention_days = (int)config_int(cli->cfg, "store", "retention_days"),
 	};
 
 	/* Observations are enriched as they are made, whoever makes them. */

@@ -154,3 +154,30 @@ wait $RUN; RC=$?; cat "$T/run.log" | sed "s/^/# /"
 check_eq "run exits 0 on SIGTERM" 0 $RC
 check_eq "run mailed every report of both networks" 3 "$(sqlite3 "$DB2" "select count(*) from deliveries where status='sent'")"
 $CHECK maildir "$T/maildir" 6 abuse@example.net,abuse@example.net,abuse@beispiel.example,abuse@example.net,abuse@example.net,abuse@beispiel.example
+
+# --- PostgreSQL: the same imported data gives the same bytes in every format
+. "$ROOT/tests/pg.sh"
+if pg_test_db PG feeds; then
+	$IOTMON import events -q --db "$PG" "$FIX/feeds_events.jsonl"
+	store_sql "$PG" <"$FIX/feeds_enrich.sql"
+	for spec in "all.csv:--format csv" "all.json:--format json" "all.xarf:--format xarf" \
+		"64500.csv:--network AS64500 --format csv" "64500.eml:--network 64500 --format xarf-mail" \
+		"all.mbox:--network all --format xarf-mail"; do
+		f=${spec%%:*}
+		# shellcheck disable=SC2086
+		$IOTMON feed -q --db "$PG" --date $D ${spec#*:} >"$T/pg.$f"
+		# shellcheck disable=SC2086
+		[ -f "$T/$f" ] || $IOTMON feed -q --db "$DB" --date $D ${spec#*:} >"$T/$f"
+		check_cmd "feed $f: PostgreSQL = SQLite, byte for byte" cmp "$T/$f" "$T/pg.$f"
+	done
+	for args in "--network 0" "--date 2025-03-02" "--date 2025-04-01"; do
+		# shellcheck disable=SC2086
+		$IOTMON feed -q --db "$DB" --date $D $args >"$T/sq.x"
+		# shellcheck disable=SC2086
+		$IOTMON feed -q --db "$PG" --date $D $args >"$T/pg.x"
+		check_cmd "feed $args: PostgreSQL = SQLite" cmp "$T/sq.x" "$T/pg.x"
+	done
+	$IOTMON feed -q -c "$T/iotmon.conf" --db "$PG" --date $D --outbox "$T/pgbox"
+	(cd "$T/pgbox/$D" && sha256sum * >"$T/pgsums")
+	check_cmd "outbox on PostgreSQL: the same files and bytes (bundle included)" cmp "$T/sums1" "$T/pgsums"
+fi

@@ -158,3 +158,29 @@ check_eq "by network: two networks per group" "2 2" \
 "$IOTMON" report remediation --db "$T/n.db" --by treatment --gap 5 --format json >"$T/nj.json"
 check_eq "every episode is treated through its network" "0 $(json_get "$T/r1.json" "sum(g['episodes'] for g in d['groups'])")" \
 	"$(json_get "$T/nj.json" "str(sum(g['episodes'] for g in d['groups'] if g['group'] == 'unassigned')) + ' ' + str(sum(g['episodes'] for g in d['groups']))")"
+
+# --- PostgreSQL: the same imports, assignments and notifications give the
+# same bytes in every report and list.
+. "$ROOT/tests/pg.sh"
+if pg_test_db PG remediation && pg_test_db PGA remediation_a; then
+	"$IOTMON" import observations -q --db "$PG" "$T/bad.csv" 2>/dev/null
+	"$IOTMON" import observations -q --db "$PG" "$T/obs.csv"
+	"$IOTMON" import observations -q --db "$PG" "$T/obs.csv.gz" 2>/dev/null
+	for spec in "r3.json:--by treatment --gap 2 --horizon 30 --format json" "r.txt:--by treatment --gap 5" \
+		"r.csv:--by network --gap 5 --format csv" "r.svg:--by treatment --format svg"; do
+		f=${spec%%:*}
+		# shellcheck disable=SC2086
+		"$IOTMON" report remediation --db "$PG" ${spec#*:} >"$T/pg.$f"
+		check_cmd "remediation $f: PostgreSQL = SQLite, byte for byte" cmp "$T/$f" "$T/pg.$f"
+	done
+	"$IOTMON" import observations -q --db "$PGA" "$T/plain.csv"
+	"$IOTMON" treatment assign -q --db "$PGA" --seed 11 --groups walled,email,control --day 2025-01-01 >/dev/null
+	"$IOTMON" treatment list --db "$PGA" >"$T/pg.la"
+	check_cmd "treatment list: PostgreSQL = SQLite" cmp "$T/la" "$T/pg.la"
+	"$IOTMON" treatment assign --db "$PGA" --seed 99 --groups walled,email,control >"$T/pg.again"
+	check_cmd "a second assignment on PostgreSQL keeps the groups too" cmp "$T/again" "$T/pg.again"
+	"$IOTMON" treatment notify --db "$PGA" "$ip" "$day" email 2>/dev/null
+	"$IOTMON" treatment notify --db "$PGA" "$ip" "$day" email 2>/dev/null
+	"$IOTMON" report remediation --db "$PGA" --by treatment --gap 5 --format json >"$T/pg.n.json"
+	check_cmd "remediation with a notification: PostgreSQL = SQLite" cmp "$T/n.json" "$T/pg.n.json"
+fi
