@@ -21,6 +21,7 @@ static const struct cli_command commands[] = {
 	{"honeypot", cmd_honeypot, "the telnet/HTTP IoT honeypot on its own"},
 	{"enrich", cmd_enrich, "network and country of addresses; re-enrich stored observations"},
 	{"probe", cmd_probe, "characterize devices: vendor, type, model, firmware"},
+	{"audit", cmd_audit, "test lab devices against the security baseline (EN 303 645, EN 18031-1)"},
 	{"treatment", cmd_treatment, "notification experiments: assign groups, record notifications"},
 	{"config", cmd_config, "check the configuration and print every setting"},
 	{NULL, NULL, NULL},

@@ -1,0 +1,294 @@
+# audit.sh - `iotmon audit` against a lab of real servers from Debian
+# packages, each in its own network namespace joined to the auditor's
+# namespace by a veth pair (no route out):
+#   .1 BusyBox telnetd + login, root/xc3511     .5 mosquitto, anonymous
+#   .2 dropbear, root/root                      .6 openssl s_server, TLS 1.0 only, self-signed
+#   .3 BusyBox httpd, Basic admin/admin         .7 miniupnpd answering SSDP
+#   .4 vsftpd 3.0.3, anonymous login            .8 hardened: TLS 1.2+, lab-CA certificate
+# Accounts live in a private mount namespace per server (bind-mounted
+# passwd/shadow); the host's /etc is not touched. Every device's verdict on
+# every test is asserted; a tcpdump in the auditor's namespace shows no
+# packet to an address outside [audit] scope; an outside-scope target is
+# refused with exit 1 and no packet.
+. "$(dirname "$0")/../lib.sh"
+
+if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null || ! command -v tcpdump >/dev/null ||
+	! command -v dropbear >/dev/null || ! command -v vsftpd >/dev/null || ! command -v mosquitto >/dev/null; then
+	echo "ok - audit # SKIP needs root, ip, tcpdump, dropbear, vsftpd, mosquitto"
+	exit 0
+fi
+# BusyBox with telnetd and login: busybox-static, unpacked, not installed.
+CACHE=$ROOT/build/test-cache
+BB=$CACHE/bbs/bin/busybox
+if [ ! -x "$BB" ]; then
+	mkdir -p "$CACHE" && (cd "$CACHE" && apt-get download busybox-static >/dev/null 2>&1 &&
+		dpkg-deb -x busybox-static_*.deb bbs)
+fi
+[ -x "$BB" ] || { echo "ok - audit # SKIP busybox-static not available"; exit 0; }
+
+AUD=iotmon-aud-$$
+N=8
+at_exit "ip netns del $AUD 2>/dev/null"
+ip netns add "$AUD" || { not_ok "create namespaces"; exit 1; }
+ip -n "$AUD" link set lo up
+for i in $(seq 1 $N); do
+	at_exit "ip netns del iotmon-d$i-$$ 2>/dev/null"
+	ip netns add "iotmon-d$i-$$"
+	ip link add "au$i-$$" type veth peer name "dv$i-$$"
+	ip link set "au$i-$$" netns "$AUD"
+	ip link set "dv$i-$$" netns "iotmon-d$i-$$"
+	ip -n "$AUD" addr add "10.77.$i.1/24" dev "au$i-$$"
+	ip -n "iotmon-d$i-$$" addr add "10.77.$i.2/24" dev "dv$i-$$"
+	ip -n "$AUD" link set "au$i-$$" up
+	ip -n "iotmon-d$i-$$" link set "dv$i-$$" up
+	ip -n "iotmon-d$i-$$" link set lo up
+done
+# An address outside the scope that is reachable: only the scope rule keeps it quiet.
+ip -n iotmon-d1-$$ addr add 10.99.0.2/24 dev "dv1-$$"
+ip -n "$AUD" route add 10.99.0.0/24 dev "au1-$$"
+
+dx() { n=$1; shift; ip netns exec "iotmon-d$n-$$" "$@"; }
+# In a private mount namespace with our passwd/shadow (host /etc untouched).
+with_accounts() {
+	n=$1
+	shift
+	ip netns exec "iotmon-d$n-$$" unshare -m --propagation private sh -c \
+		'mount --bind "$0/passwd" /etc/passwd && mount --bind "$0/shadow" /etc/shadow && exec "$@"' "$T/acct$n" "$@"
+}
+accounts() { # N USER PASSWORD
+	mkdir -p "$T/acct$1"
+	grep -v "^$2:" /etc/passwd >"$T/acct$1/passwd"
+	echo "$2:x:0:0:lab:/root:/bin/sh" >>"$T/acct$1/passwd"
+	echo "$2:$(openssl passwd -1 "$3"):19000:0:99999:7:::" >"$T/acct$1/shadow"
+	chmod 600 "$T/acct$1/shadow"
+}
+
+pids=""
+bg() { "$@" & pids="$pids $!"; }
+at_exit 'kill $pids 2>/dev/null'
+
+# 1 telnet: BusyBox telnetd with BusyBox login (argv[0] "login").
+accounts 1 root xc3511
+mkdir -p "$T/bb"
+ln -sf "$BB" "$T/bb/login"
+bg with_accounts 1 "$BB" telnetd -F -p 23 -l "$T/bb/login"
+# 2 SSH: dropbear, password root/root (ed25519 and RSA host keys).
+accounts 2 root root
+dropbearkey -t ed25519 -f "$T/db_ed25519" >/dev/null 2>&1
+dropbearkey -t rsa -s 2048 -f "$T/db_rsa" >/dev/null 2>&1
+bg with_accounts 2 dropbear -F -E -p 22 -r "$T/db_ed25519" -r "$T/db_rsa" 2>"$T/dropbear.err"
+# 3 HTTP Basic admin/admin.
+mkdir -p "$T/www" && echo "<html><title>Camera</title>settings</html>" >"$T/www/index.html"
+echo "/:admin:admin" >"$T/httpd.conf"
+bg dx 3 "$BB" httpd -f -p 80 -h "$T/www" -c "$T/httpd.conf"
+# 4 FTP: vsftpd, anonymous only.
+mkdir -p "$T/ftp" && chmod 755 "$T/ftp"
+cat >"$T/vsftpd.conf" <<C
+listen=YES
+background=NO
+anonymous_enable=YES
+local_enable=NO
+anon_root=$T/ftp
+seccomp_sandbox=NO
+secure_chroot_dir=/var/run/vsftpd/empty
+C
+mkdir -p /var/run/vsftpd/empty
+bg dx 4 vsftpd "$T/vsftpd.conf"
+# 5 MQTT: mosquitto without authentication.
+printf 'listener 1883 0.0.0.0\nallow_anonymous true\n' >"$T/mosquitto.conf"
+bg dx 5 mosquitto -c "$T/mosquitto.conf" 2>"$T/mosquitto.err"
+# 6 TLS 1.0 only, self-signed.
+openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=cam.lab" -keyout "$T/self.key" -out "$T/self.crt" \
+	>/dev/null 2>&1
+bg dx 6 openssl s_server -quiet -accept 443 -tls1 -cipher 'DEFAULT:@SECLEVEL=0' -cert "$T/self.crt" \
+	-key "$T/self.key" -www
+# 7 UPnP: miniupnpd answering SSDP on the device's interface.
+cat >"$T/miniupnpd.conf" <<C
+ext_ifname=dv7-$$
+listening_ip=dv7-$$
+port=5000
+enable_natpmp=no
+enable_upnp=yes
+secure_mode=yes
+uuid=3f4e0a1c-7b2d-4e51-9a6c-2b3c4d5e6f70
+allow 1024-65535 10.77.0.0/16 1024-65535
+deny 0-65535 0.0.0.0/0 0-65535
+C
+bg dx 7 miniupnpd -d -f "$T/miniupnpd.conf" 2>"$T/miniupnpd.err"
+# 8 hardened: TLS 1.2 and 1.3 only, a certificate from the lab's CA.
+openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=Lab CA" -keyout "$T/ca.key" -out "$T/ca.crt" \
+	-addext basicConstraints=critical,CA:TRUE >/dev/null 2>&1
+openssl req -newkey rsa:2048 -nodes -subj "/CN=10.77.8.2" -keyout "$T/hard.key" -out "$T/hard.csr" >/dev/null 2>&1
+printf 'subjectAltName=IP:10.77.8.2\n' >"$T/san.ext"
+openssl x509 -req -in "$T/hard.csr" -CA "$T/ca.crt" -CAkey "$T/ca.key" -CAcreateserial -days 30 \
+	-extfile "$T/san.ext" -out "$T/hard.crt" >/dev/null 2>&1
+bg dx 8 openssl s_server -quiet -accept 443 -no_tls1 -no_tls1_1 -cert "$T/hard.crt" -key "$T/hard.key" -www
+
+# Wait until every TCP server listens.
+for spec in 1:23 2:22 3:80 4:21 5:1883 6:443 8:443; do
+	i=0
+	until dx "${spec%%:*}" ss -ltn | grep -q ":${spec#*:} "; do
+		i=$((i + 1))
+		[ $i -gt 50 ] && { not_ok "device ${spec%%:*} listens on ${spec#*:}"; break; }
+		sleep 0.1
+	done
+done
+
+cat >"$T/iotmon.conf" <<C
+[audit]
+scope = 10.77.0.0/16
+ca_file = $T/ca.crt
+attempts_per_second = 25
+read_timeout_ms = 4500
+connect_timeout_ms = 1000
+C
+cat >"$T/lab.csv" <<C
+name,address,vendor,model,firmware
+telnet-cam,10.77.1.2,BusyBox,telnetd,1.35.0
+ssh-router,10.77.2.2,Dropbear,router,2022.83
+web-cam,10.77.3.2,BusyBox,httpd,1.35.0
+nas,10.77.4.2,vsftpd,nas,3.0.3
+broker,10.77.5.2,Mosquitto,hub,2.0.11
+old-tls,10.77.6.2,OpenSSL,s_server,3.0
+upnp-gw,10.77.7.2,MiniUPnP,gateway,2.3.1
+hardened,10.77.8.2,Lab,hardened,1.0
+C
+
+ip netns exec "$AUD" tcpdump -i any -n -U -w "$T/cap.pcap" 2>"$T/tcpdump.err" &
+tcpdump_pid=$!
+at_exit "kill $tcpdump_pid 2>/dev/null"
+wait_for_line "$T/tcpdump.err" "listening on" 10 || not_ok "tcpdump started" "$(cat "$T/tcpdump.err")"
+
+aud() { ip netns exec "$AUD" "$IOTMON" audit -c "$T/iotmon.conf" "$@"; }
+
+# Outside the scope: refused before any packet.
+aud --format json 10.99.0.2 >"$T/out.json" 2>"$T/out.err"
+check_eq "outside scope: exit 1" 1 $?
+check_grep "outside scope: says why" "10.99.0.2 is outside \[audit\] scope" "$T/out.err"
+aud 10.77.1.2 10.99.0.2 >/dev/null 2>&1
+check_eq "a scope violation among targets: exit 1, nothing audited" 1 $?
+check_exit "usage: no target" 2 aud
+check_exit "usage: bad format" 2 aud --format xml 10.77.1.2
+printf '[audit]\nscope =\n' >"$T/noscope.conf"
+check_exit "no scope configured: exit 1" 1 ip netns exec "$AUD" "$IOTMON" audit -c "$T/noscope.conf" 10.77.1.2
+
+start=$(date +%s)
+aud --format json --lab "$T/lab.csv" >"$T/lab.json" 2>"$T/lab.err"
+check_eq "lab audit: exit 0" 0 $?
+end=$(date +%s)
+echo "# lab audit took $((end - start)) s"
+
+# verdict NAME TEST EXPECTED
+verdict() {
+	got=$($PY -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+dev=[x for x in d["devices"] if x["name"]==sys.argv[2]][0]
+print(dev["summary"][sys.argv[3]])' "$T/lab.json" "$1" "$2" 2>&1)
+	check_eq "$1: $2 $3" "$3" "$got"
+}
+evidence() { # NAME TEST PATTERN
+	$PY -c 'import json,sys,re
+d=json.load(open(sys.argv[1]))
+dev=[x for x in d["devices"] if x["name"]==sys.argv[2]][0]
+ev=[t["service"]+" "+t["evidence"] for t in dev["tests"] if t["id"]==sys.argv[3]]
+sys.exit(0 if any(re.search(sys.argv[4], e) for e in ev) else "\n".join(ev))' "$T/lab.json" "$1" "$2" "$3" \
+		>"$T/.ev" 2>&1
+	if [ $? = 0 ]; then ok "$1: $2 evidence /$3/"; else not_ok "$1: $2 evidence /$3/" "$(cat "$T/.ev")"; fi
+}
+
+check_eq "json: schema" "iotmon-audit/1" "$(json_get "$T/lab.json" 'd["schema"]')"
+check_eq "json: 8 devices" 8 "$(json_get "$T/lab.json" 'len(d["devices"])')"
+check_eq "json: provision ids" "True" "$(json_get "$T/lab.json" 'all(p.startswith(("EN303645-5.","EN18031-1-")) for x in d["devices"] for t in x["tests"] for p in t["provisions"])')"
+
+verdict telnet-cam default-credentials fail
+evidence telnet-cam default-credentials "telnet/23 accepted user 'root' password 'xc3511'"
+verdict telnet-cam cleartext-management fail
+verdict telnet-cam exposed-services fail
+verdict telnet-cam unauthenticated-services pass
+verdict telnet-cam bruteforce-mitigation pass
+verdict telnet-cam weak-crypto not-applicable
+verdict telnet-cam outdated-software pass
+
+verdict ssh-router default-credentials fail
+evidence ssh-router default-credentials "ssh/22 accepted user 'root' password 'root'"
+verdict ssh-router weak-crypto fail
+evidence ssh-router weak-crypto "hostkey:ssh-rsa"
+verdict ssh-router cleartext-management pass
+verdict ssh-router bruteforce-mitigation fail
+verdict ssh-router exposed-services pass
+verdict ssh-router unauthenticated-services not-applicable
+verdict ssh-router outdated-software pass
+
+verdict web-cam default-credentials fail
+evidence web-cam default-credentials "http/80 accepted user 'admin' password 'admin'"
+verdict web-cam cleartext-management fail
+verdict web-cam bruteforce-mitigation fail
+verdict web-cam unauthenticated-services pass
+verdict web-cam exposed-services pass
+verdict web-cam weak-crypto not-applicable
+verdict web-cam outdated-software pass
+
+verdict nas unauthenticated-services fail
+evidence nas unauthenticated-services "anonymous FTP login accepted"
+verdict nas cleartext-management fail
+verdict nas outdated-software fail
+evidence nas outdated-software "CVE-2021-30047"
+verdict nas default-credentials pass
+verdict nas exposed-services pass
+verdict nas weak-crypto not-applicable
+
+verdict broker unauthenticated-services fail
+verdict broker weak-crypto fail
+evidence broker weak-crypto "MQTT without TLS"
+verdict broker cleartext-management fail
+verdict broker default-credentials not-applicable
+verdict broker bruteforce-mitigation not-applicable
+verdict broker exposed-services pass
+
+verdict old-tls weak-crypto fail
+evidence old-tls weak-crypto "TLSv1.0 accepted.*self-signed"
+verdict old-tls default-credentials not-applicable
+verdict old-tls exposed-services pass
+verdict old-tls unauthenticated-services pass
+
+verdict upnp-gw exposed-services fail
+evidence upnp-gw exposed-services "ssdp/1900 answers SSDP M-SEARCH"
+
+for t in default-credentials bruteforce-mitigation cleartext-management weak-crypto exposed-services \
+	unauthenticated-services outdated-software; do
+	got=$(json_get "$T/lab.json" "[x for x in d['devices'] if x['name']=='hardened'][0]['summary']['$t']")
+	case $got in
+	pass | not-applicable) ok "hardened: $t $got" ;;
+	*) not_ok "hardened: $t passes" "verdict $got" ;;
+	esac
+done
+verdict hardened weak-crypto pass
+
+# Text and HTML report cards of one device.
+aud --format html 10.77.6.2 >"$T/card.html" 2>/dev/null
+check_eq "html: exit 0" 0 $?
+check_grep "html: provisions x verdicts" "<td>EN303645-5.5-1</td><td>weak-crypto</td><td class=\"fail\">" "$T/card.html"
+check_grep "html: inline SVG summary" "<svg xmlns=" "$T/card.html"
+aud 10.77.5.2 >"$T/card.txt" 2>/dev/null
+check_grep "text: a line per finding" "unauthenticated-services *fail *mqtt/1883" "$T/card.txt"
+
+kill "$tcpdump_pid" 2>/dev/null
+wait "$tcpdump_pid" 2>/dev/null
+outside=$(tcpdump -n -r "$T/cap.pcap" 2>/dev/null | $PY -c '
+import sys, re, ipaddress
+lab = ipaddress.ip_network("10.77.0.0/16")
+bad = 0
+for line in sys.stdin:
+    m = re.search(r" IP6? (\S+?)(?:\.\d+)? > (\S+?)(?:\.\d+)?: ", line)
+    if m:
+        try:
+            dst = ipaddress.ip_address(m.group(2))
+        except ValueError:
+            continue
+        if dst not in lab:
+            bad += 1
+            print(line.strip(), file=sys.stderr)
+print(bad)')
+check_eq "capture: no packet to an address outside the lab scope" 0 "$outside"
+total=$(tcpdump -n -r "$T/cap.pcap" 2>/dev/null | wc -l)
+[ "$total" -gt 100 ] && ok "capture: the audit's packets were seen ($total)" || not_ok "capture saw the audit" "$total packets"
