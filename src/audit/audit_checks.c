@@ -267,7 +267,9 @@ static void check_http(struct ctx *c, const struct port_answer *a, bool tls)
 	config_each_item(c->s->config_paths, config_path, c);
 	for (size_t i = before; i < c->d->nfindings; i++)
 		fail |= c->d->findings[i].test == AT_UNAUTHENTICATED && c->d->findings[i].verdict == AUDIT_FAIL;
-	if (!fail)
+	if (!fail && root.status == 0)
+		audit_add(c->d, AT_UNAUTHENTICATED, AUDIT_INCONCLUSIVE, c->service, "no HTTP answer to GET /");
+	else if (!fail)
 		audit_add(c->d, AT_UNAUTHENTICATED, AUDIT_PASS, c->service,
 			  "no configuration page answers without authentication (/ status %ld)", root.status);
 	if (root.status == 401)
