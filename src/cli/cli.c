@@ -90,14 +90,33 @@ int cli_load_config(struct cli *cli)
 	return 0;
 }
 
+const char *cli_store_target(struct cli *cli)
+{
+	const char *url;
+
+	if (cli->db_path)
+		return cli->db_path;
+	if (cli_load_config(cli))
+		return NULL;
+	url = config_str(cli->cfg, "store", "url");
+	if (*url)
+		return url;
+	if (strcmp(config_str(cli->cfg, "store", "backend"), "postgresql") == 0) {
+		cli_error("[store] backend = postgresql needs [store] url = postgresql://USER@HOST:PORT/DB");
+		return NULL;
+	}
+	return config_str(cli->cfg, "store", "path");
+}
+
 struct store *cli_open_store(struct cli *cli, int flags)
 {
+	const char *target;
 	struct store *s;
 	struct err err;
 
-	if (cli_load_config(cli))
+	if (cli_load_config(cli) || !(target = cli_store_target(cli)))
 		return NULL;
-	s = store_open(cli->db_path ? cli->db_path : config_str(cli->cfg, "store", "path"), flags, &err);
+	s = store_open(target, flags, &err);
 	if (!s)
 		cli_error("%s", err.msg);
 	return s;

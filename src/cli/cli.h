@@ -29,7 +29,7 @@ enum { CLI_OPT_DB = 0x100, CLI_OPT_HELP, CLI_OPT_CONFIG, CLI_OPT_QUIET, CLI_OPT_
 #define CLI_COMMON_SHORT "c:hqv"
 #define CLI_COMMON_HELP                                                                                   \
 	"  -c, --config FILE   configuration file (default: built-in defaults)\n"                       \
-	"      --db PATH       SQLite store (overrides [store] path)\n"                                   \
+	"      --db TARGET     store: PATH or sqlite:PATH (SQLite), postgresql://... (overrides [store])\n" \
 	"  -q, --quiet         only errors on stderr\n"                                                   \
 	"  -v, --verbose       debug messages on stderr\n"                                               \
 	"  -h, --help          this help\n"
@@ -55,8 +55,12 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Loads the configuration (once); returns 0 or prints the error and returns
  * -1. Also applies [general] log_level unless -q/-v was given. */
 int cli_load_config(struct cli *cli);
+/* The store target: --db, else [store] url, else [store] path; NULL (error
+ * printed) when the configuration cannot say. */
+const char *cli_store_target(struct cli *cli);
 /* Opens the store from --db or the configuration; prints the error and
- * returns NULL on failure. flags: STORE_CREATE for writers. */
+ * returns NULL on failure. flags: STORE_CREATE for writers, STORE_READONLY
+ * for commands that only read. */
 struct store *cli_open_store(struct cli *cli, int flags);
 /* A batching sink on store, configured from [store]; observations are
  * enriched by enr, or by the default enricher when enr is NULL. */

@@ -92,7 +92,7 @@ int cmd_events(int argc, char **argv)
 	}
 	if (optind < argc)
 		cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
-	store = cli_open_store(&cli, 0);
+	store = cli_open_store(&cli, STORE_READONLY);
 	if (!store)
 		return EXIT_ERROR;
 	rc = store_query_events(store, &f, print_event, NULL, &err);

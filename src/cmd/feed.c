@@ -124,7 +124,7 @@ int cmd_feed(int argc, char **argv)
 		free(asns);
 		return cli_error("%s", err.msg);
 	}
-	store = cli_open_store(&cli, outbox ? STORE_CREATE : 0);
+	store = cli_open_store(&cli, outbox ? STORE_CREATE : STORE_READONLY);
 	if (!store) {
 		outbox_config_free(&oc);
 		config_free(cli.cfg);

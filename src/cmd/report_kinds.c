@@ -121,7 +121,7 @@ static int run(int argc, char **argv, bool countries)
 			return cli_error("%s", err.msg);
 		}
 	}
-	store = cli_open_store(&cli, 0);
+	store = cli_open_store(&cli, STORE_READONLY);
 	if (!store) {
 		population_free(pop);
 		config_free(cli.cfg);

@@ -88,7 +88,7 @@ int report_remediation(int argc, char **argv)
 	}
 	if (optind < argc)
 		cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
-	store = cli_open_store(&cli, 0);
+	store = cli_open_store(&cli, STORE_READONLY);
 	if (!store)
 		return EXIT_ERROR;
 	if (cli_show_progress()) {

@@ -53,7 +53,7 @@ int cmd_run(int argc, char **argv)
 	sink = cli_store_sink(&cli, store, NULL);
 	env.cfg = cli.cfg;
 	env.sink = sink;
-	env.db_path = cli.db_path ? cli.db_path : config_str(cli.cfg, "store", "path");
+	env.db_path = cli_store_target(&cli);
 
 	for (int i = 0; services[i] && nstarted < MAX_SERVICES; i++) {
 		if (!services[i]->enabled(cli.cfg))

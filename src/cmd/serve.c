@@ -51,8 +51,11 @@ int cmd_serve(int argc, char **argv)
 		cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
 	if (cli_load_config(&cli))
 		return EXIT_ERROR;
-	if (web_options_from_config(cli.cfg, cli.db_path ? cli.db_path : config_str(cli.cfg, "store", "path"), listen,
-				    &o, &err)) {
+	if (!cli_store_target(&cli)) {
+		config_free(cli.cfg);
+		return EXIT_ERROR;
+	}
+	if (web_options_from_config(cli.cfg, cli_store_target(&cli), listen, &o, &err)) {
 		config_free(cli.cfg);
 		cli_usage_error(&cli, "%s", err.msg);
 	}

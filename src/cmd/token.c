@@ -108,7 +108,9 @@ int cmd_token(int argc, char **argv)
 		cli_usage_error(&cli, "unknown action \"%s\"", action);
 	}
 
-	store = cli_open_store(&cli, strcmp(action, "add") == 0 ? STORE_CREATE : 0);
+	store = cli_open_store(&cli, strcmp(action, "add") == 0 ? STORE_CREATE
+				     : strcmp(action, "list") == 0 ? STORE_READONLY
+								    : 0);
 	if (!store)
 		return EXIT_ERROR;
 	if (strcmp(action, "add") == 0) {

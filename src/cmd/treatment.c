@@ -255,7 +255,7 @@ int cmd_treatment(int argc, char **argv)
 	} else if (strcmp(verb, "list") == 0) {
 		if (optind < argc)
 			cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
-		store = cli_open_store(&cli, 0);
+		store = cli_open_store(&cli, STORE_READONLY);
 		if (!store)
 			return EXIT_ERROR;
 		printf("unit,unit_kind,group,stratum,seed,day\n");

@@ -14,8 +14,14 @@ const struct config_key config_keys[] = {
 	{"general", "user", CONFIG_STRING, "", 0, 0, NULL,
 	 "after binding, drop privileges to this user (required when started as root)"},
 
-	{"store", "backend", CONFIG_ENUM, "sqlite", 0, 0, "sqlite", "store implementation"},
-	{"store", "path", CONFIG_STRING, "var/iotmon.db", 0, 0, NULL, "SQLite database file"},
+	{"store", "backend", CONFIG_ENUM, "sqlite", 0, 0, "sqlite|postgresql",
+	 "store implementation; postgresql needs url (url, when set, decides by its scheme)"},
+	{"store", "url", CONFIG_STRING, "", 0, 0, NULL,
+	 "the store as a target: postgresql://USER@HOST:PORT/DB (libpq URI), sqlite:PATH or PATH (empty: path)"},
+	{"store", "path", CONFIG_STRING, "var/iotmon.db", 0, 0, NULL, "SQLite database file (when url is empty)"},
+	{"store", "retention_days", CONFIG_INT, "0", 0, 36500, NULL,
+	 "events older than this many UTC days are dropped by writers (whole day partitions on PostgreSQL);"
+	 " observations stay; 0 keeps events forever"},
 	{"store", "batch_size", CONFIG_INT, "5000", 1, 1000000, NULL, "events per transaction at most"},
 	{"store", "batch_interval_ms", CONFIG_INT, "1000", 10, 1000, NULL,
 	 "an accepted event is committed within this time"},

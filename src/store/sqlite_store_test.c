@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/timeutil.h"
@@ -279,6 +280,40 @@ static void test_refuses_newer_and_foreign_and_garbage(void **state)
 	assert_non_null(strstr(err.msg, "not an iotmon database"));
 }
 
+/* Issue 16: a reader never creates or migrates a store, and cannot write. */
+static void test_readers_never_create_or_write(void **state)
+{
+	struct err err;
+	struct store *s;
+	struct stat sb;
+	struct event ev;
+	char empty[160], target[200];
+	FILE *f;
+
+	(void)state;
+	snprintf(empty, sizeof(empty), "%s/empty.db", dir);
+	f = fopen(empty, "w");
+	fclose(f);
+	assert_null(store_open(empty, STORE_READONLY, &err));
+	assert_non_null(strstr(err.msg, "empty.db: empty file"));
+	assert_null(store_open(empty, 0, &err)); /* an existing-store opener neither */
+	assert_int_equal(stat(empty, &sb), 0);
+	assert_int_equal(sb.st_size, 0);
+	assert_null(store_open(path, STORE_READONLY, &err)); /* missing: not made */
+	assert_int_not_equal(access(path, F_OK), 0);
+
+	store_close(store_open(path, STORE_CREATE, &err));
+	snprintf(target, sizeof(target), "sqlite:%s", path);
+	s = store_open(target, STORE_READONLY, &err);
+	assert_non_null(s);
+	assert_string_equal(s->backend->name, "sqlite");
+	make_event(&ev, 1);
+	assert_int_equal(store_insert_events(s, &ev, 1, NULL, NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "t.db"));
+	event_free(&ev);
+	store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -287,6 +322,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_devices_and_networks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_enrichment_many, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refuses_newer_and_foreign_and_garbage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_readers_never_create_or_write, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

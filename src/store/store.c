@@ -1,25 +1,40 @@
-/* store.c - choosing a store implementation by its target. */
+/* store.c - the table of store backends, and choosing one by its target. */
 #include "store.h"
 
 #include <string.h>
 
+static const char *const sqlite_schemes[] = {"sqlite:", NULL};
+static const char *const postgres_schemes[] = {"postgresql://", "postgres://", NULL};
+
+/* The first entry also takes targets without a scheme (a file path). */
+const struct store_backend store_backends[] = {
+	{"sqlite", sqlite_schemes, sqlite_store_open},
+	{"postgresql", postgres_schemes, postgres_store_open},
+	{NULL, NULL, NULL},
+};
+
+const struct store_backend *store_backend_for(const char *target)
+{
+	for (const struct store_backend *b = store_backends; b->name; b++)
+		for (const char *const *p = b->schemes; *p; p++)
+			if (strncmp(target, *p, strlen(*p)) == 0)
+				return b;
+	return &store_backends[0];
+}
+
 struct store *store_open(const char *target, int flags, struct err *err)
 {
 	if (!target || !*target) {
-		err_set(err, "no store given (set [store] path or use --db PATH)");
+		err_set(err, "no store given (set [store] url or path, or use --db PATH|URL)");
 		return NULL;
 	}
-	if (strncmp(target, "postgresql://", 13) == 0 || strncmp(target, "postgres://", 11) == 0) {
-		err_set(err, "%s: the PostgreSQL store is not built into this version", target);
-		return NULL;
-	}
-	return sqlite_store_open(target, flags, err);
+	return store_backend_for(target)->open(target, flags, err);
 }
 
 void store_close(struct store *s)
 {
 	if (s)
-		s->ops->close(s);
+		s->close(s);
 }
 
 void event_filter_init(struct event_filter *f)

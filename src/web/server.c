@@ -494,7 +494,7 @@ struct web_server *web_start(const struct web_options *o, struct err *err)
 	pthread_mutex_init(&w->cache_lock, NULL);
 	w->stores = xcalloc((size_t)o->threads, sizeof(*w->stores));
 	for (int i = 0; i < o->threads; i++) {
-		w->stores[i] = store_open(o->db_path, 0, err);
+		w->stores[i] = store_open(o->db_path, STORE_READONLY, err);
 		if (!w->stores[i])
 			goto fail;
 		w->nfree++;

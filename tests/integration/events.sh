@@ -59,3 +59,17 @@ check_grep "the unreadable file is named" "nonexistent.jsonl: No such file" "$T/
 check_exit "stdin (-) works" 0 sh -c "sed -n 3p '$T/bad.jsonl' >/dev/null; sed 's/hp-ams-01/stdin/' '$T/in.jsonl' | '$IOTMON' import events --db '$T/s.db' -"
 # Only the 4 lines whose sensor changed are new evidence.
 check_eq "stdin events stored" 12 "$("$IOTMON" events --db "$T/s.db" | wc -l)"
+
+# Issue 16: commands that only read open the store read-only and never make
+# one: an empty file stays 0 bytes, one error line names it.
+: >"$T/empty.db"
+check_exit "feed on an empty file exits 1" 1 "$IOTMON" feed --date 2025-03-01 --db "$T/empty.db"
+check_eq "the empty file stays 0 bytes" 0 "$(stat -c %s "$T/empty.db")"
+check_eq "one error line" 1 "$(wc -l <"$T/.err")"
+check_grep "the error names the file" "empty.db: empty file, not an iotmon store" "$T/.err"
+for cmd in "events" "report countries" "token list"; do
+	# shellcheck disable=SC2086
+	check_exit "$cmd on a missing store exits 1" 1 "$IOTMON" $cmd --db "$T/none.db"
+done
+check_eq "no store was created" "" "$(ls "$T" | grep none || true)"
+check_eq "events reads through --db sqlite:PATH" 12 "$("$IOTMON" events --db "sqlite:$T/s.db" | wc -l)"
