@@ -50,5 +50,5 @@ for h in 10.77.6.2 10.77.8.2; do
 	OPENSSL_CONF=$T/openssl-legacy.cnf inaud testssl --quiet --color 0 -p -S -s --jsonfile "$OUT/testssl-$h.json" \
 		"$h:443" >/dev/null 2>&1
 done
-inaud ssh-audit -j 10.77.2.2 >"$OUT/ssh-audit.json" 2>/dev/null
+{ echo "# target 10.77.2.2"; inaud ssh-audit -n -l warn 10.77.2.2; } >"$OUT/ssh-audit.txt" 2>&1
 $PY "$ROOT/bench/audit/compare.py" "$OUT"
