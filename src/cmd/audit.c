@@ -10,6 +10,8 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "core/log.h"
+#include "core/xalloc.h"
+#include "store/audit_store.h"
 
 static const char *const formats[] = {"text", "json", "html", NULL};
 
@@ -24,9 +26,44 @@ static const char usage[] =
 	"and paced ([audit] attempts_per_second); nothing is changed on a device.\n"
 	"Exit status: 0 the audit ran (whatever the verdicts), 1 error, 2 usage.\n\n"
 	"      --lab FILE       devices from a CSV: name,address,vendor,model,firmware\n"
-	"      --format FMT     text (default), json (schema iotmon-audit/1) or html\n" CLI_COMMON_HELP;
+	"      --format FMT     text (default), json (schema iotmon-audit/1) or html\n"
+	"Results are stored (for the dashboard's audits page) when --db is given.\n" CLI_COMMON_HELP;
 
 enum { OPT_LAB = 1, OPT_FORMAT };
+
+/* Every finding of the run, one transaction. */
+static int store_results(struct cli *cli, const struct audit_lab *lab)
+{
+	struct store *store = cli_open_store(cli, STORE_CREATE);
+	struct audit_record *recs;
+	size_t n = 0, cap = 0;
+	struct err err;
+	int rc = 0;
+
+	if (!store)
+		return -1;
+	for (size_t i = 0; i < lab->n; i++)
+		cap += lab->devices[i].nfindings;
+	recs = xcalloc(cap ? cap : 1, sizeof(*recs));
+	for (size_t i = 0; i < lab->n; i++) {
+		const struct audit_device *d = &lab->devices[i];
+
+		for (size_t j = 0; j < d->nfindings; j++)
+			recs[n++] = (struct audit_record){
+				.ip = d->ip, .name = d->name, .vendor = d->vendor, .model = d->model,
+				.firmware = d->firmware, .test = audit_tests[d->findings[j].test].id,
+				.service = d->findings[j].service, .verdict = audit_verdict_name(d->findings[j].verdict),
+				.evidence = d->findings[j].evidence, .at_us = d->finished_us,
+			};
+	}
+	if (store_record_audit(store, recs, n, &err)) {
+		cli_error("%s", err.msg);
+		rc = -1;
+	}
+	free(recs);
+	store_close(store);
+	return rc;
+}
 
 int cmd_audit(int argc, char **argv)
 {
@@ -96,6 +133,10 @@ int cmd_audit(int argc, char **argv)
 				    : audit_report_text(stdout, &lab);
 		if (wrote || fflush(stdout))
 			rc = cli_error("cannot write the report");
+		/* Results go to the store only when one is named (--db): a lab
+		 * run never creates the default store by surprise. */
+		if (cli.db_path && store_results(&cli, &lab))
+			rc = EXIT_ERROR;
 		log_info("audit: %zu devices", lab.n);
 	}
 	curl_global_cleanup();

@@ -19,6 +19,7 @@ static const struct route routes[] = {
 	{"/families", page_families, p_period, false, true},
 	{"/remediation", page_remediation, p_none, false, true},
 	{"/sensors", page_sensors, p_sensors, false, true},
+	{"/audits", page_audits, p_none, false, true},
 	{"/metrics", metrics_handler, p_none, false, true},
 	{"/api/v1/networks", api_networks, p_none, true, false},
 	{"/api/v1/infections", api_infections, p_infections, true, false},

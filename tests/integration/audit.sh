@@ -26,7 +26,7 @@ printf '[audit]\nscope =\n' >"$T/noscope.conf"
 check_exit "no scope configured: exit 1" 1 ip netns exec "$AUD" "$IOTMON" audit -c "$T/noscope.conf" 10.77.1.2
 
 start=$(date +%s)
-aud --format json --lab "$T/lab.csv" >"$T/lab.json" 2>"$T/lab.err"
+aud --format json --lab "$T/lab.csv" --db "$T/audit.db" >"$T/lab.json" 2>"$T/lab.err"
 check_eq "lab audit: exit 0" 0 $?
 end=$(date +%s)
 echo "# lab audit took $((end - start)) s"
@@ -128,6 +128,28 @@ check_grep "html: provisions x verdicts" "<td>EN303645-5.5-1</td><td>weak-crypto
 check_grep "html: inline SVG summary" "<svg xmlns=" "$T/card.html"
 aud 10.77.5.2 >"$T/card.txt" 2>/dev/null
 check_grep "text: a line per finding" "unauthenticated-services *fail *mqtt/1883" "$T/card.txt"
+
+# The store and the dashboard's audits page: manufacturers x provisions, no address.
+check_eq "store: one run recorded" 1 "$(sqlite3 "$T/audit.db" 'SELECT COUNT(*) FROM audit_runs')"
+check_eq "store: every finding recorded" "$(json_get "$T/lab.json" 'sum(len(x["tests"]) for x in d["devices"])')" \
+	"$(sqlite3 "$T/audit.db" 'SELECT COUNT(*) FROM audit_results')"
+PORT=$(free_port)
+printf '[web]\nlisten = 127.0.0.1:%s\n' "$PORT" >"$T/web.conf"
+"$IOTMON" serve -c "$T/web.conf" --db "$T/audit.db" --listen "127.0.0.1:$PORT" 2>"$T/serve.err" &
+serve_pid=$!
+at_exit "kill $serve_pid 2>/dev/null"
+if wait_for_line "$T/serve.err" "serving" 10; then
+	code=$(curl -s -o "$T/audits.html" -w '%{http_code}' "http://127.0.0.1:$PORT/audits")
+	check_eq "dashboard /audits: 200" 200 "$code"
+	check_grep "dashboard: BusyBox devices failed EN303645-5.1-1 (2 of 2)" \
+		'data-key="BusyBox".*data-provision="EN303645-5.1-1">2/2<' "$T/audits.html"
+	check_grep "dashboard: Lab (hardened) failed no EN18031-1-CRY-1" \
+		'data-key="Lab".*data-provision="EN18031-1-CRY-1">0/1<' "$T/audits.html"
+	if grep -q '10\.77\.' "$T/audits.html"; then not_ok "dashboard: no address shown"; else ok "dashboard: no address shown"; fi
+else
+	not_ok "serve starts" "$(cat "$T/serve.err")"
+fi
+kill "$serve_pid" 2>/dev/null
 
 kill "$tcpdump_pid" 2>/dev/null
 wait "$tcpdump_pid" 2>/dev/null
