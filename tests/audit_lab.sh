@@ -129,7 +129,7 @@ audit_lab_up() {
 	allow 1024-65535 10.77.0.0/16 1024-65535
 	deny 0-65535 0.0.0.0/0 0-65535
 	C
-	serve 7 miniupnpd -d -f "$T/miniupnpd.conf" 2>"$T/miniupnpd.err"
+	serve 7 miniupnpd -d -P "$T/miniupnpd.pid" -f "$T/miniupnpd.conf" 2>"$T/miniupnpd.err"
 	# 8 hardened: TLS 1.2 and 1.3 only, a certificate from the lab's CA.
 	openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=Lab CA" -keyout "$T/ca.key" -out "$T/ca.crt" \
 		-addext basicConstraints=critical,CA:TRUE >/dev/null 2>&1
@@ -140,11 +140,15 @@ audit_lab_up() {
 	serve 8 openssl s_server -quiet -accept 443 -no_tls1 -no_tls1_1 -cert "$T/hard.crt" -key "$T/hard.key" -www
 
 	# Wait until every TCP server listens.
-	for spec in 1:23 2:22 3:80 4:21 5:1883 6:443 8:443; do
+	# Wait until every server listens (miniupnpd: UDP 1900 and its HTTP port).
+	for spec in 1:23:t 2:22:t 3:80:t 4:21:t 5:1883:t 6:443:t 8:443:t 7:1900:u 7:5000:t; do
+		n=${spec%%:*}
+		port=${spec#*:}
+		port=${port%:*}
 		i=0
-		until dx "${spec%%:*}" ss -ltn | grep -q ":${spec#*:} "; do
+		until dx "$n" ss -ln"${spec##*:}" | grep -q ":$port "; do
 			i=$((i + 1))
-			[ $i -gt 50 ] && { not_ok "device ${spec%%:*} listens on ${spec#*:}"; break; }
+			[ $i -gt 100 ] && { not_ok "device $n listens on $port" "$(cat "$T/miniupnpd.err" 2>/dev/null)"; break; }
 			sleep 0.1
 		done
 	done

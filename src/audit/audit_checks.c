@@ -329,8 +329,13 @@ static void check_mqtt(struct ctx *c)
 	audit_add(c->d, AT_WEAK_CRYPTO, AUDIT_FAIL, c->service, "MQTT without TLS");
 	audit_add(c->d, AT_CLEARTEXT, AUDIT_FAIL, c->service, "MQTT credentials and messages without encryption");
 	if (o.result == LOGIN_OK) {
+		char version[96];
+
 		audit_add(c->d, AT_UNAUTHENTICATED, AUDIT_FAIL, c->service, "CONNECT without user name accepted (%s)",
 			  o.detail);
+		/* An open broker tells its version to anyone subscribed to $SYS. */
+		if (mqtt_broker_version(c->ip, c->port, c->s->read_timeout_ms, version, sizeof(version)) == 0)
+			outdated(c, "mqtt", version);
 		audit_add(c->d, AT_DEFAULT_CREDENTIALS, AUDIT_NA, c->service, "no authentication at all");
 		audit_add(c->d, AT_BRUTEFORCE, AUDIT_NA, c->service, "no authentication at all");
 		return;

@@ -219,6 +219,81 @@ int mqtt_connack_code(const unsigned char *buf, size_t len)
 	return buf[3];
 }
 
+int mqtt_publish_payload(const unsigned char *buf, size_t len, char *out, size_t cap)
+{
+	size_t off = 0;
+
+	while (off + 2 <= len) {
+		size_t rem = 0, hdr = 1, shift = 0, tl, j = 0;
+		unsigned char type = buf[off];
+
+		/* Remaining length: up to four 7-bit groups. */
+		do {
+			if (off + hdr >= len || hdr > 4)
+				return -1;
+			rem |= (size_t)(buf[off + hdr] & 0x7f) << shift;
+			shift += 7;
+		} while (buf[off + hdr++] & 0x80);
+		if (rem > len - off - hdr)
+			return -1;
+		if ((type & 0xf0) == 0x30 && rem >= 2) {
+			const unsigned char *p = buf + off + hdr;
+
+			tl = (size_t)p[0] << 8 | p[1];
+			if (tl + 2 + ((type & 0x06) ? 2 : 0) > rem)
+				return -1;
+			p += 2 + tl + ((type & 0x06) ? 2 : 0); /* topic, packet id when QoS > 0 */
+			for (size_t i = 0; i < rem - (size_t)(p - (buf + off + hdr)) && j + 1 < cap; i++)
+				out[j++] = (p[i] >= 0x20 && p[i] < 0x7f) ? (char)p[i] : '.';
+			if (cap)
+				out[j] = '\0';
+			return 0;
+		}
+		off += hdr + rem;
+	}
+	return -1;
+}
+
+int mqtt_broker_version(const struct ipaddr *ip, uint16_t port, int timeout_ms, char *out, size_t cap)
+{
+	static const char topic[] = "$SYS/broker/version";
+	unsigned char pkt[128], buf[2048];
+	size_t n = mqtt_connect_packet(pkt, sizeof(pkt), "iotmon-audit", NULL, NULL), got = 0;
+	int fd = audit_connect(ip, port, timeout_ms, NULL), rc = -1;
+	long m;
+
+	if (fd < 0)
+		return -1;
+	if (audit_send_all(fd, pkt, n) || (m = audit_read_until(fd, (char *)buf, 5, NULL, timeout_ms)) < 4 ||
+	    mqtt_connack_code(buf, (size_t)m) != 0)
+		goto out;
+	/* SUBSCRIBE, packet id 1, one topic at QoS 0. */
+	n = 0;
+	pkt[n++] = 0x82;
+	pkt[n++] = (unsigned char)(2 + 2 + sizeof(topic) - 1 + 1);
+	pkt[n++] = 0;
+	pkt[n++] = 1;
+	pkt[n++] = 0;
+	pkt[n++] = (unsigned char)(sizeof(topic) - 1);
+	memcpy(pkt + n, topic, sizeof(topic) - 1);
+	n += sizeof(topic) - 1;
+	pkt[n++] = 0;
+	if (audit_send_all(fd, pkt, n))
+		goto out;
+	/* SUBACK, then the retained message. */
+	while (got < sizeof(buf) - 1 && rc != 0) {
+		m = audit_read_until(fd, (char *)buf + got, sizeof(buf) - got, NULL, timeout_ms);
+		if (m <= 0)
+			break;
+		got += (size_t)m;
+		rc = mqtt_publish_payload(buf, got, out, cap);
+	}
+	audit_send_all(fd, "\xe0\x00", 2);
+out:
+	close(fd);
+	return rc;
+}
+
 static void mqtt_login(int fd, const char *user, const char *pass, int tmo, struct login_outcome *o)
 {
 	unsigned char pkt[512], buf[64];

@@ -31,6 +31,12 @@ void audit_login(enum login_proto p, const struct ipaddr *ip, uint16_t port, con
 /* MQTT CONNACK: returns the return code (0 accepted) or -1 when buf is not
  * a CONNACK. Exposed for the fuzz target. */
 int mqtt_connack_code(const unsigned char *buf, size_t len);
+/* The first PUBLISH in buf: its payload (printable, NUL-terminated) into
+ * out; returns 0, or -1 when buf holds no complete PUBLISH. */
+int mqtt_publish_payload(const unsigned char *buf, size_t len, char *out, size_t cap);
+/* An anonymous broker's version from $SYS/broker/version (subscribe, read
+ * one message, disconnect); returns 0 and the version, or -1. */
+int mqtt_broker_version(const struct ipaddr *ip, uint16_t port, int timeout_ms, char *out, size_t cap);
 /* Writes an MQTT 3.1.1 CONNECT into out (cap bytes); returns its length or
  * 0 when it does not fit. */
 size_t mqtt_connect_packet(unsigned char *out, size_t cap, const char *client_id, const char *user,

@@ -110,6 +110,17 @@ static void test_mqtt(void **state)
 	assert_int_equal(mqtt_connack_code((const unsigned char *)"\x20\x02\x00\x05", 4), 5);
 	assert_int_equal(mqtt_connack_code((const unsigned char *)"\x20\x02\x00", 3), -1);
 	assert_int_equal(mqtt_connack_code((const unsigned char *)"\x30\x02\x00\x00", 4), -1);
+	{
+		/* SUBACK, then PUBLISH "$SYS/broker/version" = "mosquitto version 2.0.11". */
+		static const unsigned char in[] = "\x90\x03\x00\x01\x00"
+						  "\x31\x2d\x00\x13$SYS/broker/versionmosquitto version 2.0.11";
+		char v[64];
+
+		assert_int_equal(mqtt_publish_payload(in, sizeof(in) - 1, v, sizeof(v)), 0);
+		assert_string_equal(v, "mosquitto version 2.0.11");
+		assert_int_equal(mqtt_publish_payload(in, sizeof(in) - 2, v, sizeof(v)), -1); /* cut */
+		assert_int_equal(mqtt_publish_payload(in, 5, v, sizeof(v)), -1);
+	}
 }
 
 static void test_creds(void **state)

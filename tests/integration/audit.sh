@@ -101,6 +101,8 @@ verdict broker cleartext-management fail
 verdict broker default-credentials not-applicable
 verdict broker bruteforce-mitigation not-applicable
 verdict broker exposed-services pass
+verdict broker outdated-software fail
+evidence broker outdated-software "mosquitto version 2.0.11.*CVE-2023-28366"
 
 verdict old-tls weak-crypto fail
 evidence old-tls weak-crypto "TLSv1.0 accepted.*self-signed"
