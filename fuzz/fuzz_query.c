@@ -1,6 +1,8 @@
-/* Fuzz target: the query-string parser of the web server and its typed
- * getters. Whatever the bytes, parsing is bounded and every decoded value
- * is printable ASCII no longer than QUERY_VALUE_MAX. */
+/* Fuzz target: the query-string parser of the web server, its typed
+ * getters and the canonical form the page cache keys on. Whatever the
+ * bytes, parsing is bounded, every decoded value is printable ASCII no
+ * longer than QUERY_VALUE_MAX, and the canonical form fits its buffer and
+ * parses back to itself. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,5 +35,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)query_day(&q, "date", &day, &err);
 	(void)query_int(&q, "limit", 1, 1000, &n, &err);
 	(void)query_choice(&q, "format", "csv|json", &fmt, &err);
+
+	static char canon[QUERY_CANONICAL_MAX], again[QUERY_CANONICAL_MAX];
+	struct query q2;
+	size_t len = query_canonical(&q, allowed, canon);
+
+	if (len >= QUERY_CANONICAL_MAX || strlen(canon) != len)
+		abort();
+	/* A canonical form is a query too, whenever it is short enough. */
+	if (len <= QUERY_MAX_LEN) {
+		if (query_parse(canon, len, &q2, &err) != 0)
+			abort();
+		query_canonical(&q2, allowed, again);
+		if (strcmp(canon, again) != 0)
+			abort();
+	}
 	return 0;
 }

@@ -53,6 +53,19 @@ run_tap() {
 	fi
 }
 
+# One private PostgreSQL cluster for the whole run (tests/pg.sh), when its
+# binaries are installed and IOTMON_TEST_PG is not given already: the store
+# conformance suite and the integration scripts then also run on PostgreSQL.
+# IOTMON_TEST_PG= (empty) turns that off.
+if [ -z "${IOTMON_TEST_PG+set}" ]; then
+	. tests/pg.sh
+	if pg_available && pg_start >"$LOGDIR/pg-start.log" 2>&1; then
+		trap 'pg_stop' EXIT
+		trap 'pg_stop; exit 130' INT TERM
+		echo "# PostgreSQL for this run: $IOTMON_TEST_PG (pid $PG_PID)"
+	fi
+fi
+
 export CMOCKA_MESSAGE_OUTPUT=TAP
 for build in release asan tsan; do
 	for t in build/$build/test/*_test; do

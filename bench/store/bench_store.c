@@ -8,34 +8,7 @@
 
 #include "core/timeutil.h"
 #include "store/store.h"
-
-static const char *const users[] = {"root", "admin", "support", "guest", "user"};
-static const char *const passwords[] = {"xc3511", "vizxv", "admin", "888888", "default", "1234"};
-
-static void make(struct event *ev, long i)
-{
-	event_init(ev);
-	ev->time_us = INT64_C(1740787200000000) + i * 1000;
-	ev->kind = i % 4 == 0 ? EVENT_COMMAND : EVENT_LOGIN;
-	ev->transport = TRANSPORT_TCP;
-	/* Sessions of 16 events from one source; 200 000 distinct sources
-	 * spread over 10.0.0.0/8. */
-	ipaddr_from_v4(0x0a000000u + (uint32_t)(((uint64_t)(i / 16) * 2654435761u) % 200000), &ev->src);
-	ipaddr_from_v4(0xc0000205u, &ev->dst);
-	ev->src_port = (uint16_t)(1024 + i % 60000);
-	ev->dst_port = 23;
-	ev->seq = (uint32_t)(i % 16);
-	strcpy(ev->sensor, "bench");
-	strcpy(ev->family, "mirai");
-	snprintf(ev->session, sizeof(ev->session), "%012lx", i / 16);
-	if (ev->kind == EVENT_LOGIN) {
-		ev->username = strdup(users[i % 5]);
-		ev->password = strdup(passwords[i % 6]);
-		ev->success = (int8_t)(i % 2);
-	} else {
-		ev->input = strdup("/bin/busybox ECCHI");
-	}
-}
+#include "../bench_events.h"
 
 int main(int argc, char **argv)
 {
@@ -61,7 +34,7 @@ int main(int argc, char **argv)
 		long m = n - done < batch ? n - done : batch;
 
 		for (long i = 0; i < m; i++)
-			make(&evs[i], done + i);
+			bench_event(&evs[i], done + i, 1000);
 		if (store_insert_events(s, evs, (size_t)m, NULL, NULL, &err)) {
 			fprintf(stderr, "%s\n", err.msg);
 			return 1;

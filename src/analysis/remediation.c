@@ -29,6 +29,8 @@ void remed_opts_init(struct remed_opts *o)
 	o->horizon = 14;
 	o->reinfection = 30;
 	o->z = KM_Z95;
+	o->from_day = INT64_MIN;
+	o->to_day = INT64_MAX;
 }
 
 static const char *const by_names[] = {"none", "network", "country", "vendor", "family", "treatment"};
@@ -268,7 +270,8 @@ static void finish_groups(struct remediation *r)
 	size_t k = 0;
 	struct err err;
 
-	qsort(r->groups, r->ngroups, sizeof(*r->groups), by_name);
+	if (r->ngroups > 1) /* groups is NULL when there are none */
+		qsort(r->groups, r->ngroups, sizeof(*r->groups), by_name);
 	ev = xcalloc(r->ngroups + 1, sizeof(*ev));
 	ce = xcalloc(r->ngroups + 1, sizeof(*ce));
 	for (size_t i = 0; i < r->ngroups; i++) {
@@ -304,6 +307,12 @@ int remediation_compute(struct store *s, const struct remed_opts *o, struct reme
 		out->opts.gap = 0;
 	if (store_observation_span(s, &out->data_start, &out->data_end, &out->has_data, err))
 		return -1;
+	if (out->data_start < o->from_day)
+		out->data_start = o->from_day;
+	if (out->data_end > o->to_day)
+		out->data_end = o->to_day;
+	if (out->data_start > out->data_end)
+		out->has_data = false;
 	if (!out->has_data) {
 		snprintf(out->logrank_note, sizeof(out->logrank_note), "no observations");
 		return 0;
@@ -324,6 +333,8 @@ int remediation_compute(struct store *s, const struct remed_opts *o, struct reme
 	if (!rc) {
 		episodes_init(&c.b, out->opts.gap, out->data_end, on_episode, &c);
 		obs_filter_init(&f);
+		f.day_from = out->data_start;
+		f.day_to = out->data_end;
 		f.by_ip = true;
 		f.episode_fields = true;
 		rc = store_query_observations(s, &f, on_observation, &c, err);

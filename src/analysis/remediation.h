@@ -35,6 +35,10 @@ struct remed_opts {
 	int64_t horizon; /* N, days */
 	int64_t reinfection; /* M, days */
 	double z; /* normal quantile of the intervals (KM_Z95) */
+	/* Only observations of these UTC days (inclusive; INT64_MIN / INT64_MAX:
+	 * from the data); the data is taken to end at to_day, so episodes still
+	 * running then are censored. */
+	int64_t from_day, to_day;
 	struct progress *progress; /* NULL, or a started progress line (rows read) */
 };
 

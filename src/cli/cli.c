@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/addrclass.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "enrich/enrich.h"
@@ -77,6 +78,18 @@ int cli_load_config(struct cli *cli)
 	cli->cfg = config_load(cli->config_path, &err);
 	if (!cli->cfg) {
 		cli_error("%s", err.msg);
+		return -1;
+	}
+	/* Before any thread: the store's writer reads it. IOTMON_LAB_PREFIXES
+	 * adds prefixes whatever the file says (test suites, one-off lab runs). */
+	const char *env = getenv("IOTMON_LAB_PREFIXES");
+	char lab[4096];
+
+	snprintf(lab, sizeof(lab), "%s,%s", config_str(cli->cfg, "store", "lab_prefixes"), env ? env : "");
+	if (addrclass_set_lab(lab, &err)) {
+		cli_error("%s%s", err.msg, env ? " ([store] lab_prefixes or IOTMON_LAB_PREFIXES)" : "");
+		config_free(cli->cfg);
+		cli->cfg = NULL;
 		return -1;
 	}
 	if (!level_forced) {
@@ -157,6 +170,7 @@ struct sink *cli_store_sink(struct cli *cli, struct store *store, const struct e
 		.interval_ms = (int)config_int(cli->cfg, "store", "batch_interval_ms"),
 		.queue_max = (size_t)config_int(cli->cfg, "store", "queue_max"),
 		.enricher = enr,
+		.retention_days = (int)config_int(cli->cfg, "store", "retention_days"),
 	};
 
 	/* Observations are enriched as they are made, whoever makes them. */

@@ -16,6 +16,7 @@
 #define EXIT_OK 0
 #define EXIT_ERROR 1
 #define EXIT_USAGE 2
+#define EXIT_INTERRUPTED 130 /* stopped by SIGINT/SIGTERM before the work was done (128 + SIGINT) */
 
 /* Long-option ids of the shared options; commands use values below 0x100 for
  * their own. */

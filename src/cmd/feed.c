@@ -21,11 +21,15 @@ static const char usage[] =
 	"      --network ASN|all   only this network (AS64500 or 64500; repeatable; 0 lists\n"
 	"                          unenriched hosts); default all enriched networks\n"
 	"      --format F          csv (default), json (IntelMQ), xarf (XARF v4 JSON lines)\n"
-	"                          or xarf-mail (X-ARF 0.2 mail; several networks: mbox)\n"
+	"                          xarf-mail (X-ARF 0.2 mail; several networks: mbox) or\n"
+	"                          shadowserver (the columns of Shadowserver's Honeypot-Brute-\n"
+	"                          Force-Events report, one row per credential pair)\n"
 	"      --output FILE       write here instead of stdout (replaced atomically)\n"
 	"      --outbox DIR        write DIR/DATE/ASN.EXT for [feeds] formats and the bundle\n"
 	"      --deliver           with --outbox: mail each network's xarf-mail to its abuse\n"
-	"                          contact through [feeds] smtp_url (a sent one never twice)\n" CLI_COMMON_HELP;
+	"                          contact through [feeds] smtp_url (a sent one never twice)\n"
+	"A day or network without observations is no error: the output is empty (CSV: its\n"
+	"header), a warning \"no observations for AS... on DATE\" goes to stderr, exit 0.\n" CLI_COMMON_HELP;
 
 enum { OPT_DATE = 1, OPT_NETWORK, OPT_FORMAT, OPT_OUTPUT, OPT_OUTBOX, OPT_DELIVER };
 
@@ -43,6 +47,20 @@ static int parse_asn(const char *s, uint32_t *asn)
 		return -1;
 	*asn = (uint32_t)v;
 	return 0;
+}
+
+/* An empty feed is a valid answer (exit 0, the CSV header), but a silent
+ * one looks like a failure or a wrong network: say what was asked. */
+static void warn_empty(int64_t day, const uint32_t *asns, size_t nasns)
+{
+	char d[11], nets[256] = "any enriched network";
+	size_t n = 0;
+
+	time_format_day(day, d);
+	for (size_t i = 0; i < nasns && n < sizeof(nets); i++)
+		n += (size_t)snprintf(nets + n, sizeof(nets) - n, asns[i] ? "%sAS%u" : "%sunenriched hosts (AS%u)",
+				      i ? ", " : "", asns[i]);
+	log_warn("no observations for %s on %s", nets, d);
 }
 
 int cmd_feed(int argc, char **argv)
@@ -131,6 +149,9 @@ int cmd_feed(int argc, char **argv)
 		free(asns);
 		return EXIT_ERROR;
 	}
+	size_t rows = 0;
+
+	oc.feed.rows = &rows;
 	if (outbox) {
 		struct outbox_result res;
 
@@ -139,6 +160,7 @@ int cmd_feed(int argc, char **argv)
 		if (!rc)
 			log_info("outbox %s: %zu networks, %zu rows, %zu files written, %zu unchanged", outbox,
 				 res.networks, res.rows, res.files_written, res.files_unchanged);
+		rows = res.rows;
 		if (!rc && deliver) {
 			struct outbox_delivery_result dr;
 
@@ -157,6 +179,8 @@ int cmd_feed(int argc, char **argv)
 		if (!rc && (fflush(stdout) != 0 || ferror(stdout)))
 			rc = err_set(&err, "writing to stdout failed");
 	}
+	if (!rc && rows == 0)
+		warn_empty(day, asns, nasns);
 	store_close(store);
 	outbox_config_free(&oc);
 	config_free(cli.cfg);

@@ -73,7 +73,7 @@ int cmd_import(int argc, char **argv)
 	log_info("import %s: %llu files, %llu lines, %llu records, %llu new events, %llu bad lines%s", imp->name,
 		 (unsigned long long)res.files, (unsigned long long)res.lines, (unsigned long long)res.records,
 		 (unsigned long long)st.inserted, (unsigned long long)res.bad_lines,
-		 res.unreadable_files ? ", some files unreadable" : "");
+		 res.unreadable_files ? ", some files unreadable" : res.wrong_type_files ? ", some files of another type" : "");
 	if (status)
 		rc = EXIT_ERROR;
 	return rc;

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "core/strbuf.h"
+#include "core/timeutil.h"
 #include "report/remediation_report.h"
 #include "report/reports.h"
 
@@ -19,13 +20,16 @@ static const char usage[] =
 	"GAP silent days in between; it is cleaned when the data goes on for more than GAP days after it,\n"
 	"otherwise censored. Definitions: docs/internals/remediation.md.\n"
 	"\n"
+	"      --from D         first UTC day (YYYY-MM-DD; default: the first with data)\n"
+	"      --to D           last UTC day (default: the last with data); the data is taken to\n"
+	"                       end there: episodes still running are censored\n"
 	"      --by WHAT        network, country, vendor, family, treatment or none (default none)\n"
 	"      --horizon N      share cleaned within N days (default 14)\n"
 	"      --gap G          days without a sighting that still continue an episode (default 7)\n"
 	"      --reinfection M  count reinfections within M days of clean-up (default 30)\n"
 	"      --format F       text, csv, json or svg (default text)\n" CLI_COMMON_HELP;
 
-enum { OPT_BY = 1, OPT_HORIZON, OPT_GAP, OPT_REINFECTION, OPT_FORMAT };
+enum { OPT_BY = 1, OPT_HORIZON, OPT_GAP, OPT_REINFECTION, OPT_FORMAT, OPT_FROM, OPT_TO };
 
 static int64_t days_arg(const struct cli *cli, const char *name, const char *s, int64_t min)
 {
@@ -46,6 +50,8 @@ int report_remediation(int argc, char **argv)
 		{"gap", required_argument, NULL, OPT_GAP},
 		{"reinfection", required_argument, NULL, OPT_REINFECTION},
 		{"format", required_argument, NULL, OPT_FORMAT},
+		{"from", required_argument, NULL, OPT_FROM},
+		{"to", required_argument, NULL, OPT_TO},
 		{NULL, 0, NULL, 0},
 	};
 	struct cli cli = {.command = "report remediation", .usage = usage};
@@ -77,6 +83,12 @@ int report_remediation(int argc, char **argv)
 		case OPT_REINFECTION:
 			o.reinfection = days_arg(&cli, "reinfection", optarg, 1);
 			break;
+		case OPT_FROM:
+		case OPT_TO:
+			if (time_parse_day(optarg, strlen(optarg), opt == OPT_FROM ? &o.from_day : &o.to_day))
+				cli_usage_error(&cli, "--%s: not a day (YYYY-MM-DD): %s", opt == OPT_FROM ? "from" : "to",
+						optarg);
+			break;
 		case OPT_FORMAT:
 			format = report_format_parse(optarg);
 			if (format < 0)
@@ -88,6 +100,8 @@ int report_remediation(int argc, char **argv)
 	}
 	if (optind < argc)
 		cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
+	if (o.from_day > o.to_day)
+		cli_usage_error(&cli, "--from is after --to");
 	store = cli_open_store(&cli, STORE_READONLY);
 	if (!store)
 		return EXIT_ERROR;

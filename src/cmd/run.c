@@ -81,7 +81,7 @@ int cmd_run(int argc, char **argv)
 			rc = cli_error("%s: %s", started[i]->name, err.msg);
 			goto stop;
 		}
-	log_info("ready: store %s, %d service%s (%s)", env.db_path, nstarted, nstarted == 1 ? "" : "s",
+	log_info("ready: store %s, %d service%s (%s)", store->name, nstarted, nstarted == 1 ? "" : "s",
 		 config_source(cli.cfg));
 	for (int i = 0; i < nstarted; i++)
 		log_info("service %s running", started[i]->name);

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
@@ -24,6 +25,21 @@ static const char usage[] =
 
 enum { OPT_LISTEN = 1 };
 
+/* After the first stop signal: stopping waits for requests in progress; a
+ * second signal means "now" (the store needs no clean-up: readers only). */
+static void *second_signal(void *arg)
+{
+	const sigset_t *stop_signals = arg;
+	int sig;
+
+	if (sigwait(stop_signals, &sig) == 0) {
+		log_warn("%s received again: exiting without waiting for requests in progress",
+			 sig == SIGINT ? "SIGINT" : "SIGTERM");
+		_exit(EXIT_INTERRUPTED);
+	}
+	return NULL;
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -36,6 +52,7 @@ int cmd_serve(int argc, char **argv)
 	struct web_options o;
 	struct web_server *w;
 	sigset_t stop_signals;
+	pthread_t watcher;
 	struct err err;
 	int opt, sig;
 
@@ -76,7 +93,10 @@ int cmd_serve(int argc, char **argv)
 		 o.host, strchr(o.host, ':') ? "]" : "", web_port(w));
 	if (sigwait(&stop_signals, &sig) == 0)
 		log_info("%s received, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	if (pthread_create(&watcher, NULL, second_signal, &stop_signals) == 0)
+		pthread_detach(watcher);
 	web_stop(w);
+	log_info("stopped");
 	config_free(cli.cfg);
 	return EXIT_OK;
 }

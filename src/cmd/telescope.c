@@ -4,11 +4,13 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "core/log.h"
+#include "core/progress.h"
 #include "core/timeutil.h"
 #include "sensor/telescope/sources.h"
 #include "sensor/telescope/telescope.h"
@@ -22,7 +24,9 @@ static const char usage[] =
 	"aggregate per source per UTC day (or hour), and store scanning sources as scan\n"
 	"events.\n"
 	"Exit status: 0 every file read whole, 1 a file was unreadable or damaged\n"
-	"(what came before the damage still counts), 2 usage.\n\n"
+	"(what came before the damage still counts), 2 usage, 130 interrupted by\n"
+	"SIGINT or SIGTERM while reading files or storing (what was stored stays:\n"
+	"whole transactions of scan events).\n\n"
 	"Options:\n"
 	"      --no-store      do not write to the store\n"
 	"      --summary       print one JSON object with totals on stdout\n"
@@ -96,7 +100,6 @@ static int read_live(struct tscope *t, const char *iface, const char *bpf, doubl
 {
 	struct cap_reader *r;
 	struct cap_packet p;
-	struct sigaction sa;
 	struct err err;
 	uint64_t off, drops;
 	int64_t end = duration > 0 ? time_mono_us() + (int64_t)(duration * 1e6) : INT64_MAX;
@@ -107,10 +110,6 @@ static int read_live(struct tscope *t, const char *iface, const char *bpf, doubl
 		tscope_add_error(t, iface, 0, err.msg);
 		return -1;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	log_info("telescope: capturing on %s%s%s", iface, bpf && *bpf ? " with filter " : "", bpf ? bpf : "");
 	while (!stop_requested && time_mono_us() < end) {
 		rc = cap_next(r, &p, &err, &off);
@@ -129,6 +128,42 @@ static int read_live(struct tscope *t, const char *iface, const char *bpf, doubl
 		log_warn("telescope: the kernel dropped %llu packets on %s", (unsigned long long)drops, iface);
 	cap_close(r);
 	return status;
+}
+
+/* Emits the scan events with the store at most two batches behind, so a
+ * SIGINT stops within one commit or two (the sink commits what it holds on
+ * close: whole batches, each a transaction) and the progress line shows
+ * what is stored, not what is queued. Returns the events handed over. */
+static uint64_t store_events(struct sink *sink, struct src_entry *const *v, size_t n, const struct label_options *lopt,
+			     const char *sensor, const struct config *cfg)
+{
+	uint64_t emitted = 0, ahead = 2 * (uint64_t)config_int(cfg, "store", "batch_size");
+	struct sink_stats st = {0};
+	struct progress prog;
+
+	progress_start(&prog, "telescope: storing scan events", "sources", 0);
+	for (size_t i = 0; i < n && !stop_requested; i++) {
+		emitted += sources_emit_event(sink, v[i], lopt, sensor);
+		if ((i & 255) == 0 || emitted - st.committed > ahead) {
+			sink_stats(sink, &st);
+			while (emitted - st.committed > ahead && !stop_requested) {
+				struct timespec pause = {0, 5 * 1000 * 1000};
+
+				nanosleep(&pause, NULL);
+				sink_stats(sink, &st);
+			}
+			progress_count(&prog, i + 1, n);
+		}
+	}
+	while (!stop_requested && st.committed < emitted) {
+		struct timespec pause = {0, 20 * 1000 * 1000};
+
+		progress_count(&prog, n, n);
+		nanosleep(&pause, NULL);
+		sink_stats(sink, &st);
+	}
+	progress_end(&prog);
+	return emitted;
 }
 
 int cmd_telescope(int argc, char **argv)
@@ -150,6 +185,7 @@ int cmd_telescope(int argc, char **argv)
 	long threads = -1;
 	double duration = 0;
 	struct tscope_options topt = {0};
+	struct sigaction sa;
 	struct label_options lopt;
 	struct summary sum = {0};
 	struct src_entry **entries;
@@ -239,6 +275,13 @@ int cmd_telescope(int argc, char **argv)
 			return EXIT_ERROR;
 		sink = cli_store_sink(&cli, store, NULL);
 	}
+	/* SIGINT/SIGTERM stop reading, aggregating and storing at the next
+	 * check; what was committed stays (whole transactions). */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	topt.stop = &stop_requested;
 	topt.threads = (unsigned)threads;
 	topt.expected_sources = 0; /* sized from the input */
 	topt.period_us = lopt.period_us;
@@ -246,31 +289,32 @@ int cmd_telescope(int argc, char **argv)
 	t = tscope_new(&topt);
 	if (iface) {
 		status = read_live(t, iface, bpf, duration);
+		stop_requested = 0; /* the normal end of a live capture; another one stops the storing */
 	} else {
 		paths = tscope_expand_paths(t, argv + optind, argc - optind, &npaths);
 		status = tscope_read_files(t, paths, npaths);
 	}
 
-	entries = tscope_entries(t, want_sources, &n);
-	if (!want_sources)
-		for (size_t i = 1; i < n; i++)
-			if (entries[i]->period != entries[0]->period) {
-				/* Several periods: per-source totals need the entries grouped. */
-				free(entries);
-				entries = tscope_entries(t, true, &n);
-				break;
-			}
+	/* Sorted by address and period: per-source totals need the periods of a
+	 * source together, and the rows and the stored events come out in the
+	 * same order every run (the table's own order follows its per-run
+	 * secret hash seed). */
+	entries = tscope_entries(t, true, &n);
 	sum.share = lopt.share;
 	sources_each(entries, n, lopt.period_us, count_source, &sum);
 	if (want_sources)
 		sources_print(stdout, entries, n, sfmt, &lopt);
-	uint64_t emitted = no_store ? 0
-				    : sources_emit_events(sink, entries, n, &lopt,
-							  config_str(cli.cfg, "general", "sensor_name"));
+	uint64_t emitted = no_store ? 0 : store_events(sink, entries, n, &lopt, config_str(cli.cfg, "general", "sensor_name"),
+						       cli.cfg);
 	free(entries);
 	if (sink_close(sink, &err)) {
 		log_error("%s", err.msg);
 		rc = EXIT_ERROR;
+	}
+	if (stop_requested) {
+		log_warn("telescope: interrupted: %llu scan events stored, the rest not (run again to store all)",
+			 (unsigned long long)emitted);
+		rc = EXIT_INTERRUPTED;
 	}
 	store_close(store);
 	if (summary)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config_check.h"
 #include "ipaddr.h"
 #include "xalloc.h"
 
@@ -105,6 +106,18 @@ static int check_cidr(const char *item, size_t len, void *arg)
 	return cidr_parse(item, len, &c);
 }
 
+static int check_country(const char *item, size_t len, void *arg)
+{
+	(void)arg;
+	if (len == 1 && item[0] == '*')
+		return 0;
+	/* Matched without regard to case elsewhere, so nl is NL. */
+	for (size_t i = 0; i < len; i++)
+		if (!((item[i] >= 'A' && item[i] <= 'Z') || (item[i] >= 'a' && item[i] <= 'z')))
+			return -1;
+	return len == 2 ? 0 : -1;
+}
+
 static int validate(const struct config_key *k, const char *v, struct err *err)
 {
 	char *end;
@@ -113,6 +126,21 @@ static int validate(const struct config_key *k, const char *v, struct err *err)
 	switch (k->type) {
 	case CONFIG_STRING:
 	case CONFIG_LIST:
+	case CONFIG_FILE: /* checked with the whole file (config_check.c) */
+	case CONFIG_FILES:
+	case CONFIG_PROFILE:
+	case CONFIG_PORT_PROFILES:
+		return 0;
+	case CONFIG_ENDPOINT:
+		if (!strchr(v, ',') && check_endpoint(v, strlen(v), NULL) == 0)
+			return 0;
+		return err_set(err, "%s.%s: expected one ADDR:PORT or [V6ADDR]:PORT (port 0 to 65535; 0: any free one), got \"%s\"",
+			       k->section, k->key, v);
+	case CONFIG_COUNTRIES:
+		if (config_each_item(v, check_country, NULL))
+			return err_set(err,
+				       "%s.%s: expected ISO 3166 two-letter country codes like NL,BE (or *), got \"%s\"",
+				       k->section, k->key, v);
 		return 0;
 	case CONFIG_INT: {
 		long long n;
@@ -212,10 +240,56 @@ static struct config *config_new(const char *source)
 	return cfg;
 }
 
+/* Checks every value set in cfg that needs the whole file (config_check.h). */
+static int check_whole(const struct config *cfg, struct err *err)
+{
+	for (size_t i = 0; i < cfg->nkeys; i++)
+		if (cfg->values[i] && config_check_value(cfg, &config_keys[i], cfg->values[i], err))
+			return -1;
+	return 0;
+}
+
+int config_check(const struct config *cfg, struct err *err)
+{
+	return check_whole(cfg, err);
+}
+
+/* inih carries on after a malformed line and reports only the first error's
+ * line, while on_line's message may be a later line's: a section header
+ * without its ']' must be reported as what it is, on its own line.
+ * Returns the line number of the first such line, or 0. */
+static int syntax_error_line(const char *text, char *msg, size_t len)
+{
+	int line = 1;
+
+	for (const char *p = text; *p; line++) {
+		const char *end = strchr(p, '\n'), *q = p;
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+
+		while (q < p + n && (*q == ' ' || *q == '\t'))
+			q++;
+		if (q < p + n && *q == '[' && !memchr(q, ']', (size_t)(p + n - q))) {
+			snprintf(msg, len, "syntax error: section header without ']'");
+			return line;
+		}
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return 0;
+}
+
 static struct config *finish(struct config *cfg, int rc, const char *name, struct err *err)
 {
-	if (rc == 0)
-		return cfg;
+	if (rc == 0) {
+		struct err e;
+
+		if (check_whole(cfg, &e) == 0)
+			return cfg;
+		err_set(err, "%s: %s", name, e.msg);
+		config_free(cfg);
+		return NULL;
+	}
 	if (rc == -1)
 		err_set(err, "%s: cannot open: %s", name, strerror(errno));
 	else if (rc == -2)
@@ -224,6 +298,13 @@ static struct config *finish(struct config *cfg, int rc, const char *name, struc
 		err_set(err, "%s:%d: %s", name, rc, cfg->error[0] ? cfg->error : "syntax error (expected key = value)");
 	config_free(cfg);
 	return NULL;
+}
+
+static int parse_text(struct config *cfg, const char *text)
+{
+	int line = syntax_error_line(text, cfg->error, sizeof(cfg->error));
+
+	return line ? line : ini_parse_string(text, on_line, cfg);
 }
 
 struct config *config_load(const char *path, struct err *err)
@@ -237,10 +318,19 @@ struct config *config_load(const char *path, struct err *err)
 	f = fopen(path, "r");
 	if (!f)
 		return finish(cfg, -1, path, err);
-	int rc = ini_parse_file(f, on_line, cfg);
-	if (rc == 0 && ferror(f))
-		rc = -1;
+	size_t len = 0, cap = 4096;
+	char *text = xmalloc(cap);
+	size_t n;
+
+	while ((n = fread(text + len, 1, cap - len - 1, f)) > 0) {
+		len += n;
+		if (len + 1 == cap)
+			text = xrealloc(text, cap *= 2);
+	}
+	text[len] = '\0';
+	int rc = ferror(f) ? -1 : parse_text(cfg, text);
 	fclose(f);
+	free(text);
 	return finish(cfg, rc, path, err);
 }
 
@@ -248,7 +338,7 @@ struct config *config_load_string(const char *text, const char *name, struct err
 {
 	struct config *cfg = config_new(name);
 
-	return finish(cfg, ini_parse_string(text, on_line, cfg), name, err);
+	return finish(cfg, parse_text(cfg, text), name, err);
 }
 
 void config_free(struct config *cfg)
@@ -309,7 +399,7 @@ int config_set(struct config *cfg, const char *section, const char *key, const c
 
 	if (!k)
 		return err_set(err, "unknown setting %s.%s", section, key);
-	if (validate(k, value, err))
+	if (validate(k, value, err) || config_check_value(cfg, k, value, err))
 		return -1;
 	store_value(cfg, index, value);
 	return 0;

@@ -2,9 +2,12 @@
  *
  * Every key iotmon knows is declared once in config_keys.c with its type,
  * range and default; the example etc/iotmon.conf documents the same keys.
- * Loading validates each line: an unknown section or key, or a value of the
- * wrong type, is an error naming file:line. Values not set in the file take
- * the declared default, so callers never handle "missing". */
+ * Loading validates each line: a syntax error, an unknown section or key, or
+ * a value of the wrong type or out of range, is an error naming file:line.
+ * Then the file is validated whole (config_check.h): every file it names
+ * exists and has the declared format, every profile name exists. Values
+ * not set in the file take the declared default, so callers never handle
+ * "missing". */
 #ifndef IOTMON_CONFIG_H
 #define IOTMON_CONFIG_H
 
@@ -22,6 +25,13 @@ enum config_type {
 	CONFIG_LIST,	  /* comma-separated words, may be empty */
 	CONFIG_ENDPOINTS, /* comma-separated ADDR:PORT / [V6]:PORT, may be empty */
 	CONFIG_CIDRS,	  /* comma-separated prefixes, may be empty */
+	CONFIG_ENDPOINT,  /* one ADDR:PORT / [V6]:PORT, port 0-65535 */
+	CONFIG_COUNTRIES, /* comma-separated ISO 3166 alpha-2 codes, or * */
+	/* Checked with the whole file (config_check.h): they need data_dir. */
+	CONFIG_FILE,	  /* a file (choices: its format), may be empty: none */
+	CONFIG_FILES,	  /* comma-separated files of one format, may be empty */
+	CONFIG_PROFILE,	  /* a device profile name in the data folder's profiles.json */
+	CONFIG_PORT_PROFILES, /* PORT=PROFILE,... */
 };
 
 struct config_key {
@@ -30,7 +40,7 @@ struct config_key {
 	enum config_type type;
 	const char *def; /* default as text, as it would be written in the file */
 	double min, max; /* CONFIG_INT, CONFIG_DOUBLE */
-	const char *choices; /* CONFIG_ENUM */
+	const char *choices; /* CONFIG_ENUM; CONFIG_FILE(S): the format (config_check.c) */
 	const char *help;
 };
 

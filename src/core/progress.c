@@ -37,6 +37,21 @@ void progress_update(struct progress *p, uint64_t bytes_done, uint64_t items_don
 	fflush(stderr);
 }
 
+void progress_count(struct progress *p, uint64_t done, uint64_t total)
+{
+	int64_t now;
+
+	if (!p->enabled)
+		return;
+	now = time_mono_us();
+	if (now - p->last_draw_us < 250000)
+		return;
+	p->last_draw_us = now;
+	fprintf(stderr, "\r%s: %3.0f%%  %llu of %llu %s   ", p->label, total ? 100.0 * (double)done / (double)total : 100.0,
+		(unsigned long long)done, (unsigned long long)total, p->unit);
+	fflush(stderr);
+}
+
 void progress_end(struct progress *p)
 {
 	if (p->enabled && p->last_draw_us != p->start_us)

@@ -19,6 +19,9 @@ struct progress {
 void progress_start(struct progress *p, const char *label, const char *unit, uint64_t total_bytes);
 /* Cheap to call often: it only draws when due. */
 void progress_update(struct progress *p, uint64_t bytes_done, uint64_t items_done);
+/* For work counted in items of a known total (total_bytes unused): draws
+ * "label: 42%  123456 of 290000 unit". */
+void progress_count(struct progress *p, uint64_t done, uint64_t total);
 /* Clears the line. */
 void progress_end(struct progress *p);
 

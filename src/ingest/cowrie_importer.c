@@ -469,6 +469,8 @@ static int cowrie_line(struct import_ctx *ctx, const char *line, size_t len, str
 const struct importer cowrie_importer = {
 	.name = "cowrie",
 	.help = "Cowrie honeypot JSON logs (cowrie.json), any version; families attributed per session",
+	.what = "a Cowrie JSON log",
+	.sniff = import_sniff_json_line,
 	.begin = cowrie_begin,
 	.line = cowrie_line,
 	.end = cowrie_end,

@@ -18,5 +18,7 @@ static int events_line(struct import_ctx *ctx, const char *line, size_t len, str
 const struct importer events_importer = {
 	.name = "events",
 	.help = "iotmon's own event JSON lines (as printed by `iotmon events`)",
+	.what = "an iotmon events JSON-lines file",
+	.sniff = import_sniff_json_line,
 	.line = events_line,
 };

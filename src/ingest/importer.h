@@ -28,6 +28,11 @@ struct import_ctx {
 struct importer {
 	const char *name;
 	const char *help; /* one line */
+	const char *what; /* the file type, for "not WHAT: FILE: why" (e.g. "a Cowrie JSON log") */
+	/* Optional: is the first non-empty line one of this format? Called
+	 * before begin's lines are read; a file that fails is not read on. A
+	 * first line with NUL bytes fails for every importer. */
+	int (*sniff)(const char *line, size_t len, struct err *err);
 	/* Optional: per-file set-up (e.g. reading a header). */
 	int (*begin)(struct import_ctx *ctx, struct err *err);
 	/* One line (no newline). Returns 0, or -1 with err when the line is
@@ -38,12 +43,15 @@ struct importer {
 };
 
 const struct importer *importer_find(const char *name);
+/* A sniff for JSON-lines formats: the line starts with '{'. */
+int import_sniff_json_line(const char *line, size_t len, struct err *err);
 /* The table, ended by NULL. */
 extern const struct importer *const importers[];
 
 struct import_result {
 	uint64_t files, lines, bad_lines, records;
 	uint64_t unreadable_files;
+	uint64_t wrong_type_files; /* not of the importer's format (sniffed) */
 };
 
 /* Reads every file with imp; messages for bad lines go to the log as

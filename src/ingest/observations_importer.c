@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/addrclass.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "obs_csv.h"
@@ -17,7 +18,7 @@ struct obs_import {
 	struct obs_csv_header h;
 	struct observation *batch;
 	size_t n;
-	uint64_t added;
+	uint64_t added, special; /* special: rows of addresses that are not devices, skipped */
 };
 
 static int flush(struct import_ctx *ctx, struct obs_import *st, struct err *err)
@@ -53,6 +54,10 @@ static int obs_line(struct import_ctx *ctx, const char *line, size_t len, struct
 	}
 	if (obs_csv_line(&st->h, line, len, &st->batch[st->n], err))
 		return -1;
+	if (!addrclass_is_device(&st->batch[st->n].ip)) {
+		st->special++;
+		return 0;
+	}
 	st->n++;
 	ctx->records++;
 	if (st->n == BATCH)
@@ -72,6 +77,10 @@ static int obs_end(struct import_ctx *ctx, struct err *err)
 		rc = err_set(err, "no header line");
 	if (!rc)
 		log_info("%s: %llu new observations", ctx->path, (unsigned long long)st->added);
+	if (st && st->special)
+		log_warn("%s: %llu rows skipped: special-purpose addresses (private, documentation, loopback ...)"
+			 " are not devices unless [store] lab_prefixes allows them (docs/addresses.md)",
+			 ctx->path, (unsigned long long)st->special);
 	free(st->batch);
 	free(st);
 	ctx->state = NULL;
@@ -81,6 +90,7 @@ static int obs_end(struct import_ctx *ctx, struct err *err)
 const struct importer observations_importer = {
 	.name = "observations",
 	.help = "infected IPs per day as CSV: ip,date[,asn,cc,family,treatment]",
+	.what = "an observations CSV",
 	.line = obs_line,
 	.end = obs_end,
 };

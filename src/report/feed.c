@@ -204,13 +204,20 @@ struct item {
 	uint8_t type;
 };
 
+/* One per (IP, family) that has events: the first of an IP is in the hash
+ * (and exists for every listed IP), the others hang off it by next_family.
+ * A host seen as Mirai on telnet and as Mozi by an exploit is two rows. */
 struct ipsum {
 	struct ipaddr ip;
+	uint32_t next_family; /* index + 1 of the IP's next family, 0 last */
+	uint32_t family; /* string id; valid when has_family */
+	uint32_t kinds, events; /* of this family's listing events */
+	int64_t first_us, last_us;
 	uint32_t head, tail; /* item list, index + 1 */
 	uint32_t logins;
 	uint16_t src_port, dst_port, login_port;
 	uint16_t ports[FEED_MAX_ITEMS];
-	uint8_t transport, has_first, nports, n[ITEM_TYPES];
+	uint8_t transport, has_first, has_family, nports, n[ITEM_TYPES];
 };
 
 struct daysum {
@@ -340,6 +347,38 @@ static void add_port(struct ipsum *p, uint16_t port)
 	p->nports++;
 }
 
+/* The IP's entry for family ("" when none), made when missing and make is
+ * true; else NULL. Returns an index + 1 (entries move when ds->v grows). */
+static uint32_t family_entry(struct daysum *ds, uint32_t base, const char *family, bool make)
+{
+	uint32_t id = strtab_intern(&ds->str, family), k, last = base;
+
+	if (!ds->v[base - 1].has_family) {
+		if (!make)
+			return 0;
+		ds->v[base - 1].has_family = 1;
+		ds->v[base - 1].family = id;
+		return base;
+	}
+	for (k = base; k; k = ds->v[k - 1].next_family) {
+		if (ds->v[k - 1].family == id)
+			return k;
+		last = k;
+	}
+	if (!make)
+		return 0;
+	if (ds->n == ds->cap) {
+		ds->cap = ds->cap ? ds->cap * 2 : 1024;
+		ds->v = xrealloc(ds->v, ds->cap * sizeof(*ds->v));
+	}
+	memset(&ds->v[ds->n], 0, sizeof(ds->v[0]));
+	ds->v[ds->n].ip = ds->v[base - 1].ip;
+	ds->v[ds->n].has_family = 1;
+	ds->v[ds->n].family = id;
+	ds->v[last - 1].next_family = (uint32_t)++ds->n;
+	return (uint32_t)ds->n;
+}
+
 struct fold_ctx {
 	struct daysum *ds;
 	int64_t day;
@@ -350,12 +389,30 @@ static int fold_event(const struct event *ev, void *arg)
 	struct fold_ctx *c = arg;
 	struct ipsum *p;
 
-	if (!(KIND_BIT(ev->kind) & KINDS_INFECTED) && ev->kind != EVENT_COMMAND)
+	bool listing = KIND_BIT(ev->kind) & KINDS_INFECTED;
+	const char *family = strcmp(ev->family, "unknown") == 0 ? "" : ev->family;
+	uint32_t k;
+
+	if (!listing && ev->kind != EVENT_COMMAND)
 		return 0;
 	p = daysum_find(c->ds, &ev->src);
 	if (!p)
 		return 0; /* not listed (another network, or unenriched) */
-	if (!p->has_first && (KIND_BIT(ev->kind) & KINDS_INFECTED)) {
+	/* A command belongs to its family's row, or the IP's first. */
+	k = family_entry(c->ds, (uint32_t)(p - c->ds->v) + 1, family, listing);
+	if (!k && !(k = p->has_family ? (uint32_t)(p - c->ds->v) + 1 : 0))
+		return 0;
+	p = &c->ds->v[k - 1];
+	if (listing) {
+		if (!p->events || ev->time_us < p->first_us)
+			p->first_us = ev->time_us;
+		if (!p->events || ev->time_us > p->last_us)
+			p->last_us = ev->time_us;
+		p->kinds |= KIND_BIT(ev->kind);
+		if (p->events < UINT32_MAX)
+			p->events++;
+	}
+	if (!p->has_first && listing) {
 		p->has_first = 1;
 		p->transport = (uint8_t)ev->transport;
 		p->src_port = ev->src_port;
@@ -385,13 +442,24 @@ static int fold_event(const struct event *ev, void *arg)
 	return 0;
 }
 
-static void derive_row(const struct observation_detail *d, const struct daysum *ds, struct feed_row *r)
+/* The row of observation d for family entry p (NULL: no events that day).
+ * With several families the row's family, kinds, count and times are the
+ * family's own; with one, the observation's (counted in full). */
+static void derive_row(const struct observation_detail *d, const struct daysum *ds, const struct ipsum *p,
+		       bool several, struct feed_row *r)
 {
-	const struct observation *o = d->obs;
-	const struct ipsum *p = daysum_find(ds, &o->ip);
+	const struct observation *o;
 
 	memset(r, 0, sizeof(*r));
-	r->obs = o;
+	r->view = *d->obs;
+	if (p && several) {
+		snprintf(r->view.family, sizeof(r->view.family), "%s", strtab_get(&ds->str, p->family));
+		r->view.kinds = p->kinds;
+		r->view.events = p->events;
+		r->view.first_us = p->first_us;
+		r->view.last_us = p->last_us;
+	}
+	o = r->obs = &r->view;
 	r->device = d->device;
 	ipaddr_format(&o->ip, r->ip);
 	if (p) {
@@ -469,7 +537,7 @@ static int put_kinds(struct strbuf *b, uint32_t kinds, const char *sep)
 static const char csv_header[] =
 	"timestamp,protocol,src_ip,src_port,src_asn,src_geo,src_hostname,device_vendor,device_type,device_model,"
 	"severity,dst_port,infection,family,tag,application,username,count,first_seen,last_seen,"
-	"password,dst_ports,vulnerability_id,payload_url,payload_sha256,device_version,as_name,evidence\r\n";
+	"password,dst_ports,vulnerability_id,payload_url,payload_sha256,device_version,as_name,evidence,credentials\r\n";
 
 static int csv_list(struct strbuf *b, const char *const *v, size_t n)
 {
@@ -484,16 +552,35 @@ static int csv_list(struct strbuf *b, const char *const *v, size_t n)
 	return rc ? -1 : 0;
 }
 
+/* Every pair tried, as a JSON array of [user, password] arrays: empty
+ * names and passwords, ';' and ',' stay unambiguous. */
+static int csv_credentials(struct strbuf *b, const struct feed_row *r)
+{
+	json_t *a = json_array();
+	char *text;
+	int rc;
+
+	for (size_t i = 0; i < r->ncreds; i++)
+		json_array_append_new(a, json_pack("[s,s]", r->users[i], r->passwords[i]));
+	text = json_dumps(a, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(a);
+	rc = text ? csv_put_text(b, r->ncreds ? text : "") : -1;
+	free(text);
+	return rc;
+}
+
 static int csv_put_row(struct strbuf *b, const struct feed_row *r)
 {
 	const struct observation *o = r->obs;
 	const struct device *dv = r->device;
-	char ts[20], first[TIME_RFC3339_LEN + 1], last[TIME_RFC3339_LEN + 1], ports[FEED_MAX_ITEMS * 6 + 1] = "";
+	char ts[TIME_RFC3339_LEN + 1], first[TIME_RFC3339_LEN + 1], last[TIME_RFC3339_LEN + 1],
+		ports[FEED_MAX_ITEMS * 6 + 1] = "";
 	struct strbuf k;
 	size_t pn = 0;
 	int rc;
 
-	time_ss(o->first_us, ts);
+	/* One time format in the row: RFC 3339, UTC, microseconds. */
+	time_format_rfc3339(o->first_us, ts);
 	time_format_rfc3339(o->first_us, first);
 	time_format_rfc3339(o->last_us, last);
 	for (size_t i = 0; i < r->nports; i++)
@@ -515,9 +602,9 @@ static int csv_put_row(struct strbuf *b, const struct feed_row *r)
 	rc = rc || strbuf_append(b, ",", 1) || csv_put_text(b, o->family) || strbuf_append(b, ",", 1) ||
 	     csv_put_text(b, o->family) || strbuf_append(b, ",", 1) || csv_put_text(b, r->identifier) ||
 	     strbuf_append(b, ",", 1) || csv_put_text(b, r->application) || strbuf_append(b, ",", 1) ||
-	     csv_list(b, r->users, r->ncreds) || strbuf_printf(b, ",%u,", o->events) || csv_put_text(b, first) ||
+	     csv_list(b, r->users, r->ncreds ? 1 : 0) || strbuf_printf(b, ",%u,", o->events) || csv_put_text(b, first) ||
 	     strbuf_append(b, ",", 1) || csv_put_text(b, last) || strbuf_append(b, ",", 1) ||
-	     csv_list(b, r->passwords, r->ncreds) || strbuf_append(b, ",", 1) || csv_put_text(b, ports) ||
+	     csv_list(b, r->passwords, r->ncreds ? 1 : 0) || strbuf_append(b, ",", 1) || csv_put_text(b, ports) ||
 	     strbuf_append(b, ",", 1) || csv_list(b, r->cves, r->ncves) || strbuf_append(b, ",", 1) ||
 	     csv_list(b, r->urls, r->nurls) || strbuf_append(b, ",", 1) || csv_list(b, r->hashes, r->nhashes) ||
 	     strbuf_append(b, ",", 1) || csv_put_text(b, dv ? dv->firmware : "") || strbuf_append(b, ",", 1) ||
@@ -525,7 +612,8 @@ static int csv_put_row(struct strbuf *b, const struct feed_row *r)
 	if (rc)
 		return -1;
 	strbuf_init(&k, 256);
-	rc = put_kinds(&k, o->kinds, ";") || csv_put_text(b, k.data) || strbuf_append(b, "\r\n", 2);
+	rc = put_kinds(&k, o->kinds, ";") || csv_put_text(b, k.data) || strbuf_append(b, ",", 1) ||
+	     csv_credentials(b, r) || strbuf_append(b, "\r\n", 2);
 	strbuf_free(&k);
 	return rc ? -1 : 0;
 }
@@ -554,6 +642,77 @@ static int no_begin(struct feed_writer *w, bool first)
 }
 
 const struct feed_format feed_csv = {"csv", "csv", csv_begin, csv_row, no_end};
+
+/* ---- shadowserver: the Honeypot-Brute-Force-Events report's layout ----
+ *
+ * Exactly their columns in their order (the header of a real report, as
+ * in IntelMQ's parser test data; docs/internals/feeds.md), so parsers
+ * written for that report (IntelMQ's shadowserver parser) read ours. Their
+ * rows are attempts: one row per credential pair tried (one when none).
+ * The sensor's own address and the columns we do not know stay empty. */
+
+static const char shadowserver_header[] =
+	"timestamp,protocol,src_ip,src_port,src_asn,src_geo,src_region,src_city,src_hostname,src_naics,src_sector,"
+	"device_vendor,device_type,device_model,dst_ip,dst_port,dst_asn,dst_geo,dst_region,dst_city,dst_hostname,"
+	"dst_naics,dst_sector,public_source,infection,family,tag,application,version,event_id,service,start_time,"
+	"end_time,client_version,username,password,payload_url,payload_md5\r\n";
+
+static int shadowserver_begin(struct feed_writer *w, bool first)
+{
+	return first ? strbuf_puts(w->out, shadowserver_header) : 0;
+}
+
+static int put_fields(struct strbuf *b, const char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((i && strbuf_append(b, ",", 1)) || csv_put_text(b, v[i] ? v[i] : ""))
+			return -1;
+	return 0;
+}
+
+static int shadowserver_row(struct feed_writer *w, const struct feed_row *r)
+{
+	const struct observation *o = r->obs;
+	const struct device *dv = r->device;
+	char ts[20], start[TIME_RFC3339_LEN + 1], end[TIME_RFC3339_LEN + 1], sport[8] = "", dport[8] = "",
+		asn[12] = "", infection[64];
+	size_t n = r->ncreds ? r->ncreds : 1;
+
+	time_ss(o->first_us, ts);
+	time_format_rfc3339(o->first_us, start);
+	time_format_rfc3339(o->last_us, end);
+	if (r->src_port)
+		snprintf(sport, sizeof(sport), "%u", r->src_port);
+	if (r->dst_port)
+		snprintf(dport, sizeof(dport), "%u", r->dst_port);
+	if (o->net.asn)
+		snprintf(asn, sizeof(asn), "%u", o->net.asn);
+	/* Their infection names the attack ("telnet-brute-force") when no family is known. */
+	if (o->family[0])
+		snprintf(infection, sizeof(infection), "%s", o->family);
+	else if ((o->kinds & KIND_BIT(EVENT_LOGIN)) && r->login_port)
+		snprintf(infection, sizeof(infection), "%s-brute-force",
+			 *application_of(r->login_port) ? application_of(r->login_port) : "telnet");
+	else
+		snprintf(infection, sizeof(infection), "%s", r->identifier);
+	for (size_t i = 0; i < n; i++) {
+		const char *v[] = {ts,	     r->transport, r->ip,	sport,	  asn,
+				   o->net.cc,   "",	     "",	"",	  "",
+				   "",	     dv ? dv->vendor : "", dv ? dv->type : "", dv ? dv->model : "", "",
+				   dport,	     "",	     "",	"",	  "",
+				   "",	     "",	     "",	opt_provider(w->opt), infection,
+				   o->family,    r->identifier, r->application, "", "",
+				   "",	     start,	     end,	"",	  r->ncreds ? r->users[i] : "",
+				   r->ncreds ? r->passwords[i] : "", r->nurls ? r->urls[0] : "", ""};
+
+		if (put_fields(w->out, v, sizeof(v) / sizeof(v[0])) || strbuf_append(w->out, "\r\n", 2))
+			return -1;
+	}
+	return 0;
+}
+
+const struct feed_format feed_shadowserver = {"shadowserver", "shadowserver.csv", shadowserver_begin,
+					      shadowserver_row, no_end};
 
 /* ---- json helpers ---- */
 
@@ -782,36 +941,52 @@ static int xarf_row(struct feed_writer *w, const struct feed_row *r)
 
 const struct feed_format feed_xarf = {"xarf", "xarf.json", no_begin, xarf_row, no_end};
 
-/* ---- xarf-mail (X-ARF 0.2, one MIME mail per network) ---- */
+/* ---- xarf-mail (X-ARF 0.2: one report, one source, per mail) ----
+ *
+ * X-ARF 0.2 allows one report per mail, so each row (address, family) is
+ * its own message: a text for people, report.txt (one YAML document) and
+ * evidence.csv (the row in the csv format). A network's messages form an
+ * mbox (each starts with a "From " line); To: is the network's abuse
+ * contact (the contacts file first). */
 
 static int mail_begin(struct feed_writer *w, bool first)
 {
+	(void)w;
 	(void)first;
-	strbuf_reset(&w->aux);
-	strbuf_reset(&w->aux2);
-	memset(w->kind_rows, 0, sizeof(w->kind_rows));
-	return strbuf_puts(&w->aux, csv_header);
+	return 0;
 }
 
-static int mail_row(struct feed_writer *w, const struct feed_row *r)
+/* The Message-ID of a row's mail: day, network and source (':' of IPv6
+ * is not allowed there). Also the key of its delivery (outbox.c). */
+static void mail_id(const struct feed_writer *w, const struct feed_row *r, char *buf, size_t size)
+{
+	char day[11], ip[IPADDR_STRLEN];
+
+	time_format_day(w->net->day, day);
+	snprintf(ip, sizeof(ip), "%s", r->ip);
+	for (char *p = ip; *p; p++)
+		if (*p == ':')
+			*p = '-';
+	snprintf(buf, size, "xarf-%s-AS%u-%s%s%s@%s", day, w->net->asn, ip, r->obs->family[0] ? "-" : "",
+		 r->obs->family, opt_domain(w->opt));
+	for (char *p = buf; *p; p++)
+		if (!(*p == '-' || *p == '.' || *p == '@' || *p == '_' || (*p >= '0' && *p <= '9') ||
+		      (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+			*p = '_'; /* family names come from outside */
+}
+
+/* The YAML report of one source. Only values we generate (addresses,
+ * numbers, fixed words) go here; attacker text stays in the CSV part.
+ * Report-ID and Version are single-quoted as a YAML dumper would (they
+ * look like numbers). */
+static int mail_report(struct feed_writer *w, const struct feed_row *r, struct strbuf *y, const char *type,
+		       bool login)
 {
 	const struct observation *o = r->obs;
-	struct strbuf *y = &w->aux2;
 	char date[64], day[11];
-	bool login = (o->kinds & KIND_BIT(EVENT_LOGIN)) && r->login_port;
-	const char *type = login ? "login-attack" : "hack-attack";
 
-	for (int k = 0; k < EVENT_KIND_COUNT; k++)
-		if (o->kinds & KIND_BIT(k))
-			w->kind_rows[k]++;
-	if (csv_put_row(&w->aux, r))
-		return -1;
 	time_mail(o->first_us, date, sizeof(date));
 	time_format_day(o->day, day);
-	/* One YAML document per source: X-ARF 0.2 reports one source each.
-	 * Only values we generate (addresses, numbers, fixed words) go here;
-	 * attacker text stays in the CSV part. Report-ID and Version are
-	 * single-quoted as a YAML dumper would (they look like numbers). */
 	if (strbuf_printf(y,
 			  "---\r\nReported-From: %s\r\nCategory: abuse\r\nReport-Type: %s\r\n"
 			  "Report-ID: '%.4s%.2s%.2s-%u-%zu@%s'\r\nDate: %s\r\nSource: %s\r\nSource-Type: %s\r\n",
@@ -829,23 +1004,33 @@ static int mail_row(struct feed_writer *w, const struct feed_row *r)
 			     o->events, type, login ? "0.1.2" : "0.1.0", IOTMON_VERSION);
 }
 
-static int mail_end(struct feed_writer *w)
+static int mail_row(struct feed_writer *w, const struct feed_row *r)
 {
 	const struct feed_network *n = w->net;
+	const struct observation *o = r->obs;
 	struct strbuf *b = w->out;
-	char day[11], date[64], boundary[64], name[160], provider[160], contact[256];
+	char day[11], date[64], boundary[64], name[160], provider[160], contact[256], id[300];
 	int64_t end_us = (n->day + 1) * US_PER_DAY;
+	bool login = (o->kinds & KIND_BIT(EVENT_LOGIN)) && r->login_port;
+	const char *type = login ? "login-attack" : "hack-attack";
+	struct strbuf k;
+	int rc;
 
+	strbuf_reset(&w->aux);
+	strbuf_reset(&w->aux2);
+	if (strbuf_puts(&w->aux, csv_header) || csv_put_row(&w->aux, r) || mail_report(w, r, &w->aux2, type, login))
+		return -1;
 	time_format_day(n->day, day);
 	time_mail(end_us, date, sizeof(date));
-	snprintf(boundary, sizeof(boundary), "xarf-%s-AS%u", day, n->asn);
+	mail_id(w, r, id, sizeof(id));
+	snprintf(boundary, sizeof(boundary), "xarf-%s-AS%u-%zu", day, n->asn, w->rows);
 	ascii_copy(name, sizeof(name), n->as_name);
 	ascii_copy(provider, sizeof(provider), opt_provider(w->opt));
 	for (char *p = provider; *p; p++)
 		if (*p == '"' || *p == '\\')
 			*p = '\'';
 	ascii_copy(contact, sizeof(contact), n->contact);
-	if (w->opt && w->opt->mbox) {
+	{
 		/* mbox "From " line: asctime-style date of the day's end. */
 		static const char *const wd[] = {"Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"};
 		static const char *const mon[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -861,31 +1046,31 @@ static int mail_end(struct feed_writer *w)
 	if (strbuf_printf(b, "From: \"%s\" <%s>\r\n", provider, opt_email(w->opt)) ||
 	    (contact[0] && strbuf_printf(b, "To: %s\r\n", contact)) ||
 	    strbuf_printf(b,
-			  "Subject: abuse report about AS%u - %s: %zu infected host%s\r\n"
-			  "Date: %s\r\nMessage-ID: <xarf-%s-AS%u@%s>\r\nMIME-Version: 1.0\r\n"
+			  "Subject: abuse report about %s in AS%u - %s\r\n"
+			  "Date: %s\r\nMessage-ID: <%s>\r\nMIME-Version: 1.0\r\n"
 			  "Auto-Submitted: auto-generated\r\nX-XARF: PLAIN\r\n"
 			  "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n"
 			  "This is a multi-part message in MIME format (X-ARF 0.2).\r\n\r\n",
-			  n->asn, day, w->rows, w->rows == 1 ? "" : "s", date, day, n->asn, opt_domain(w->opt), boundary))
+			  r->ip, n->asn, day, date, id, boundary))
 		return -1;
 	/* Part 1: for people. */
-	if (strbuf_printf(b,
-			  "--%s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
-			  "This is an automated report from %s.\r\n\r\n"
-			  "On %s (UTC), %zu host%s in your network AS%u%s%s%s behaved like infected IoT\r\n"
-			  "devices towards our sensors (honeypots and a network telescope):\r\n\r\n"
-			  "  login attempts:   %zu hosts\r\n  exploit attempts: %zu hosts\r\n"
-			  "  downloads:        %zu hosts\r\n  scanning:         %zu hosts\r\n\r\n"
-			  "report.txt holds one X-ARF 0.2 report per host; evidence.csv lists each host\r\n"
-			  "with first and last seen, ports, credentials tried, CVEs, payloads and the\r\n"
-			  "device when known. Please contact the customers behind these addresses:\r\n"
-			  "the devices are likely compromised and attack others.\r\n\r\n",
-			  boundary, provider, day, w->rows, w->rows == 1 ? "" : "s", n->asn, name[0] ? " (" : "", name,
-			  name[0] ? ")" : "",
-			  w->kind_rows[EVENT_LOGIN], w->kind_rows[EVENT_EXPLOIT], w->kind_rows[EVENT_DOWNLOAD],
-			  w->kind_rows[EVENT_SCAN]))
+	strbuf_init(&k, 256);
+	rc = put_kinds(&k, o->kinds, ", ");
+	rc = rc || strbuf_printf(b,
+				 "--%s\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+				 "This is an automated report from %s.\r\n\r\n"
+				 "On %s (UTC), the host %s in your network AS%u%s%s%s behaved like an infected\r\n"
+				 "IoT device towards our sensors (honeypots and a network telescope): %s.\r\n\r\n"
+				 "report.txt holds the X-ARF 0.2 report; evidence.csv lists the host with first\r\n"
+				 "and last seen, ports, credentials tried, CVEs, payloads and the device when\r\n"
+				 "known. Please contact the customer behind this address: the device is likely\r\n"
+				 "compromised and attacks others.\r\n\r\n",
+				 boundary, provider, day, r->ip, n->asn, name[0] ? " (" : "", name, name[0] ? ")" : "",
+				 k.data ? k.data : "");
+	strbuf_free(&k);
+	if (rc)
 		return -1;
-	/* Part 2: the reports (YAML). */
+	/* Part 2: the report (YAML). */
 	if (strbuf_printf(b,
 			  "--%s\r\nContent-Type: text/plain; charset=utf-8; name=\"report.txt\"\r\n"
 			  "Content-Transfer-Encoding: 8bit\r\n\r\n",
@@ -904,9 +1089,10 @@ static int mail_end(struct feed_writer *w)
 	return 0;
 }
 
-const struct feed_format feed_xarf_mail = {"xarf-mail", "eml", mail_begin, mail_row, mail_end};
+const struct feed_format feed_xarf_mail = {"xarf-mail", "mbox", mail_begin, mail_row, no_end};
 
-static const struct feed_format *const formats[] = {&feed_csv, &feed_json, &feed_xarf, &feed_xarf_mail, NULL};
+static const struct feed_format *const formats[] = {&feed_csv,	&feed_json, &feed_xarf, &feed_xarf_mail,
+						    &feed_shadowserver, NULL};
 
 const struct feed_format *feed_format_find(const char *name)
 {
@@ -918,7 +1104,7 @@ const struct feed_format *feed_format_find(const char *name)
 
 const char *feed_format_names(void)
 {
-	return "csv|json|xarf|xarf-mail";
+	return "csv|json|xarf|xarf-mail|shadowserver";
 }
 
 /* ---- the generator ---- */
@@ -1006,12 +1192,18 @@ static int on_detail(const struct observation_detail *d, void *arg)
 	for (size_t i = 0; i < g->q->nfocus && !g->net.in_focus; i++)
 		if (strcasecmp(g->q->focus[i], d->obs->net.cc) == 0)
 			g->net.in_focus = true;
-	derive_row(d, &g->ds, &r);
-	for (size_t i = 0; i < g->nfmts; i++) {
-		if (g->fmts[i]->row(&g->w[i], &r))
-			return err_set(g->err, "feed of AS%u too large", g->net.asn);
-		g->w[i].rows++;
-	}
+	const struct ipsum *base = daysum_find(&g->ds, &d->obs->ip), *p = base && base->has_family ? base : NULL;
+	bool several = p && p->next_family;
+
+	do {
+		derive_row(d, &g->ds, p, several, &r);
+		for (size_t i = 0; i < g->nfmts; i++) {
+			if (g->fmts[i]->row(&g->w[i], &r))
+				return err_set(g->err, "feed of AS%u too large", g->net.asn);
+			g->w[i].rows++;
+		}
+		p = p && p->next_family ? &g->ds.v[p->next_family - 1] : NULL;
+	} while (p);
 	return 0;
 }
 
@@ -1110,7 +1302,7 @@ int feed_generate(struct store *s, const struct feed_query *q, const struct feed
 struct write_ctx {
 	struct strbuf *out;
 	FILE *fp;
-	size_t networks;
+	size_t networks, rows;
 	struct err *err;
 };
 
@@ -1119,9 +1311,9 @@ static int write_network(const struct feed_network *net, const struct feed_forma
 {
 	struct write_ctx *c = arg;
 
-	(void)net;
 	(void)fmt;
 	c->networks++;
+	c->rows += net ? net->rows : 0;
 	if (c->fp) {
 		if (len && fwrite(text, 1, len, c->fp) != len)
 			return err_set(c->err, "write error");
@@ -1144,14 +1336,15 @@ static int write_any(struct store *s, int64_t day, const uint32_t *asns, size_t 
 		return err_set(err, "unknown feed format \"%s\" (%s)", format, feed_format_names());
 	if (opt)
 		o = *opt;
-	/* Several mails in one stream need separators: mbox. */
-	if (fmt == &feed_xarf_mail && nasns != 1)
-		o.mbox = true;
 	if (feed_generate(s, &q, &fmt, 1, &o, false, write_network, &c, err))
 		return -1;
+	if (o.rows)
+		*o.rows += c.rows;
 	/* A CSV feed without hosts is still a CSV file: its header. */
 	if (c.networks == 0 && fmt == &feed_csv)
 		return write_network(NULL, fmt, csv_header, strlen(csv_header), &c);
+	if (c.networks == 0 && fmt == &feed_shadowserver)
+		return write_network(NULL, fmt, shadowserver_header, strlen(shadowserver_header), &c);
 	return 0;
 }
 

@@ -8,11 +8,15 @@
  * URLs and hashes, the device when characterized, and the enrichment.
  *
  * Formats are `struct feed_format`s (begin/row/end per network):
- *   csv        Shadowserver-style columns (formats.md §9), header once
+ *   csv        Shadowserver-like columns (formats.md §9) plus ours, header once;
+ *              one time format (RFC 3339), credentials as a JSON array
+ *   shadowserver  exactly the columns of Shadowserver's Honeypot-Brute-Force-
+ *              Events report, one row per credential pair
  *   json       IntelMQ events, flat dotted keys, one JSON object a line
  *   xarf       XARF v4 JSON, one report (one incident = one IP) a line
- *   xarf-mail  X-ARF 0.2 MIME mail per network: text, YAML report (one
- *              YAML document per source), CSV evidence (base64); CRLF
+ *   xarf-mail  X-ARF 0.2: one MIME mail per row (one report, one source),
+ *              an mbox per network: text, YAML report, CSV evidence
+ *              (base64); CRLF; To: the network's abuse contact
  *
  * Output is deterministic: networks by ASN, rows by IP text, and every time
  * or id derived from the data (time.observation, mail Date and the report
@@ -42,7 +46,7 @@ struct feed_options {
 	const char *reporter_email; /* From / reporter contact; NULL: "abuse-reports@localhost" */
 	const char *reporter_domain; /* NULL: the domain of reporter_email */
 	const struct contacts *contacts; /* abuse contacts by ASN, may be NULL */
-	bool mbox; /* xarf-mail: start each message with an mbox "From " line */
+	size_t *rows; /* feed_write*(): the rows written are added here; may be NULL */
 };
 
 struct feed_network {
@@ -55,9 +59,11 @@ struct feed_network {
 	bool in_focus; /* some row has a cc in feed_query.focus (always true without focus) */
 };
 
-/* One listed IP, derived from its observation, device and events. */
+/* One listed (IP, family), derived from its observation, device and events:
+ * an IP whose events name several families that day is one row each. */
 struct feed_row {
-	const struct observation *obs;
+	const struct observation *obs; /* &view */
+	struct observation view; /* the observation; family, kinds, events and times of the row's family */
 	const struct device *device; /* NULL when not characterized */
 	char ip[46];
 	const char *transport; /* "tcp", ... */
@@ -93,15 +99,14 @@ struct feed_writer {
 	const struct feed_options *opt;
 	const struct feed_network *net;
 	struct strbuf *out;
-	struct strbuf aux, aux2; /* xarf-mail: the CSV evidence and the YAML reports being built */
+	struct strbuf aux, aux2; /* xarf-mail: the CSV evidence and the YAML report being built */
 	size_t rows; /* rows of this network so far */
-	size_t kind_rows[EVENT_KIND_COUNT]; /* rows with each kind of evidence */
 };
 
-extern const struct feed_format feed_csv, feed_json, feed_xarf, feed_xarf_mail;
+extern const struct feed_format feed_csv, feed_json, feed_xarf, feed_xarf_mail, feed_shadowserver;
 /* The format called name, or NULL. */
 const struct feed_format *feed_format_find(const char *name);
-/* "csv|json|xarf|xarf-mail", for usage texts. */
+/* "csv|json|xarf|xarf-mail|shadowserver", for usage texts. */
 const char *feed_format_names(void);
 
 struct feed_query {

@@ -485,6 +485,87 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The next message of an mbox text at *p (ours: each starts with a "From "
+ * line, no body line does): its bytes without that line. */
+static bool next_message(const char **p, const char *end, const char **msg, size_t *len)
+{
+	const char *start = *p, *nl, *next;
+
+	if (start >= end || strncmp(start, "From ", 5) != 0)
+		return false;
+	nl = memchr(start, '\n', (size_t)(end - start));
+	if (!nl)
+		return false;
+	*msg = nl + 1;
+	for (next = *msg; next < end; next++) {
+		next = memchr(next, '\n', (size_t)(end - next));
+		if (!next || (end - next > 5 && strncmp(next + 1, "From ", 5) == 0))
+			break;
+	}
+	next = next && next < end ? next + 1 : end;
+	*len = (size_t)(next - *msg);
+	*p = next;
+	return true;
+}
+
+/* A message's delivery key (deliveries.format): "xm-" and 12 hex digits
+ * of its Message-ID's SHA-256, so each report is sent once, whatever else
+ * was sent. */
+static void message_key(const char *msg, size_t len, char key[16])
+{
+	const char *h = memmem(msg, len, "\r\nMessage-ID: <", 15), *e;
+	char hex[65];
+
+	if (h && (e = memchr(h + 15, '>', (size_t)(msg + len - h - 15))) != NULL)
+		sha256_hex(h + 15, (size_t)(e - h - 15), hex);
+	else
+		sha256_hex(msg, len, hex);
+	snprintf(key, 16, "xm-%.12s", hex);
+}
+
+/* Sends one message of network asn to `to` unless it was sent or another
+ * sender holds it; 0, or -1 on a store error. */
+static int deliver_message(struct store *s, const struct outbox_config *oc, int64_t day, uint32_t asn,
+			   const char *to, const char *msg, size_t len, struct outbox_delivery_result *res,
+			   struct err *err)
+{
+	struct delivery dv;
+	struct err send_err;
+	char key[16];
+	bool found;
+
+	message_key(msg, len, key);
+	if (store_get_delivery(s, day, asn, key, to, &dv, &found, err))
+		return -1;
+	if (found && strcmp(dv.status, "sent") == 0) {
+		res->already_sent++;
+		return 0;
+	}
+	memset(&dv, 0, sizeof(dv));
+	dv.day = day;
+	dv.asn = asn;
+	snprintf(dv.format, sizeof(dv.format), "%s", key);
+	snprintf(dv.recipient, sizeof(dv.recipient), "%s", to);
+	sha256_hex(msg, len, dv.sha256);
+	dv.updated_us = time_now_us();
+	if (store_claim_delivery(s, &dv, dv.updated_us - OUTBOX_STALE_CLAIM_US, &found, err))
+		return -1;
+	if (!found) {
+		res->in_progress++; /* another sender has it */
+		return 0;
+	}
+	if (smtp_send(oc->smtp_url, oc->feed.reporter_email, to, msg, len, &send_err) == 0) {
+		snprintf(dv.status, sizeof(dv.status), "sent");
+		res->sent++;
+	} else {
+		snprintf(dv.status, sizeof(dv.status), "failed");
+		snprintf(dv.last_error, sizeof(dv.last_error), "%.200s", send_err.msg);
+		res->failed++;
+	}
+	dv.updated_us = time_now_us();
+	return store_record_delivery(s, &dv, err);
+}
+
 int outbox_deliver_day(struct store *s, const struct outbox_config *oc, int64_t day,
 		       struct outbox_delivery_result *res, struct err *err)
 {
@@ -507,7 +588,7 @@ int outbox_deliver_day(struct store *s, const struct outbox_config *oc, int64_t 
 	while ((de = readdir(d))) {
 		size_t l = strlen(de->d_name);
 
-		if (l > 4 && strcmp(de->d_name + l - 4, ".eml") == 0 && de->d_name[0] >= '0' && de->d_name[0] <= '9') {
+		if (l > 5 && strcmp(de->d_name + l - 5, ".mbox") == 0 && de->d_name[0] >= '0' && de->d_name[0] <= '9') {
 			if (n == cap) {
 				cap = cap ? 2 * cap : 64;
 				names = xrealloc(names, cap * sizeof(*names));
@@ -521,10 +602,9 @@ int outbox_deliver_day(struct store *s, const struct outbox_config *oc, int64_t 
 	strbuf_init(&mail, (size_t)1 << 31);
 	for (size_t i = 0; i < n && !rc; i++) {
 		uint32_t asn = (uint32_t)strtoul(names[i], NULL, 10);
-		const char *to = contacts_find(oc->contacts, asn);
+		const char *to = contacts_find(oc->contacts, asn), *p, *end, *msg;
 		struct network net;
-		struct delivery dv;
-		struct err send_err;
+		size_t len;
 		bool found;
 
 		if (!to) {
@@ -534,49 +614,19 @@ int outbox_deliver_day(struct store *s, const struct outbox_config *oc, int64_t 
 			}
 			to = found && contacts_valid_list(net.abuse_contact) ? net.abuse_contact : NULL;
 		}
-		if (!to) {
-			res->no_contact++;
-			continue;
-		}
-		if (store_get_delivery(s, day, asn, "xarf-mail", to, &dv, &found, err)) {
-			rc = -1;
-			break;
-		}
-		if (found && strcmp(dv.status, "sent") == 0) {
-			res->already_sent++;
-			continue;
-		}
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		if (read_file(path, &mail, err)) {
 			rc = -1;
 			break;
 		}
-		memset(&dv, 0, sizeof(dv));
-		dv.day = day;
-		dv.asn = asn;
-		snprintf(dv.format, sizeof(dv.format), "xarf-mail");
-		snprintf(dv.recipient, sizeof(dv.recipient), "%s", to);
-		sha256_hex(mail.data, mail.len, dv.sha256);
-		dv.updated_us = time_now_us();
-		if (store_claim_delivery(s, &dv, dv.updated_us - OUTBOX_STALE_CLAIM_US, &found, err)) {
-			rc = -1;
-			break;
+		p = mail.data;
+		end = mail.data + mail.len;
+		while (!rc && next_message(&p, end, &msg, &len)) {
+			if (!to)
+				res->no_contact++;
+			else
+				rc = deliver_message(s, oc, day, asn, to, msg, len, res, err);
 		}
-		if (!found) {
-			res->in_progress++; /* another sender has it */
-			continue;
-		}
-		if (smtp_send(oc->smtp_url, oc->feed.reporter_email, to, mail.data, mail.len, &send_err) == 0) {
-			snprintf(dv.status, sizeof(dv.status), "sent");
-			res->sent++;
-		} else {
-			snprintf(dv.status, sizeof(dv.status), "failed");
-			snprintf(dv.last_error, sizeof(dv.last_error), "%.200s", send_err.msg);
-			res->failed++;
-		}
-		dv.updated_us = time_now_us();
-		if (store_record_delivery(s, &dv, err))
-			rc = -1;
 	}
 	strbuf_free(&mail);
 	for (size_t i = 0; i < n; i++)

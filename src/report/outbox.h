@@ -63,7 +63,9 @@ struct outbox_delivery_result {
 /* A "sending" claim older than this is a sender that died: tried again. */
 #define OUTBOX_STALE_CLAIM_US (INT64_C(3600) * 1000000)
 
-/* Mails the day's .eml files not yet sent (needs smtp_url). */
+/* Mails the messages of the day's ASN.mbox files (xarf-mail: one report a
+ * message) not yet sent, each on its own: a delivery record per message
+ * (needs smtp_url). Counts are of messages. */
 int outbox_deliver_day(struct store *s, const struct outbox_config *oc, int64_t day,
 		       struct outbox_delivery_result *res, struct err *err);
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/addrclass.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 
@@ -58,6 +59,8 @@ void obs_batch_add(struct obs_batch *b, const struct event *ev)
 
 	if (!(KIND_BIT(ev->kind) & KINDS_INFECTED))
 		return;
+	if (!addrclass_is_device(&ev->src))
+		return; /* loopback, private, documentation ...: the event is kept, no device counted */
 	if ((b->n + 1) * 2 > b->nslots)
 		rehash(b);
 	s = key_hash(&ev->src, day) & (b->nslots - 1);

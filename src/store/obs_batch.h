@@ -24,7 +24,8 @@ struct obs_batch {
 void obs_batch_init(struct obs_batch *b);
 void obs_batch_free(struct obs_batch *b);
 void obs_batch_reset(struct obs_batch *b);
-/* Adds ev if its kind makes its source listed (KINDS_INFECTED). */
+/* Adds ev if its kind makes its source listed (KINDS_INFECTED) and its
+ * source can be a device (addrclass.h). */
 void obs_batch_add(struct obs_batch *b, const struct event *ev);
 
 #endif

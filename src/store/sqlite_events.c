@@ -222,7 +222,7 @@ static int sqlite_drop_events_before(struct store *base, int64_t day, uint64_t *
 
 	if (sqlite_prepare(s, "DELETE FROM events WHERE time_us < ?", &st, err))
 		return -1;
-	sqlite3_bind_int64(st, 1, day * 86400 * INT64_C(1000000));
+	sqlite3_bind_int64(st, 1, day * US_PER_DAY);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		sqlite3_finalize(st);
 		return sqlite_db_error(s, err, "drop old events");

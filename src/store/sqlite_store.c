@@ -325,6 +325,7 @@ struct store *sqlite_store_open(const char *target, int flags, struct err *err)
 		.tokens = &sqlite_tokens,
 	};
 	s->path = xstrdup(path);
+	s->base.name = s->path;
 	if (sqlite3_open_v2(path, &s->db, oflags, NULL) != SQLITE_OK) {
 		sqlite_db_error(s, err, "cannot open");
 		goto fail;

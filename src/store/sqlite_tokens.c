@@ -8,37 +8,14 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 #include "sqlite_internal.h"
-
-static void format_asns(const struct api_token *t, char *buf, size_t size)
-{
-	size_t off = 0;
-
-	buf[0] = '\0';
-	for (size_t i = 0; i < t->nasns && off < size; i++)
-		off += (size_t)snprintf(buf + off, size - off, "%s%u", i ? "," : "", t->asns[i]);
-}
-
-static void parse_asns(const char *text, struct api_token *t)
-{
-	char *end;
-
-	t->nasns = 0;
-	while (text && *text && t->nasns < TOKEN_ASNS_MAX) {
-		unsigned long v = strtoul(text, &end, 10);
-
-		if (end == text)
-			break;
-		t->asns[t->nasns++] = (uint32_t)v;
-		text = *end == ',' ? end + 1 : end;
-	}
-}
+#include "token_asns.h"
 
 static void row_to_token(sqlite3_stmt *st, struct api_token *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->id = sqlite3_column_int64(st, 0);
 	sqlite_column_fixed(st, 1, t->name, sizeof(t->name));
-	parse_asns((const char *)sqlite3_column_text(st, 2), t);
+	token_asns_parse((const char *)sqlite3_column_text(st, 2), t);
 	t->created_us = sqlite3_column_int64(st, 3);
 	t->revoked_us = sqlite3_column_int64(st, 4);
 }
@@ -46,12 +23,12 @@ static void row_to_token(sqlite3_stmt *st, struct api_token *t)
 static int sqlite_add_token(struct store *base, struct api_token *t, const char *hash_hex, struct err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	char asns[TOKEN_ASNS_MAX * 11 + 1];
+	char asns[TOKEN_ASNS_TEXT];
 	sqlite3_stmt *st;
 
 	if (sqlite_prepare(s, "INSERT INTO api_tokens (name, hash, asns, created_us) VALUES (?, ?, ?, ?)", &st, err))
 		return -1;
-	format_asns(t, asns, sizeof(asns));
+	token_asns_format(t, asns, sizeof(asns));
 	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, hash_hex, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, asns, -1, SQLITE_TRANSIENT);

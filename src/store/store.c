@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "core/timeutil.h"
+
 static const char *const sqlite_schemes[] = {"sqlite:", NULL};
 static const char *const postgres_schemes[] = {"postgresql://", "postgres://", NULL};
 
@@ -29,6 +31,15 @@ struct store *store_open(const char *target, int flags, struct err *err)
 		return NULL;
 	}
 	return store_backend_for(target)->open(target, flags, err);
+}
+
+int store_apply_retention(struct store *s, int days, int64_t now_us, uint64_t *dropped, struct err *err)
+{
+	if (dropped)
+		*dropped = 0;
+	if (days <= 0)
+		return 0;
+	return store_drop_events_before(s, time_day_of(now_us) - days, dropped, err);
 }
 
 void store_close(struct store *s)

@@ -269,6 +269,7 @@ struct store_backend {
 
 struct store {
 	const struct store_backend *backend;
+	const char *name; /* for messages: the file, or the URL without its password */
 	void (*close)(struct store *s);
 	const struct store_event_writer *writer;
 	const struct store_event_queries *events;
@@ -297,6 +298,10 @@ static inline int store_insert_events(struct store *s, const struct event *evs, 
 {
 	return s->writer->insert_events(s, evs, n, enr, inserted, err);
 }
+
+/* Retention ([store] retention_days): drops the events of UTC days more
+ * than days before the day of now_us; days 0 keeps everything. Logs nothing. */
+int store_apply_retention(struct store *s, int days, int64_t now_us, uint64_t *dropped, struct err *err);
 
 static inline int store_drop_events_before(struct store *s, int64_t day, uint64_t *dropped, struct err *err)
 {

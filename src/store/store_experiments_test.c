@@ -1,7 +1,8 @@
 /* store_experiments_test.c - the store operations behind clean-up
  * measurement: idempotent observation imports (also over sensor rows),
  * the observation span, (ip, day) ordering, treatments that never change
- * once set, and notifications recorded once. */
+ * once set, and notifications recorded once; over every backend
+ * (test_store.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,23 +16,7 @@
 
 #include "core/timeutil.h"
 #include "store/store.h"
-#include "store/test_db.h"
-
-static struct test_db scratch;
-
-static int setup(void **state)
-{
-	(void)state;
-	if (test_db_make(&scratch, "exp"))
-		return -1;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	return test_db_remove(&scratch);
-}
+#include "store/test_store.h"
 
 static void imported(struct observation *o, const char *ip, int64_t day, uint32_t asn, const char *treatment)
 {
@@ -62,7 +47,7 @@ static int keep(const struct observation *o, void *arg)
 
 static void test_import_idempotent(void **state)
 {
-	struct store *s = store_open(scratch.path, STORE_CREATE, NULL);
+	struct store *s = store_open(test_store.target, STORE_CREATE, NULL);
 	struct observation o[3], sensor;
 	struct obs_filter f;
 	struct rows r = {.n = 0};
@@ -134,7 +119,7 @@ static int count_notifications(const struct notification *n, void *arg)
 
 static void test_treatments_and_notifications(void **state)
 {
-	struct store *s = store_open(scratch.path, STORE_CREATE, NULL);
+	struct store *s = store_open(test_store.target, STORE_CREATE, NULL);
 	struct treatment t[2];
 	struct notification n;
 	bool added[2], one;
@@ -176,9 +161,8 @@ static void test_treatments_and_notifications(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_import_idempotent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_treatments_and_notifications, setup, teardown),
+		STORE_TEST(test_import_idempotent),
+		STORE_TEST(test_treatments_and_notifications),
 	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return test_store_run("store_experiments", tests, sizeof(tests) / sizeof(tests[0]));
 }

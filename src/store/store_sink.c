@@ -20,6 +20,7 @@ struct store_sink {
 	struct event *queue; /* waiting events, owned copies */
 	size_t count, cap;
 	int64_t oldest_mono_us; /* when the first waiting event arrived */
+	int64_t retention_day; /* UTC day retention last ran (writer thread only) */
 	bool stopping, flush_wanted;
 	uint64_t emitted, committed, inserted, failed_batches, lost;
 	pthread_t writer;
@@ -66,6 +67,25 @@ static bool commit_batch(struct store_sink *s, struct event *batch, size_t n, si
 	}
 }
 
+/* Long-running writers (run, honeypot, collect) apply [store]
+ * retention_days when the UTC day changes, from the thread that owns the
+ * store. */
+static void apply_retention_daily(struct store_sink *s)
+{
+	int64_t today = time_day_of(time_now_us());
+	uint64_t dropped;
+	struct err err;
+
+	if (!s->opt.retention_days || today == s->retention_day)
+		return;
+	s->retention_day = today;
+	if (store_apply_retention(s->store, s->opt.retention_days, time_now_us(), &dropped, &err))
+		log_error("store retention: %s", err.msg);
+	else if (dropped)
+		log_info("store retention: events before %d days ago dropped (%llu %s)", s->opt.retention_days,
+			 (unsigned long long)dropped, strcmp(s->store->backend->name, "sqlite") ? "day partitions" : "events");
+}
+
 static void *writer_main(void *arg)
 {
 	struct store_sink *s = arg;
@@ -103,6 +123,7 @@ static void *writer_main(void *arg)
 
 		size_t inserted = 0;
 		bool ok = commit_batch(s, batch, n, &inserted);
+		apply_retention_daily(s);
 		for (size_t i = 0; i < n; i++)
 			event_free(&batch[i]);
 

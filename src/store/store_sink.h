@@ -19,6 +19,7 @@ struct store_sink_options {
 	int interval_ms; /* oldest waiting event is committed within this */
 	size_t queue_max; /* waiting events before emit() blocks */
 	const struct enricher *enricher; /* may be NULL */
+	int retention_days; /* events older than this many UTC days are dropped once a day; 0 keeps */
 };
 
 /* The sink uses store from its own thread until closed; the caller must not

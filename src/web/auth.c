@@ -8,6 +8,10 @@
 #include <strings.h>
 #include <sys/random.h>
 
+#include "core/xalloc.h"
+#include "web/peer.h"
+#include "web/ratelimit.h"
+
 static const char hexdigits[] = "0123456789abcdef";
 
 int auth_token_new(char *secret, struct err *err)
@@ -128,4 +132,35 @@ enum auth_result auth_check(struct store *s, const char *header, struct api_toke
 	if (t->revoked_us)
 		return AUTH_REVOKED;
 	return AUTH_OK;
+}
+
+/* The throttle is a rate limit whose budget is spent by failures only. */
+struct auth_throttle {
+	struct ratelimit *rl;
+};
+
+struct auth_throttle *auth_throttle_new(int failures, int window_s)
+{
+	struct auth_throttle *t = xcalloc(1, sizeof(*t));
+
+	t->rl = ratelimit_new_window(failures, window_s);
+	return t;
+}
+
+void auth_throttle_free(struct auth_throttle *t)
+{
+	if (!t)
+		return;
+	ratelimit_free(t->rl);
+	free(t);
+}
+
+bool auth_throttle_check(struct auth_throttle *t, const struct ipaddr *client, int64_t now_us, int *retry_s)
+{
+	return ratelimit_peek(t->rl, peer_budget_key(client), now_us, retry_s);
+}
+
+void auth_throttle_fail(struct auth_throttle *t, const struct ipaddr *client, int64_t now_us)
+{
+	ratelimit_take(t->rl, peer_budget_key(client), now_us, NULL);
 }

@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "core/err.h"
+#include "core/ipaddr.h"
 #include "store/store.h"
 
 #define AUTH_TOKEN_PREFIX "iotm_"
@@ -43,5 +44,20 @@ enum auth_result {
  * store; on AUTH_OK *t is the token. The scheme name is case-insensitive
  * (RFC 7235), the token itself is not. */
 enum auth_result auth_check(struct store *s, const char *header, struct api_token *t, struct err *err);
+
+/* Failed credentials per client address (an IPv4 address, an IPv6 /64):
+ * `failures` are allowed at once, then one more per window_s / failures
+ * seconds. Every path that checks a credential (API tokens, the portal
+ * login) asks auth_throttle_check first and refuses with 429 and the
+ * Retry-After it gives, without looking at the credential; after a failed
+ * check it calls auth_throttle_fail. Success costs nothing. Thread-safe. */
+struct auth_throttle;
+
+struct auth_throttle *auth_throttle_new(int failures, int window_s);
+void auth_throttle_free(struct auth_throttle *t);
+/* True when client may try a credential now; else false and *retry_s. */
+bool auth_throttle_check(struct auth_throttle *t, const struct ipaddr *client, int64_t now_us, int *retry_s);
+/* Counts one failed credential of client. */
+void auth_throttle_fail(struct auth_throttle *t, const struct ipaddr *client, int64_t now_us);
 
 #endif

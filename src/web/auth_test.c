@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/timeutil.h"
 #include "web/auth.h"
 #include "store/test_db.h"
 
@@ -106,10 +107,40 @@ static void test_store_and_check(void **state)
 	store_close(s);
 }
 
+static void test_throttle(void **state)
+{
+	struct auth_throttle *t = auth_throttle_new(3, 60); /* 3 failures, then one per 20 s */
+	struct ipaddr a, a2, b, v6a, v6b;
+	int64_t t0 = 1000 * US_PER_SEC;
+	int retry = 0;
+
+	(void)state;
+	ipaddr_parse("192.0.2.1", 9, &a);
+	ipaddr_parse("192.0.2.2", 9, &a2);
+	ipaddr_parse("2001:db8::1", 11, &v6a);
+	ipaddr_parse("2001:db8::ffff:2", 16, &v6b);
+	b = a2;
+	for (int i = 0; i < 3; i++) {
+		assert_true(auth_throttle_check(t, &a, t0, &retry));
+		auth_throttle_fail(t, &a, t0);
+	}
+	assert_false(auth_throttle_check(t, &a, t0, &retry));
+	assert_int_equal(retry, 20);
+	assert_true(auth_throttle_check(t, &b, t0, &retry)); /* per address */
+	assert_true(auth_throttle_check(t, &a, t0 + 20 * US_PER_SEC, &retry));
+	/* IPv6: one budget per /64, whatever address of it is used. */
+	for (int i = 0; i < 3; i++)
+		auth_throttle_fail(t, i % 2 ? &v6a : &v6b, t0);
+	assert_false(auth_throttle_check(t, &v6a, t0, &retry));
+	assert_false(auth_throttle_check(t, &v6b, t0, &retry));
+	auth_throttle_free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_store_and_check, setup, teardown),
+		cmocka_unit_test(test_throttle),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,8 @@
 #include "web/query.h"
 #include "web/web.h"
 
+struct auth_throttle;
+
 struct web_request {
 	const char *path;
 	const struct query *query;
@@ -24,6 +26,8 @@ struct web_request {
 	const struct population *population; /* NULL when none */
 	const struct api_token *token; /* authenticated routes only */
 	const struct feed_options *feed; /* [feeds] options of the feed API */
+	const struct ipaddr *client; /* the peer's address */
+	struct auth_throttle *throttle; /* failed credentials per client (auth.h) */
 };
 
 struct web_response {
@@ -41,6 +45,13 @@ int web_error(struct web_response *r, int status, const char *fmt, ...) __attrib
 /* A 500 for a store failure: the detail (paths, SQL) goes to the log, the
  * client gets "internal error". Returns 0. */
 int web_store_error(struct web_response *r, const struct err *err);
+
+/* For every handler that checks a credential (a login form, a token):
+ * call web_auth_throttled first; when it returns true, r holds a 429 with
+ * Retry-After and the credential must not be looked at. After a credential
+ * fails, call web_auth_failed. The API's Bearer tokens go through both. */
+bool web_auth_throttled(const struct web_request *rq, struct web_response *r);
+void web_auth_failed(const struct web_request *rq);
 
 /* Body ceilings. */
 #define WEB_PAGE_MAX ((size_t)8 << 20)

@@ -77,6 +77,11 @@ static void page_close(struct web_response *r)
 	snprintf(footer, sizeof(footer), text(T_FOOTER), IOTMON_VERSION);
 	strbuf_puts(&r->body, "</main><footer>");
 	strbuf_xml_escape(&r->body, footer);
+	/* The enrichment data's licence (CC BY 4.0) asks for attribution, and
+	 * DB-IP for a link on pages that show its results (README, data). */
+	strbuf_puts(&r->body, "<br>IP to AS and country data: <a href=\"https://db-ip.com\">DB-IP.com</a>, RouteViews "
+			      "and the NRO, via ip-location-db, <a href=\"https://creativecommons.org/licenses/by/4.0/\">"
+			      "CC BY 4.0</a>.");
 	strbuf_puts(&r->body, "</footer></body></html>\n");
 }
 

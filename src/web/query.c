@@ -2,6 +2,8 @@
  * allocated, every write is bounded by the fixed sizes in struct query. */
 #include "query.h"
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/hex.h"
@@ -75,6 +77,52 @@ int query_parse(const char *s, size_t len, struct query *q, struct err *err)
 		}
 	}
 	return 0;
+}
+
+static bool unreserved(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+	       c == '_' || c == '~';
+}
+
+static bool all_digits(const char *v)
+{
+	if (!*v)
+		return false;
+	for (; *v; v++)
+		if (*v < '0' || *v > '9')
+			return false;
+	return true;
+}
+
+size_t query_canonical(const struct query *q, const char *const *allowed, char *out)
+{
+	static const char hexdigits[] = "0123456789ABCDEF";
+	size_t n = 0;
+
+	for (const char *const *a = allowed; *a; a++) {
+		const char *v = query_get(q, *a);
+
+		if (!v)
+			continue;
+		if (n)
+			out[n++] = '&';
+		n += (size_t)snprintf(out + n, QUERY_CANONICAL_MAX - n, "%s=", *a);
+		if (all_digits(v))
+			while (v[0] == '0' && v[1])
+				v++;
+		for (; *v; v++) {
+			if (unreserved(*v)) {
+				out[n++] = *v;
+			} else {
+				out[n++] = '%';
+				out[n++] = hexdigits[(unsigned char)*v >> 4];
+				out[n++] = hexdigits[*v & 15];
+			}
+		}
+	}
+	out[n] = '\0';
+	return n;
 }
 
 const char *query_get(const struct query *q, const char *key)

@@ -38,6 +38,16 @@ const char *query_get(const struct query *q, const char *key);
 /* Fails (naming the key) when q has a key not in allowed (NULL-terminated). */
 int query_only(const struct query *q, const char *const *allowed, struct err *err);
 
+/* The longest text query_canonical writes (with its NUL). */
+#define QUERY_CANONICAL_MAX (QUERY_MAX_PARAMS * (QUERY_KEY_MAX + 2 + 3 * QUERY_VALUE_MAX) + 1)
+/* Writes q's parameters in the order of allowed (NULL-terminated; keys not
+ * in it are left out) as KEY=VALUE joined by '&', each value
+ * percent-encoded except [A-Za-z0-9-._~], and a value of digits only
+ * without its leading zeros (query_int reads "007" as 7): every spelling of
+ * one request gives one text, the page cache's key. out holds
+ * QUERY_CANONICAL_MAX bytes; returns the length. */
+size_t query_canonical(const struct query *q, const char *const *allowed, char *out);
+
 /* Typed getters for the values handlers take. Each returns 0 and leaves *out
  * alone when the key is absent, sets *out when valid, and fails with a
  * message naming the key otherwise. */

@@ -181,12 +181,73 @@ static void test_rate_limit(void **state)
 	ratelimit_free(rl);
 }
 
+static void test_window_and_peek(void **state)
+{
+	struct ratelimit *rl = ratelimit_new_window(5, 60); /* 5 per minute, all at once */
+	int64_t t0 = 1000 * US_PER_SEC;
+	int wait = 0;
+
+	(void)state;
+	for (int i = 0; i < 5; i++) {
+		assert_true(ratelimit_peek(rl, 7, t0, &wait)); /* peeking spends nothing */
+		assert_true(ratelimit_take(rl, 7, t0, &wait));
+	}
+	assert_false(ratelimit_peek(rl, 7, t0, &wait));
+	assert_int_equal(wait, 12); /* one comes back every 60 / 5 s */
+	assert_false(ratelimit_peek(rl, 7, t0 + 11 * US_PER_SEC, &wait));
+	assert_int_equal(wait, 1);
+	assert_true(ratelimit_peek(rl, 7, t0 + 12 * US_PER_SEC, &wait));
+	assert_true(ratelimit_take(rl, 7, t0 + 12 * US_PER_SEC, NULL));
+	assert_false(ratelimit_take(rl, 7, t0 + 12 * US_PER_SEC, NULL));
+	ratelimit_free(rl);
+}
+
+static const char *canonical(const char *query, const char *const *allowed)
+{
+	static char out[QUERY_CANONICAL_MAX];
+	struct query q;
+	struct err err;
+
+	assert_int_equal(query_parse(query, strlen(query), &q, &err), 0);
+	query_canonical(&q, allowed, out);
+	return out;
+}
+
+static void test_canonical(void **state)
+{
+	static const char *const period[] = {"to", "days", NULL};
+	static const char *const one[] = {"days", NULL};
+	static const char *const keys[] = {"a", "b", "c", "d", "e", "f", "g", "h", NULL};
+	char worst[QUERY_MAX_LEN + 1];
+	size_t n = 0;
+
+	(void)state;
+	assert_string_equal(canonical("days=30&to=2025-03-20", period), "to=2025-03-20&days=30");
+	assert_string_equal(canonical("to=2025-03-20&days=030", period), "to=2025-03-20&days=30");
+	assert_string_equal(canonical("days=%33%30&to=%32025-03-20", period), "to=2025-03-20&days=30");
+	assert_string_equal(canonical("days=0", period), "days=0");
+	assert_string_equal(canonical("days=000", period), "days=0");
+	assert_string_equal(canonical("", period), "");
+	assert_string_equal(canonical("to=a+b%26c%3D", period), "to=a%20b%26c%3D"); /* no '&' or '=' can forge a key */
+	assert_string_equal(canonical("to=x&days=5", one), "days=5"); /* keys not listed are left out */
+	assert_string_equal(canonical("days=1.0", one), "days=1.0"); /* only digits are numbers */
+	/* A query of '!'s triples in length, still within QUERY_CANONICAL_MAX. */
+	for (int k = 0; k < 8; k++) {
+		n += (size_t)sprintf(worst + n, "%s%c=", k ? "&" : "", 'a' + k);
+		memset(worst + n, '!', 250);
+		n += 250;
+	}
+	worst[n] = '\0';
+	assert_int_equal(strlen(canonical(worst, keys)), 8 * (2 + 750) + 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_queries),   cmocka_unit_test(test_bad_queries),
 		cmocka_unit_test(test_typed_getters),  cmocka_unit_test(test_tokens),
-		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_rate_limit),     cmocka_unit_test(test_window_and_peek),
+		cmocka_unit_test(test_canonical),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -21,14 +21,24 @@ struct ratelimit {
 	struct bucket b[SLOTS];
 };
 
-struct ratelimit *ratelimit_new(int per_minute, int burst)
+static struct ratelimit *make(double per_us, double burst)
 {
 	struct ratelimit *rl = xcalloc(1, sizeof(*rl));
 
 	pthread_mutex_init(&rl->lock, NULL);
-	rl->per_us = per_minute / 60e6;
+	rl->per_us = per_us;
 	rl->burst = burst;
 	return rl;
+}
+
+struct ratelimit *ratelimit_new(int per_minute, int burst)
+{
+	return make(per_minute / 60e6, burst);
+}
+
+struct ratelimit *ratelimit_new_window(int count, int window_s)
+{
+	return make(count / (window_s * 1e6), count);
 }
 
 void ratelimit_free(struct ratelimit *rl)
@@ -39,12 +49,11 @@ void ratelimit_free(struct ratelimit *rl)
 	free(rl);
 }
 
-bool ratelimit_take(struct ratelimit *rl, int64_t key, int64_t now_us, int *wait_s)
+/* Under lock: key's bucket, refilled up to now_us. */
+static struct bucket *bucket_at(struct ratelimit *rl, int64_t key, int64_t now_us)
 {
 	struct bucket *b = NULL, *oldest = &rl->b[0];
-	bool ok;
 
-	pthread_mutex_lock(&rl->lock);
 	for (int i = 0; i < SLOTS; i++) {
 		if (rl->b[i].key == key) {
 			b = &rl->b[i];
@@ -63,11 +72,31 @@ bool ratelimit_take(struct ratelimit *rl, int64_t key, int64_t now_us, int *wait
 	if (b->tokens > rl->burst)
 		b->tokens = rl->burst;
 	b->updated_us = now_us;
+	return b;
+}
+
+static bool use(struct ratelimit *rl, int64_t key, int64_t now_us, bool take, int *wait_s)
+{
+	struct bucket *b;
+	bool ok;
+
+	pthread_mutex_lock(&rl->lock);
+	b = bucket_at(rl, key, now_us);
 	ok = b->tokens >= 1;
-	if (ok)
+	if (ok && take)
 		b->tokens -= 1;
-	else
+	else if (!ok && wait_s)
 		*wait_s = (int)ceil((1 - b->tokens) / rl->per_us / 1e6);
 	pthread_mutex_unlock(&rl->lock);
 	return ok;
+}
+
+bool ratelimit_take(struct ratelimit *rl, int64_t key, int64_t now_us, int *wait_s)
+{
+	return use(rl, key, now_us, true, wait_s);
+}
+
+bool ratelimit_peek(struct ratelimit *rl, int64_t key, int64_t now_us, int *wait_s)
+{
+	return use(rl, key, now_us, false, wait_s);
 }

@@ -1,10 +1,15 @@
-/* server.c - the libmicrohttpd daemon behind web.h: request checking,
- * routing, authentication, rate limits, the page cache and the store pool.
+/* server.c - the libmicrohttpd daemon behind web.h: connection limits,
+ * request checking, routing, authentication, rate limits, the page cache
+ * and the store pool.
  *
- * Order of checks for each request: method (GET/HEAD only), the raw URI
- * (exact path characters, strict query), the route, then for API routes the
- * token and its rate budget. Only then does a handler run. Every refusal is
- * a JSON error body. */
+ * Connections pass the guard (connguard.h: caps per prefix, a reserve,
+ * deadlines) before MHD reads a byte. Order of checks for each request: the
+ * raw request head (no control byte in the target or a header, no NUL
+ * anywhere), the method (GET/HEAD only), the raw URI (exact path characters,
+ * strict query), the route; for public pages the cache, then the client's
+ * budget of uncached pages; for API routes the client's failed-token
+ * throttle, the token and its rate budget. Only then does a handler run.
+ * Every refusal is a JSON error body. */
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -23,16 +28,19 @@
 #include "core/xalloc.h"
 #include "report/outbox.h"
 #include "web/auth.h"
+#include "web/connguard.h"
 #include "web/handler.h"
+#include "web/peer.h"
 #include "web/ratelimit.h"
 #include "web/text.h"
 #include "web/web.h"
 
 #define URI_MAX 4096
 #define CACHE_SLOTS 64
+#define CACHE_KEY_MAX (256 + 1 + QUERY_CANONICAL_MAX)
 
 struct cache_entry {
-	char *key; /* path?query as received */
+	char *key; /* path?query in canonical form (query_canonical) */
 	char *body;
 	size_t len;
 	const char *content_type;
@@ -45,7 +53,10 @@ struct web_server {
 	uint16_t port;
 	struct population *population; /* NULL when none */
 	struct outbox_config feeds; /* [feeds]: what `iotmon feed` writes with */
-	struct ratelimit *rl;
+	struct ratelimit *rl; /* per API token */
+	struct auth_throttle *throttle; /* failed credentials per client */
+	struct ratelimit *uncached; /* page computations per client */
+	struct connguard *guard;
 	/* store pool: one connection per worker thread */
 	pthread_mutex_t pool_lock;
 	pthread_cond_t pool_cond;
@@ -54,14 +65,19 @@ struct web_server {
 	/* page cache */
 	pthread_mutex_t cache_lock;
 	struct cache_entry cache[CACHE_SLOTS];
+	size_t cache_bytes; /* bodies held, at most opt.cache_max_kb KiB */
+	struct metric *cache_gauge;
 };
 
 /* Per request: the URI exactly as the client sent it (MHD decodes the one
  * it passes to the handler, which would hide encoding games). */
 struct request_ctx {
 	char uri[URI_MAX + 1];
+	const char *uri_at; /* where MHD holds it (request_head_problem) */
 	bool too_long;
 	bool started; /* the handler has seen the headers */
+	const char *bad_head; /* why the request head is refused, or NULL */
+	struct ipaddr client;
 	size_t body_bytes; /* a GET should have none */
 };
 
@@ -139,30 +155,53 @@ static bool cache_get(struct web_server *w, const char *key, struct web_response
 	return hit;
 }
 
+static void cache_drop(struct web_server *w, struct cache_entry *e)
+{
+	w->cache_bytes -= e->len;
+	free(e->key);
+	free(e->body);
+	memset(e, 0, sizeof(*e));
+}
+
+/* Keeps a copy within CACHE_SLOTS entries and cache_max_kb bytes, pushing
+ * out the copies that expire first; a page over a quarter of the budget is
+ * not kept. */
 static void cache_put(struct web_server *w, const char *key, const struct web_response *r)
 {
-	int64_t now = time_mono_us();
-	struct cache_entry *slot = &w->cache[0];
+	size_t budget = (size_t)w->opt.cache_max_kb * 1024, len = r->body.len;
+	struct cache_entry *slot;
 
+	if (len > budget / 4)
+		return;
 	pthread_mutex_lock(&w->cache_lock);
-	for (int i = 0; i < CACHE_SLOTS; i++) {
-		struct cache_entry *e = &w->cache[i];
+	for (int i = 0; i < CACHE_SLOTS; i++)
+		if (w->cache[i].key && strcmp(w->cache[i].key, key) == 0)
+			cache_drop(w, &w->cache[i]);
+	for (;;) {
+		struct cache_entry *first = NULL;
 
-		if (e->key && strcmp(e->key, key) == 0) {
-			slot = e;
-			break;
+		slot = NULL;
+		for (int i = 0; i < CACHE_SLOTS; i++) {
+			struct cache_entry *e = &w->cache[i];
+
+			if (!e->key)
+				slot = slot ? slot : e;
+			else if (!first || e->expires_us < first->expires_us)
+				first = e;
 		}
-		if (!e->key || e->expires_us < slot->expires_us)
-			slot = e;
+		if (slot && w->cache_bytes + len <= budget)
+			break;
+		cache_drop(w, first); /* not NULL: a full table or bytes held */
 	}
-	free(slot->key);
-	free(slot->body);
 	slot->key = xstrdup(key);
-	slot->body = xmalloc(r->body.len + 1);
-	memcpy(slot->body, r->body.data, r->body.len);
-	slot->len = r->body.len;
+	slot->body = xmalloc(len + 1);
+	if (len)
+		memcpy(slot->body, r->body.data, len);
+	slot->len = len;
+	w->cache_bytes += len;
+	metric_set(w->cache_gauge, (int64_t)w->cache_bytes);
 	slot->content_type = r->content_type;
-	slot->expires_us = now + (int64_t)w->opt.cache_seconds * US_PER_SEC;
+	slot->expires_us = time_mono_us() + (int64_t)w->opt.cache_seconds * US_PER_SEC;
 	pthread_mutex_unlock(&w->cache_lock);
 }
 
@@ -195,20 +234,95 @@ static void count_status(int status)
 	metrics_count("iotmon_http_requests_total", labels, "HTTP requests answered, by status", 1);
 }
 
+static void refused(const char *reason)
+{
+	char labels[48];
+
+	snprintf(labels, sizeof(labels), "reason=\"%s\"", reason);
+	metrics_count("iotmon_web_refused_total", labels,
+		      "web connections or requests refused by a limit, by limit", 1);
+}
+
+bool web_auth_throttled(const struct web_request *rq, struct web_response *r)
+{
+	int wait_s = 1;
+
+	if (auth_throttle_check(rq->throttle, rq->client, time_mono_us(), &wait_s))
+		return false;
+	refused("auth_throttle");
+	r->retry_after = wait_s;
+	web_error(r, 429, "too many failed credentials from your address; retry in %d s", wait_s);
+	return true;
+}
+
+void web_auth_failed(const struct web_request *rq)
+{
+	auth_throttle_fail(rq->throttle, rq->client, time_mono_us());
+}
+
+/* API routes: the client's throttle, the token, the token's budget; 0 when
+ * the handler may run, else r holds the refusal. */
+static int authenticate(struct web_server *w, const struct web_request *rq, const char *authorization,
+			struct api_token *token, struct web_response *r)
+{
+	enum auth_result res;
+	struct err err;
+	int wait_s = 0;
+
+	if (web_auth_throttled(rq, r))
+		return -1;
+	res = auth_check(rq->store, authorization, token, &err);
+	if (res != AUTH_OK && res != AUTH_MISSING && res != AUTH_ERROR)
+		web_auth_failed(rq);
+	switch (res) {
+	case AUTH_OK:
+		break;
+	case AUTH_MISSING:
+		r->www_authenticate = true;
+		web_error(r, 401, "this API needs an Authorization: Bearer token");
+		return -1;
+	case AUTH_MALFORMED:
+		r->www_authenticate = true;
+		web_error(r, 401, "malformed Authorization header (expected: Bearer iotm_...)");
+		return -1;
+	case AUTH_UNKNOWN:
+		r->www_authenticate = true;
+		web_error(r, 401, "unknown token");
+		return -1;
+	case AUTH_REVOKED:
+		r->www_authenticate = true;
+		web_error(r, 401, "token revoked");
+		return -1;
+	case AUTH_ERROR:
+		web_store_error(r, &err);
+		return -1;
+	}
+	if (!ratelimit_take(w->rl, token->id, time_mono_us(), &wait_s)) {
+		r->retry_after = wait_s;
+		web_error(r, 429, "rate limit of %d requests per minute exceeded; retry in %d s",
+			  w->opt.rate_per_minute, wait_s);
+		return -1;
+	}
+	return 0;
+}
+
 /* Runs the checks and the handler; fills r. */
-static void serve(struct web_server *w, const char *uri, bool too_long, const char *authorization,
+static void serve(struct web_server *w, const struct request_ctx *ctx, const char *authorization,
 		  struct web_response *r)
 {
+	const char *uri = ctx->uri;
 	const char *qmark = strchr(uri, '?');
 	size_t plen = qmark ? (size_t)(qmark - uri) : strlen(uri);
-	char path[256];
+	char path[256], *key = NULL;
 	struct query q;
 	struct err err;
 	const struct route *route;
 	struct api_token token;
-	struct web_request rq = {.query = &q, .opt = &w->opt, .population = w->population, .feed = &w->feeds.feed};
+	bool cached;
+	struct web_request rq = {.query = &q, .opt = &w->opt, .population = w->population, .feed = &w->feeds.feed,
+				 .client = &ctx->client, .throttle = w->throttle};
 
-	if (too_long) {
+	if (ctx->too_long) {
 		web_error(r, 414, "request target longer than %d bytes", URI_MAX);
 		return;
 	}
@@ -233,49 +347,44 @@ static void serve(struct web_server *w, const char *uri, bool too_long, const ch
 		web_error(r, 400, "bad query: %s", err.msg);
 		return;
 	}
-	if (route->cache && w->opt.cache_seconds > 0 && cache_get(w, uri, r))
-		return;
+	cached = route->cache && w->opt.cache_seconds > 0;
+	if (cached) {
+		/* One key per page, however its query is spelt. */
+		key = xmalloc(CACHE_KEY_MAX);
+		memcpy(key, path, plen);
+		key[plen] = '?';
+		query_canonical(&q, route->params, key + plen + 1);
+		if (cache_get(w, key, r))
+			goto done;
+	}
+	if (route->cache && (q.n > 0 || !cached)) {
+		int wait_s = 1;
+
+		/* A page with its default parameters is computed at most once
+		 * per cache_seconds for everyone; each other spelling costs a
+		 * computation, so a budget per client bounds how fast one can
+		 * bypass the cache. */
+		if (!ratelimit_take(w->uncached, peer_budget_key(&ctx->client), time_mono_us(), &wait_s)) {
+			refused("uncached");
+			r->retry_after = wait_s;
+			web_error(r, 429, "too many uncached pages from your address; retry in %d s", wait_s);
+			goto done;
+		}
+	}
 	rq.path = path;
 	rq.store = pool_get(w);
 	if (route->auth) {
-		int wait_s = 0;
-
-		switch (auth_check(rq.store, authorization, &token, &err)) {
-		case AUTH_OK:
-			break;
-		case AUTH_MISSING:
-			r->www_authenticate = true;
-			web_error(r, 401, "this API needs an Authorization: Bearer token");
+		if (authenticate(w, &rq, authorization, &token, r))
 			goto out;
-		case AUTH_MALFORMED:
-			r->www_authenticate = true;
-			web_error(r, 401, "malformed Authorization header (expected: Bearer iotm_...)");
-			goto out;
-		case AUTH_UNKNOWN:
-			r->www_authenticate = true;
-			web_error(r, 401, "unknown token");
-			goto out;
-		case AUTH_REVOKED:
-			r->www_authenticate = true;
-			web_error(r, 401, "token revoked");
-			goto out;
-		case AUTH_ERROR:
-			web_store_error(r, &err);
-			goto out;
-		}
-		if (!ratelimit_take(w->rl, token.id, time_mono_us(), &wait_s)) {
-			r->retry_after = wait_s;
-			web_error(r, 429, "rate limit of %d requests per minute exceeded; retry in %d s",
-				  w->opt.rate_per_minute, wait_s);
-			goto out;
-		}
 		rq.token = &token;
 	}
 	route->handler(&rq, r);
-	if (route->cache && r->status == 200 && w->opt.cache_seconds > 0)
-		cache_put(w, uri, r);
+	if (cached && r->status == 200)
+		cache_put(w, key, r);
 out:
 	pool_put(w, rq.store);
+done:
+	free(key);
 }
 
 static enum MHD_Result queue(struct MHD_Connection *c, struct web_response *r, bool head)
@@ -305,6 +414,8 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct web_response *r, b
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
 	if (r->www_authenticate)
 		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"iotmon\"");
+	if (r->status == 405)
+		MHD_add_response_header(resp, "Allow", "GET, HEAD");
 	if (r->status == 429) {
 		snprintf(num, sizeof(num), "%d", r->retry_after);
 		MHD_add_response_header(resp, "Retry-After", num);
@@ -313,6 +424,123 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct web_response *r, b
 	ret = MHD_queue_response(c, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+static struct guarded_conn *guarded(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+
+	return ci ? ci->socket_context : NULL;
+}
+
+/* RFC 9110 field names are tokens; values are visible ASCII, space, HTAB
+ * (and obs-text, bytes over 0x7f). */
+static bool token_char(unsigned char c)
+{
+	return c > 0x20 && c < 0x7f && !strchr("\"(),/:;<=>?@[\\]{}", c);
+}
+
+struct head_scan {
+	const char *problem;
+	/* spans MHD holds in the request head, in the order received */
+	struct span {
+		const char *at;
+		size_t len;
+		int nuls_before; /* at most, in the gap before it */
+	} spans[2 * 100 + 3];
+	size_t nspans;
+};
+
+static enum MHD_Result scan_header(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+				   const char *value, size_t value_size)
+{
+	struct head_scan *h = cls;
+
+	(void)kind;
+	for (size_t i = 0; i < key_size; i++)
+		if (!token_char((unsigned char)key[i]))
+			h->problem = "a header name holds a byte that is not a token character";
+	for (size_t i = 0; i < value_size; i++) {
+		unsigned char c = (unsigned char)value[i];
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			h->problem = "a header value holds a control byte";
+	}
+	if (h->nspans + 2 > sizeof(h->spans) / sizeof(h->spans[0])) {
+		h->problem = "more than 100 header lines";
+		return MHD_NO;
+	}
+	h->spans[h->nspans++] = (struct span){key, key_size, 2}; /* CR LF */
+	h->spans[h->nspans++] = (struct span){value, value_size, 1}; /* ':' */
+	return MHD_YES;
+}
+
+/* libmicrohttpd 0.9 parses the request head in place and ends each line,
+ * name and value at the first NUL, so "X: a\0b" would arrive as "X: a"
+ * without a trace. What it holds are spans of the head it read; between
+ * them there may only be spaces and the NULs it wrote over CR LF (two), ':'
+ * and the spaces of the request line (one), the empty last line (two more).
+ * Any other byte, or one NUL more, is a NUL the client sent. The one case
+ * left unseen is "a\0" ended by a bare LF, which reads as "a" and loses
+ * nothing. (Version 1.0 refuses NULs itself.) */
+static const char *head_nul_problem(struct MHD_Connection *c, const char *method, const char *version,
+				    const struct request_ctx *ctx, struct head_scan *h)
+{
+#if MHD_VERSION < 0x01000000
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+	const char *pos = method, *end;
+
+	if (!ci || !ctx->uri_at)
+		return "the request head cannot be checked";
+	end = method + ci->header_size;
+	memmove(h->spans + 3, h->spans, h->nspans * sizeof(h->spans[0]));
+	h->spans[0] = (struct span){method, strlen(method), 0};
+	h->spans[1] = (struct span){ctx->uri_at, strlen(ctx->uri), 1};
+	h->spans[2] = (struct span){version, strlen(version), 1};
+	h->nspans += 3;
+	for (size_t i = 0; i <= h->nspans; i++) {
+		const char *next = i < h->nspans ? h->spans[i].at : end;
+		int nuls = 0, most = i < h->nspans ? h->spans[i].nuls_before : 4;
+
+		/* Out of order or outside the head: a folded (obs-fold) line
+		 * MHD moved; RFC 9112 lets a server refuse those. */
+		if (next < pos || next > end)
+			return "a folded header line or a malformed request head";
+		for (; pos < next; pos++) {
+			if (*pos == '\0')
+				nuls++;
+			else if (*pos != ' ' && *pos != '\t')
+				nuls = most + 1;
+		}
+		if (nuls > most)
+			return "a NUL byte in the request line or a header";
+		if (i < h->nspans)
+			pos = next + h->spans[i].len;
+	}
+#else
+	(void)c;
+	(void)method;
+	(void)version;
+	(void)ctx;
+	(void)h;
+#endif
+	return NULL;
+}
+
+/* Why the request head must be refused with a 400, or NULL. */
+static const char *request_head_problem(struct MHD_Connection *c, const char *method, const char *version,
+					const struct request_ctx *ctx)
+{
+	struct head_scan h = {.problem = NULL};
+
+	if (!ctx->too_long)
+		for (const char *p = ctx->uri; *p; p++)
+			if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f)
+				return "the request target holds a space, a control byte or a byte over 0x7e";
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND, scan_header, &h);
+	if (h.problem)
+		return h.problem;
+	return head_nul_problem(c, method, version, ctx, &h);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -326,14 +554,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	enum MHD_Result ret;
 
 	(void)url;
-	(void)version;
 	(void)upload_data;
-	/* Answering while MHD is still at the headers would make it close the
-	 * connection (an "early" response), so GET and HEAD are answered on the
-	 * second call, when the request is complete; other methods at once. */
-	if (ctx && !ctx->started && (strcmp(method, "GET") == 0 || head)) {
+	if (ctx && !ctx->started) {
 		ctx->started = true;
-		return MHD_YES;
+		ctx->bad_head = request_head_problem(c, method, version, ctx);
+		/* Answering while MHD is still at the headers would make it
+		 * close the connection (an "early" response), so GET and HEAD
+		 * are answered on the second call, when the request is
+		 * complete; other methods at once. */
+		if (strcmp(method, "GET") == 0 || head)
+			return MHD_YES;
 	}
 	if (ctx && *upload_data_size != 0) {
 		ctx->body_bytes += *upload_data_size;
@@ -342,16 +572,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		 * big one is not worth reading: drop the connection. */
 		return ctx->body_bytes <= BODY_MAX ? MHD_YES : MHD_NO;
 	}
+	connguard_answering(w->guard, guarded(c), time_mono_us());
 	strbuf_init(&r.body, WEB_API_MAX);
 	if (!ctx) {
 		web_error(&r, 500, "no request context");
+	} else if (ctx->bad_head) {
+		refused("bad_request");
+		web_error(&r, 400, "%s", ctx->bad_head);
 	} else if (strcmp(method, "GET") != 0 && !head) {
 		web_error(&r, 405, "method %s not allowed; this server only answers GET", method);
 	} else if (ctx->body_bytes != 0) {
 		web_error(&r, 400, "a GET request has no body");
 	} else {
-		serve(w, ctx->uri, ctx->too_long, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"),
-		      &r);
+		serve(w, ctx, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"), &r);
 	}
 	ret = queue(c, &r, head);
 	strbuf_free(&r.body);
@@ -361,10 +594,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	struct request_ctx *ctx = xcalloc(1, sizeof(*ctx));
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	size_t n = strlen(uri);
 
 	(void)cls;
-	(void)c;
+	peer_from_sockaddr(ci ? ci->client_addr : NULL, &ctx->client);
+	ctx->uri_at = uri;
 	if (n > URI_MAX)
 		ctx->too_long = true;
 	else
@@ -374,11 +609,51 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 
 static void on_done(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
-	(void)cls;
-	(void)c;
+	struct web_server *w = cls;
+
 	(void)toe;
+	connguard_waiting(w->guard, guarded(c), time_mono_us());
 	free(*con_cls);
 	*con_cls = NULL;
+}
+
+/* Before MHD allocates anything for a new connection. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+	struct web_server *w = cls;
+	struct ipaddr a;
+
+	(void)addrlen;
+	peer_from_sockaddr(addr, &a);
+	if (connguard_admit(w->guard, &a))
+		return MHD_YES;
+	refused("connections");
+	return MHD_NO;
+}
+
+/* Counts each connection in the guard for its whole life (the guard's
+ * deadlines shut it down from the reaper thread). */
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct web_server *w = cls;
+
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *fd = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+		struct ipaddr a;
+
+		peer_from_sockaddr(ci ? ci->client_addr : NULL, &a);
+		*socket_context = fd ? connguard_open(w->guard, &a, fd->connect_fd, time_mono_us()) : NULL;
+		/* Admitted by on_accept, but another thread took the room. */
+		if (!*socket_context && fd) {
+			refused("connections");
+			shutdown(fd->connect_fd, SHUT_RDWR);
+		}
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		connguard_close(w->guard, *socket_context);
+		*socket_context = NULL;
+	}
 }
 
 static void on_log(void *cls, const char *fmt, va_list ap)
@@ -435,6 +710,14 @@ int web_options_from_config(const struct config *cfg, const char *db_path, const
 	o->max_connections = (int)config_int(cfg, "web", "max_connections");
 	o->max_per_ip = (int)config_int(cfg, "web", "max_per_ip");
 	o->timeout_s = (int)config_int(cfg, "web", "timeout_s");
+	o->max_per_prefix = (int)config_int(cfg, "web", "max_per_prefix");
+	o->request_timeout_s = (int)config_int(cfg, "web", "request_timeout_s");
+	o->response_timeout_s = (int)config_int(cfg, "web", "response_timeout_s");
+	o->auth_failures = (int)config_int(cfg, "web", "auth_failures");
+	o->auth_window_s = (int)config_int(cfg, "web", "auth_window_s");
+	o->uncached_per_minute = (int)config_int(cfg, "web", "uncached_per_minute");
+	o->uncached_burst = (int)config_int(cfg, "web", "uncached_burst");
+	o->cache_max_kb = (int)config_int(cfg, "web", "cache_max_kb");
 	o->cache_seconds = (int)config_int(cfg, "web", "cache_seconds");
 	o->rate_per_minute = (int)config_int(cfg, "web", "rate_per_minute");
 	o->burst = (int)config_int(cfg, "web", "burst");
@@ -492,6 +775,7 @@ struct web_server *web_start(const struct web_options *o, struct err *err)
 	pthread_mutex_init(&w->pool_lock, NULL);
 	pthread_cond_init(&w->pool_cond, NULL);
 	pthread_mutex_init(&w->cache_lock, NULL);
+	w->cache_gauge = metric_get("iotmon_web_cache_bytes", NULL, METRIC_GAUGE, "bytes of pages the web cache holds");
 	w->stores = xcalloc((size_t)o->threads, sizeof(*w->stores));
 	for (int i = 0; i < o->threads; i++) {
 		w->stores[i] = store_open(o->db_path, STORE_READONLY, err);
@@ -500,14 +784,26 @@ struct web_server *web_start(const struct web_options *o, struct err *err)
 		w->nfree++;
 	}
 	w->rl = ratelimit_new(o->rate_per_minute, o->burst);
+	w->throttle = auth_throttle_new(o->auth_failures, o->auth_window_s);
+	w->uncached = ratelimit_new(o->uncached_per_minute, o->uncached_burst);
+	w->guard = connguard_new(&(struct connguard_limits){.max_total = o->max_connections,
+							    .max_per_prefix = o->max_per_prefix,
+							    .request_s = o->request_timeout_s,
+							    .response_s = o->response_timeout_s},
+				 true, err);
+	if (!w->guard)
+		goto fail;
+	/* MHD's own caps (total, per address, idle time) stay: the guard
+	 * adds prefixes, a reserve for light clients and whole-request deadlines. */
 	w->daemon = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0), 0,
-		NULL, NULL, on_request, w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+		on_accept, w, on_request, w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
 		(unsigned)o->threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->max_per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)o->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
 		MHD_OPTION_URI_LOG_CALLBACK, on_uri, w, MHD_OPTION_NOTIFY_COMPLETED, on_done, w,
-		MHD_OPTION_EXTERNAL_LOGGER, on_log, w, MHD_OPTION_END);
+		MHD_OPTION_NOTIFY_CONNECTION, on_connection, w, MHD_OPTION_EXTERNAL_LOGGER, on_log, w,
+		MHD_OPTION_END);
 	if (!w->daemon) {
 		err_set(err, "cannot listen on %s port %u (in use, or not an address of this host)", o->host,
 			o->port);
@@ -522,6 +818,9 @@ fail:
 			store_close(w->stores[i]);
 	free(w->stores);
 	ratelimit_free(w->rl);
+	auth_throttle_free(w->throttle);
+	ratelimit_free(w->uncached);
+	connguard_free(w->guard);
 	if (w->population)
 		population_free(w->population);
 	outbox_config_free(&w->feeds);
@@ -547,6 +846,9 @@ void web_stop(struct web_server *w)
 		free(w->cache[i].body);
 	}
 	ratelimit_free(w->rl);
+	auth_throttle_free(w->throttle);
+	ratelimit_free(w->uncached);
+	connguard_free(w->guard);
 	if (w->population)
 		population_free(w->population);
 	outbox_config_free(&w->feeds);

@@ -149,7 +149,8 @@ static int by_devices(const void *a, const void *b)
 /* Sorting moves rows, so the key index is dropped: the table is final. */
 static void table_finish(struct stats_table *t)
 {
-	qsort(t->rows, t->n, sizeof(t->rows[0]), by_devices);
+	if (t->n > 1) /* rows is NULL when empty: qsort's base must not be */
+		qsort(t->rows, t->n, sizeof(t->rows[0]), by_devices);
 	free(t->index);
 	t->index = NULL;
 	t->index_cap = 0;

@@ -1,7 +1,8 @@
 /* web.h - the dashboard and per-network API server (libmicrohttpd).
  *
  * One daemon with an internal epoll thread pool; per-connection limits
- * (count, per client address, idle timeout, memory) come from the options.
+ * (count, per client address and prefix, idle timeout, whole-request
+ * deadline, memory) come from the options.
  * Each worker borrows a store connection from a pool for one request.
  * Public pages and /metrics are cached for cache_seconds; API answers
  * never are. Routes: see router.c; docs/internals/web.md. */
@@ -24,7 +25,11 @@ struct web_options {
 	char host[IPADDR_STRLEN];
 	uint16_t port; /* 0: any free port (see web_port) */
 	int threads, max_connections, max_per_ip, timeout_s, cache_seconds;
+	int max_per_prefix, request_timeout_s, response_timeout_s; /* connguard.h */
 	int rate_per_minute, burst;
+	int auth_failures, auth_window_s; /* failed credentials per client */
+	int uncached_per_minute, uncached_burst; /* page computations per client */
+	int cache_max_kb; /* bodies the page cache holds at most */
 	char focus[WEB_FOCUS_MAX][3]; /* [enrich] focus_countries */
 	size_t nfocus;
 	bool all_countries; /* "*": the overview charts all countries as one */

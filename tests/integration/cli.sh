@@ -30,6 +30,24 @@ check_grep "bad value names file:line and the key" "bad2.conf:2: store.batch_siz
 check_exit "unreadable config is an error" 1 "$IOTMON" config -c "$T/none.conf"
 check_grep "unreadable config is named" "none.conf: cannot open" "$T/.err"
 check_eq "errors are one line" 1 "$(wc -l <"$T/.err")"
+# Validated whole, by `config` and every command alike (issue #16).
+printf '[enrich]\nasn_csv = ipdb/asn-ipv4.cvs\n' >"$T/typo.conf"
+check_exit "a configured file that does not exist fails config" 1 "$IOTMON" config -c "$T/typo.conf"
+check_grep "the missing file is named with its key" "enrich.asn_csv: .*asn-ipv4.cvs: No such file" "$T/.err"
+check_exit "the same file fails a command" 1 "$IOTMON" events -c "$T/typo.conf" --db "$T/none.db"
+check_grep "the command names it the same way" "enrich.asn_csv: .*asn-ipv4.cvs: No such file" "$T/.err"
+for bad in 'listen = 127.0.0.1:80800' 'focus_countries = Netherlands' 'profile = busybx'; do
+	key=${bad%% *}
+	case $key in listen) sec=web ;; profile) sec=honeypot ;; *) sec=enrich ;; esac
+	printf '[%s]\n%s\n' "$sec" "$bad" >"$T/v.conf"
+	check_exit "config rejects $bad" 1 "$IOTMON" config -c "$T/v.conf"
+	check_grep "the rejection names $sec.$key" "$sec.$key" "$T/.err"
+done
+printf '[general]\nsensor_name = x\n[store\npath = y.db\n' >"$T/bracket.conf"
+check_exit "a section header without ] is an error" 1 "$IOTMON" config -c "$T/bracket.conf"
+check_grep "it is a syntax error on line 3" "bracket.conf:3: syntax error: section header without" "$T/.err"
+check_eq "config --db prints the effective store path" "path = $T/x.db" \
+	"$("$IOTMON" config --db "$T/x.db" | grep '^path = ')"
 
 # Store: missing, corrupt and newer databases are refused and left alone.
 check_exit "missing database is an error" 1 "$IOTMON" events --db "$T/missing.db"
@@ -47,3 +65,13 @@ cp "$T/new.db" "$T/new.orig"
 check_exit "newer schema is an error" 1 "$IOTMON" events --db "$T/new.db"
 check_grep "newer schema is explained" "newer iotmon (schema 99" "$T/.err"
 check_cmd "newer database is not changed" cmp "$T/new.db" "$T/new.orig"
+
+# The man page: every command entry and every file is its own tagged
+# paragraph (.TP), not run into the paragraph before (issue #16).
+cmds=$("$IOTMON" --help 2>&1 | sed -n 's/^  \([a-z]*\) .*/\1/p' | tr '\n' '|' | sed 's/|$//')
+untagged=$(awk -v cmds="^(${cmds}) " '
+	/^\.SH/ { sec = $0 }
+	sec == ".SH COMMANDS" && /^\.B / && substr($0, 4) ~ cmds && prev != ".TP" { print NR": "$0 }
+	sec == ".SH FILES" && /^\.I / && prev != ".TP" { print NR": "$0 }
+	{ prev = $0 }' "$ROOT/docs/iotmon.1")
+check_eq "man page: command and file entries start with .TP" "" "$untagged"

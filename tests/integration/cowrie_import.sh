@@ -70,3 +70,25 @@ check_counts "real logs re-imported" "$T/real.db" "$expect"
 n=$("$IOTMON" events --db "$T/real.db" --kind login | grep -c '"dst_port":2223')
 want_logins=$($PY -c 'import json,sys; print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["eventid"].startswith("cowrie.login.")))' "$SHARED/realworld-ghostwalkr-telnet-2020-05-20.json")
 check_eq "real logs: dst_port joined from session.connect" "$want_logins" "$n"
+
+# A file of another type is one error line and exit 1, not a line per "line"
+# (issue #16: a pcap gave 360 583 lines, a binary 11 450).
+$PY -c '
+import struct, sys
+with open(sys.argv[1], "wb") as f:
+    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1))
+    for i in range(2000):
+        pkt = bytes(14) + b"\x45" + bytes(19) + b"\n{}\n" * 3
+        f.write(struct.pack("<IIII", 1700000000 + i, 0, len(pkt), len(pkt)) + pkt)
+' "$T/capture.pcap"
+for kind in cowrie events observations; do
+	for file in "$T/capture.pcap" "$IOTMON"; do
+		check_exit "import $kind of $(basename "$file") exits 1" 1 "$IOTMON" import "$kind" -q --db "$T/types.db" "$file"
+		check_eq "import $kind of $(basename "$file"): one error line" 1 "$(grep -c 'error' "$T/.err")"
+	done
+done
+check_exit "import cowrie of a pcap" 1 "$IOTMON" import cowrie -q --db "$T/types.db" "$T/capture.pcap"
+check_grep "the line names the type and the file" "not a Cowrie JSON log: $T/capture.pcap: binary data" "$T/.err"
+printf 'time,ip\nnot json\n' >"$T/text.csv"
+check_exit "import cowrie of a CSV exits 1" 1 "$IOTMON" import cowrie -q --db "$T/types.db" "$T/text.csv"
+check_grep "a text file of another type is named so" "not a Cowrie JSON log: .*text.csv: line 1 does not start with a JSON object" "$T/.err"

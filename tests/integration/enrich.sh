@@ -57,7 +57,7 @@ check_exit "enrich: bad format is a usage error" 2 "$IOTMON" enrich -c "$T/iotmo
 mkdir -p "$T/empty"
 sed -e "s|^data_dir = .*|data_dir = $T/empty|" "$T/iotmon.conf" >"$T/nodata.conf"
 check_exit "enrich without data: exit 1" 1 "$IOTMON" enrich -c "$T/nodata.conf" --ip 192.0.2.7
-check_grep "enrich without data: says where it looked" "no enrichment data in $T/empty" "$T/.err"
+check_grep "enrich without data: names the configured file it misses" "enrich.asn_csv: $T/empty/ipdb/asn-ipv4.csv: No such file" "$T/.err"
 
 # Observations are enriched as the import makes them.
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)

@@ -73,3 +73,53 @@ for cmd in "events" "report countries" "token list"; do
 done
 check_eq "no store was created" "" "$(ls "$T" | grep none || true)"
 check_eq "events reads through --db sqlite:PATH" 12 "$("$IOTMON" events --db "sqlite:$T/s.db" | wc -l)"
+
+# [store] retention_days: writers drop the events of older days and keep the
+# observations (the figures).
+NOW=$($PY -c 'import datetime; print(datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%S.000000Z"))')
+{ cat "$T/in.jsonl"; sed -n 2p "$T/in.jsonl" | sed "s/2025-03-01T10:15:04.002311Z/$NOW/"; } >"$T/recent.jsonl"
+printf '[store]\nretention_days = 30\n' >"$T/retention.conf"
+check_retention() { # TARGET
+	"$IOTMON" import events -q -c "$T/retention.conf" --db "$1" "$T/recent.jsonl"
+	check_eq "retention on ${1%%:*}: only the recent event is kept" 1 "$("$IOTMON" events --db "$1" | wc -l)"
+	check_eq "retention on ${1%%:*}: the observations stay" 4 "$("$IOTMON" report remediation --db "$1" --format json | $PY -c 'import json,sys; print(sum(g["episodes"] for g in json.load(sys.stdin)["groups"]))')"
+}
+check_retention "sqlite:$T/retention.db"
+
+# The same imports on PostgreSQL give byte-identical `iotmon events` output.
+. "$ROOT/tests/pg.sh"
+if pg_test_db PG events; then
+	"$IOTMON" import events -q --db "$PG" "$T/in.jsonl"
+	check_exit "re-import on PostgreSQL adds nothing" 0 "$IOTMON" import events --db "$PG" "$T/in.jsonl.gz"
+	check_grep "re-import on PostgreSQL reports 0 new events" "6 records, 0 new events" "$T/.err"
+	"$IOTMON" import events -q --db "$PG" "$T/bad.jsonl" 2>/dev/null
+	sed 's/hp-ams-01/stdin/' "$T/in.jsonl" | "$IOTMON" import events -q --db "$PG" -
+	for args in "" "--kind login" "--src 2001:DB8:1:0::7" "--family mirai" "--family unknown" \
+		"--since 2025-03-01 --until 2025-03-02" "--session a1b2c3d4e5f6" "--limit 2"; do
+		# shellcheck disable=SC2086
+		"$IOTMON" events --db "$T/s.db" $args >"$T/sq.out"
+		# shellcheck disable=SC2086
+		"$IOTMON" events --db "$PG" $args >"$T/pg.out"
+		check_cmd "events $args: PostgreSQL = SQLite, byte for byte ($(wc -l <"$T/sq.out") lines)" cmp "$T/sq.out" "$T/pg.out"
+	done
+	check_eq "observations on PostgreSQL = SQLite" \
+		"$(sqlite3 "$T/s.db" 'SELECT ip, day, first_us, last_us, events, kinds, family FROM observations ORDER BY day, ip')" \
+		"$(echo "SELECT host(ip), day, first_us, last_us, events, kinds, family FROM observations ORDER BY day, host(ip) COLLATE \"C\"" |
+		"$PG_BIN/psql" -X -At -F'|' "$PG")"
+	check_eq "event partitions by UTC day" "events_p20250301 events_p20250302 events_p20250303" \
+		"$(echo "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'events'::regclass AND c.relname <> 'events_default' ORDER BY 1" |
+			"$PG_BIN/psql" -X -At "$PG" | tr '\n' ' ' | sed 's/ $//')"
+	pg_test_db PGR retention && check_retention "$PGR"
+	check_eq "retention dropped whole day partitions" "$(date -u +events_p%Y%m%d)" \
+		"$(echo "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'events'::regclass AND c.relname <> 'events_default' ORDER BY 1 LIMIT 1" | "$PG_BIN/psql" -X -At "$PGR")"
+	check_exit "a read-only command on a database without a store exits 1" 1 "$IOTMON" events --db "$(pg_url postgres)"
+	check_grep "and says so" "not an iotmon store" "$T/.err"
+	port=$(free_port)
+	check_exit "a store that refuses connections: exit 1" 1 "$IOTMON" events --db "postgresql://iotmon@127.0.0.1:$port/x"
+	check_eq "one error line" 1 "$(wc -l <"$T/.err")"
+	check_grep "naming the store and the cause" "127.0.0.1:$port/x: cannot connect: .*Connection refused" "$T/.err"
+	check_exit "the wrong password: exit 1" 1 "$IOTMON" import events --db "$(echo "$PG" | sed 's/iotmon:iotmon@/iotmon:wrong@/')" "$T/in.jsonl"
+	check_eq "one error line" 1 "$(wc -l <"$T/.err")"
+	check_grep "saying so, without the password" "password authentication failed" "$T/.err"
+	check_eq "the password is never printed" "" "$(grep -e wrong -e iotmon:iotmon "$T/.err")"
+fi

@@ -32,19 +32,21 @@ def check(name, cond, detail=""):
 
 HEADER = ("timestamp,protocol,src_ip,src_port,src_asn,src_geo,src_hostname,device_vendor,device_type,"
           "device_model,severity,dst_port,infection,family,tag,application,username,count,first_seen,last_seen,"
-          "password,dst_ports,vulnerability_id,payload_url,payload_sha256,device_version,as_name,evidence").split(",")
+          "password,dst_ports,vulnerability_id,payload_url,payload_sha256,device_version,as_name,evidence,"
+          "credentials").split(",")
 SHA = "5e884898da28047151d0e56f8dc6292773603d0d6aabbdd62a11ef721d1542d8"
 # What the fixture must give, per IP (hand-derived from the fixture).
 EXPECT = {
-    "198.51.100.23": dict(timestamp="2025-03-01 10:15:02", protocol="tcp", src_port="40112", src_asn="64500",
+    "198.51.100.23": dict(timestamp="2025-03-01T10:15:02.500000Z", protocol="tcp", src_port="40112", src_asn="64500",
                           src_geo="NL", device_vendor="Hikvision", device_type="camera", device_model="DS-2CD2032",
                           severity="critical", dst_port="23", infection="mirai", family="mirai", tag="mirai",
-                          application="telnet", username="root;admin", password="xc3511;admin", count="3",
+                          application="telnet", username="root", password="xc3511", count="3",
+                          credentials='[["root","xc3511"],["admin","admin"]]',
                           first_seen="2025-03-01T10:15:02.500000Z", last_seen="2025-03-01T10:15:09.000000Z",
                           dst_ports="23", vulnerability_id="", payload_url="http://203.0.113.5/bins/mirai.arm7",
                           payload_sha256=SHA, device_version="V5.4.0", as_name='EXAMPLE-NET "NL"',
                           evidence="login;download"),
-    "198.51.100.7": dict(timestamp="2025-03-01 11:00:00", src_port="40000", src_asn="64500", severity="critical",
+    "198.51.100.7": dict(timestamp="2025-03-01T11:00:00.000000Z", src_port="40000", src_asn="64500", severity="critical",
                          dst_port="37215", infection="", username="=cmd|' /C calc'!A0", password='p"w,1', count="2",
                          dst_ports="2323;37215", vulnerability_id="CVE-2017-17215",
                          payload_url='http://203.0.113.6/"a,b\\x0d\\x0aX-Injected: 1', device_vendor="Huawei",
@@ -68,6 +70,65 @@ def check_csv(path, ips):
         bad = {k: (r[k], v) for k, v in want.items() if r[k] != v}
         check("csv: fields of %s" % r["src_ip"], not bad, repr(bad))
     return rows
+
+
+def check_csv_rules(rows):
+    """Issue #16: one time format per row; credentials unambiguous."""
+    t = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
+    check("csv: timestamp, first_seen and last_seen in one format (RFC 3339)",
+          all(t.match(r["timestamp"]) and t.match(r["first_seen"]) and t.match(r["last_seen"]) for r in rows))
+    ok = True
+    for r in rows:
+        pairs = json.loads(r["credentials"]) if r["credentials"] else []
+        ok = ok and all(isinstance(p, list) and len(p) == 2 for p in pairs)
+        ok = ok and (r["username"], r["password"]) == (tuple(pairs[0]) if pairs else ("", ""))
+    check("csv: credentials a JSON list of [user, password]; username/password the first pair", ok)
+    odd = [r for r in rows if r["src_ip"] == "198.51.100.7"]
+    check("csv: a password with quote and comma survives", odd and json.loads(odd[0]["credentials"]) ==
+          [["=cmd|' /C calc'!A0", 'p"w,1']], odd and odd[0]["credentials"])
+
+
+def check_shadowserver(path, columns_path):
+    """As IntelMQ's shadowserver parser reads a report: csv.DictReader, then
+    each row's fields by name, with its conversions for the required ones
+    (timestamp: "YYYY-MM-DD HH:MM:SS" read as UTC; src_ip; src_port int)."""
+    import datetime
+    import ipaddress
+    columns = [l.strip() for l in open(columns_path) if l.strip() and not l.startswith("#")]
+    raw = open(path, "rb").read().decode("utf-8")
+    reader = csv.DictReader(io.StringIO(raw, newline=""))
+    rows = list(reader)
+    check("shadowserver: exactly the report's columns, in order", reader.fieldnames == columns,
+          repr(reader.fieldnames))
+    check("shadowserver: no row has extra or missing fields",
+          all(None not in r and all(v is not None for v in r.values()) for r in rows))
+    ok = True
+    for r in rows:
+        try:
+            datetime.datetime.strptime(r["timestamp"], "%Y-%m-%d %H:%M:%S")
+            ipaddress.ip_address(r["src_ip"])
+            int(r["src_port"])
+            for k in ("start_time", "end_time"):
+                datetime.datetime.fromisoformat(r[k].replace("Z", "+00:00"))
+        except (ValueError, KeyError) as e:
+            ok = False
+            print("#   %r: %s" % (r.get("src_ip"), e))
+    check("shadowserver: required fields convert as IntelMQ converts them", ok and rows)
+    by_ip = {}
+    for r in rows:
+        by_ip.setdefault(r["src_ip"], []).append(r)
+    check("shadowserver: one row per credential pair (one when none)",
+          {k: len(v) for k, v in by_ip.items()} == {"198.51.100.23": 2, "198.51.100.7": 1, "203.0.113.9": 1},
+          repr({k: len(v) for k, v in by_ip.items()}))
+    m = by_ip.get("198.51.100.23", [])
+    check("shadowserver: mirai host fields", [(r["username"], r["password"]) for r in m] ==
+          [("root", "xc3511"), ("admin", "admin")] and all(
+              r["infection"] == "mirai" and r["application"] == "telnet" and r["dst_port"] == "23" and
+              r["src_asn"] == "64500" and r["src_geo"] == "NL" and r["dst_ip"] == "" and
+              r["payload_url"] == "http://203.0.113.5/bins/mirai.arm7" for r in m), repr(m))
+    x = by_ip.get("198.51.100.7", [{}])[0]
+    check("shadowserver: a login without family is named as the attack, by the login's port",
+          x.get("infection") == "telnet-brute-force", repr(x.get("infection")))
 
 
 def check_json(path):
@@ -148,7 +209,8 @@ def check_xarf(path):
                                                 ("connection", "port_scan")], repr(types))
 
 
-def check_mail_message(msg, csv_bytes, to, ips, label):
+def check_mail_message(msg, csv_bytes, to, ip, label):
+    """One X-ARF 0.2 mail: one report about one source (X-ARF 0.2 allows one per mail)."""
     check("%s: multipart/mixed with X-XARF PLAIN" % label,
           msg.get_content_type() == "multipart/mixed" and msg["X-XARF"] == "PLAIN" and
           msg["Auto-Submitted"] == "auto-generated")
@@ -158,39 +220,50 @@ def check_mail_message(msg, csv_bytes, to, ips, label):
     if len(parts) != 3:
         return
     check("%s: part types" % label, [p.get_content_type() for p in parts] == ["text/plain", "text/plain", "text/csv"])
-    check("%s: human part names the network" % label, "AS" in parts[0].get_content() and
-          ("%d host%s" % (len(ips), "" if len(ips) == 1 else "s")) in parts[0].get_content())
+    check("%s: human part names the host and the network" % label, "AS" in parts[0].get_content() and
+          ("the host %s" % ip) in parts[0].get_content())
     docs = list(yaml.safe_load_all(parts[1].get_content()))
     req = ["Reported-From", "Category", "Report-Type", "Report-ID", "Date", "Source", "Source-Type", "Attachment",
            "Schema-URL", "User-Agent", "Version"]
-    check("%s: one YAML report per source" % label, [d["Source"] for d in docs] == ips, repr([d.get("Source") for d in docs]))
+    check("%s: exactly one YAML report, about the source" % label, [d["Source"] for d in docs] == [ip],
+          repr([d.get("Source") for d in docs]))
     check("%s: YAML required keys" % label, all(all(k in d for k in req) for d in docs))
     check("%s: Version is the string 0.2" % label, all(d["Version"] == "0.2" for d in docs))
     check("%s: login-attack carries Service and integer Port" % label,
           all(isinstance(d.get("Port"), int) and d.get("Service") for d in docs if d["Report-Type"] == "login-attack"))
-    check("%s: evidence part is the network's CSV feed" % label, parts[2].get_content().encode() == csv_bytes or
-          parts[2].get_payload(decode=True) == csv_bytes)
+    check("%s: evidence part is the source's row of the network's CSV feed" % label,
+          parts[2].get_content().encode() == csv_bytes or parts[2].get_payload(decode=True) == csv_bytes)
+
+
+def mbox_messages(path):
+    box = mailbox.mbox(path)
+    return [email.message_from_bytes(box.get_bytes(k), policy=email.policy.default) for k in box.keys()]
 
 
 def check_mail(path, csv_path, to, ips):
     raw = open(path, "rb").read()
     lines = raw.split(b"\r\n")
     check("mail: CRLF only, lines <= 998", b"\n" not in raw.replace(b"\r\n", b"") and max(map(len, lines)) <= 998)
-    msg = email.message_from_bytes(raw, policy=email.policy.default)
-    check_mail_message(msg, open(csv_path, "rb").read(), to, ips, "mail")
+    msgs = mbox_messages(path)
+    check("mail: one message per source", len(msgs) == len(ips), "%d messages" % len(msgs))
+    csv_lines = open(csv_path, "rb").read().split(b"\r\n")
+    for i, (msg, ip) in enumerate(zip(msgs, ips)):
+        check_mail_message(msg, csv_lines[0] + b"\r\n" + csv_lines[i + 1] + b"\r\n", to, ip, "mail %s" % ip)
 
 
 def check_mbox(path, n):
-    box = mailbox.mbox(path)
-    msgs = [email.message_from_bytes(box.get_bytes(k), policy=email.policy.default) for k in box.keys()]
-    check("mbox: one mail per network", len(msgs) == n, "%d mails" % len(msgs))
-    check("mbox: networks in order", [m["Message-ID"] for m in msgs] ==
-          ["<xarf-2025-03-01-AS64500@localhost>", "<xarf-2025-03-01-AS64501@localhost>"][:n])
+    msgs = mbox_messages(path)
+    check("mbox: one mail per report", len(msgs) == n, "%d mails" % len(msgs))
+    ids = [m["Message-ID"] for m in msgs]
+    check("mbox: networks then sources in order, ids unique", ids == sorted(ids) and len(set(ids)) == n and
+          ids[0].startswith("<xarf-2025-03-01-AS64500-198.51.100.23-mirai@"), repr(ids))
 
 
 kind = sys.argv[1]
 if kind == "csv":
-    check_csv(sys.argv[2], sys.argv[3].split(","))
+    check_csv_rules(check_csv(sys.argv[2], sys.argv[3].split(",")))
+elif kind == "shadowserver":
+    check_shadowserver(sys.argv[2], sys.argv[3])
 elif kind == "json":
     check_json(sys.argv[2])
 elif kind == "xarf":

@@ -49,10 +49,10 @@ check_grep "echo dropper: in the Cowrie log as a file_download" "\"eventid\":\"c
 check_grep "ZyXEL PK5001Z backdoor login recorded as CVE-2016-10401" '"kind":"exploit".*"cve":"CVE-2016-10401"' "$T/ex.json"
 check_eq "http request recorded" 1 "$("$IOTMON" events --db "$T/run.db" --kind command | grep -c '"input":"GET /"')"
 
-# Errors: a bad listener is a usage error; an unknown profile, no listener
-# at all and a port already taken are errors naming the cause.
+# Errors: a bad listener and an unknown profile are usage errors; no
+# listener at all and a port already taken are errors naming the cause.
 check_exit "bad --telnet: exit 2" 2 "$IOTMON" honeypot -c "$T/run.conf" --db "$T/e.db" --telnet nonsense
-check_exit "unknown profile: exit 1" 1 "$IOTMON" honeypot -c "$T/run.conf" --db "$T/e.db" --profile nosuch
+check_exit "unknown profile: exit 2" 2 "$IOTMON" honeypot -c "$T/run.conf" --db "$T/e.db" --profile nosuch
 check_grep "unknown profile: named" 'unknown profile "nosuch"' "$T/.err"
 check_exit "no listeners: exit 1" 1 "$IOTMON" honeypot -c "$T/run.conf" --db "$T/e.db" --telnet '' --http ''
 $PY -c 'import socket,sys,time; s=socket.socket(); s.bind(("127.0.0.1",int(sys.argv[1]))); s.listen(); time.sleep(5)' "$TPORT" &

@@ -70,3 +70,25 @@ check_exit "--from after --to is a usage error" 2 $IOTMON report manufacturers -
 printf 'cc,country,population,year,source\nNL,Netherlands,abc,2024,x\n' >"$T/badpop.csv"
 check_exit "bad population table is an error" 1 $IOTMON report countries --db "$DB" --population "$T/badpop.csv"
 check_grep "error names file:line" "badpop.csv:2: not a population" "$T/.err"
+
+# --- PostgreSQL: the same imported data gives the same bytes in every report
+. "$ROOT/tests/pg.sh"
+if pg_test_db PG reports; then
+	$IOTMON import events -q --db "$PG" "$T/events.jsonl"
+	store_sql "$PG" <"$T/enrich.sql"
+	P="--db $PG --from 2025-03-03 --to 2025-03-12"
+	for kind in countries manufacturers; do
+		for f in text csv json svg; do
+			# shellcheck disable=SC2086
+			$IOTMON report $kind $P $POP --format $f >"$T/pg.$kind.$f" 2>/dev/null || true
+			# shellcheck disable=SC2086
+			[ $kind = manufacturers ] && $IOTMON report $kind $P --format $f >"$T/pg.$kind.$f"
+			check_cmd "report $kind $f: PostgreSQL = SQLite, byte for byte" cmp "$T/$kind.$f" "$T/pg.$kind.$f"
+		done
+	done
+	# shellcheck disable=SC2086
+	$IOTMON report countries $R $POP --daily --format csv >"$T/sq.daily"
+	# shellcheck disable=SC2086
+	$IOTMON report countries $P $POP --daily --format csv >"$T/pg.daily"
+	check_cmd "report countries --daily: PostgreSQL = SQLite" cmp "$T/sq.daily" "$T/pg.daily"
+fi

@@ -66,6 +66,8 @@ for p in "overview.html /?to=$TO" "countries.html /countries?to=$TO" "networks.h
 	esac
 done
 check_eq "pages use no script" 0 "$(cat "$ART"/*.html | grep -ci '<script')"
+check_eq "every page credits the IP data (DB-IP link, CC BY 4.0)" "7 7" \
+	"$(cat "$ART"/*.html | grep -c 'href="https://db-ip.com"') $(cat "$ART"/*.html | grep -c 'CC BY 4.0</a>')"
 "$IOTMON" report remediation --db "$DB" --by network --horizon 14 --format json >"$T/remed-net.json"
 "$IOTMON" report remediation --db "$DB" --horizon 14 --format json >"$T/remed-all.json"
 "$IOTMON" report countries --db "$DB" --from 2025-02-19 --to "$TO" --population "$T/population.csv" --format json >"$T/countries.json"
@@ -262,6 +264,35 @@ print(("ok" if closed == 6 else "not ok") + " - of 10 connections from one addre
 PYEOF
 kill -TERM "$RPID"
 wait "$RPID"
+
+# --- PostgreSQL: the same data serves the same pages and API answers, byte for byte
+. "$ROOT/tests/pg.sh"
+if pg_test_db PG web; then
+	"$IOTMON" import events -q --db "$PG" "$T/events.jsonl"
+	sqlite_fixture_sql "$DB" | store_sql "$PG"
+	PGPORT=$(free_port)
+	"$IOTMON" serve -c "$T/web.conf" --db "$PG" --listen "127.0.0.1:$PGPORT" 2>"$T/pgserve.err" &
+	PGSPID=$!
+	at_exit "kill $PGSPID 2>/dev/null"
+	if wait_for_line "$T/pgserve.err" "serving" 10; then ok "serve starts on PostgreSQL"; else not_ok "serve starts on PostgreSQL" "$(cat "$T/pgserve.err")"; fi
+	for u in "/?to=$TO" "/countries?to=$TO" "/networks?to=$TO" "/manufacturers?to=$TO" "/families?to=$TO" \
+		"/remediation" "/sensors" "$I?limit=1000" "$I?limit=7" "$I?date=2025-03-10&network=AS64500&limit=1000" \
+		"$I?cursor=64500.2025-03-05.198.51.100.11&limit=5" "/api/v1/networks" "$F?date=2025-03-10&format=json" \
+		"$F?date=2025-03-10&format=csv" "$F?date=2025-03-20&format=json" "$F?date=2025-03-10&network=AS64503"; do
+		curl -s --path-as-is -o "$T/web.sq" -H "Authorization: Bearer $TA" "$BASE$u"
+		curl -s --path-as-is -o "$T/web.pg" -H "Authorization: Bearer $TA" "http://127.0.0.1:$PGPORT$u"
+		if cmp -s "$T/web.sq" "$T/web.pg" && [ -s "$T/web.sq" ]; then
+			ok "GET $u: PostgreSQL = SQLite, byte for byte ($(wc -c <"$T/web.sq") bytes)"
+		else
+			not_ok "GET $u: PostgreSQL = SQLite" "$(diff "$T/web.sq" "$T/web.pg" | head -6)"
+		fi
+	done
+	check_eq "the revoked token is refused on PostgreSQL too" 401 \
+		"$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $TC" "http://127.0.0.1:$PGPORT$I")"
+	kill -TERM "$PGSPID"
+	wait "$PGSPID"
+	check_eq "serve on PostgreSQL exits 0 on SIGTERM" 0 "$?"
+fi
 
 # --- stop -------------------------------------------------------------------------
 kill -TERM "$SPID"

@@ -15,6 +15,7 @@ only reads what is stored.
 """
 import datetime
 import json
+import ipaddress
 import random
 import sqlite3
 import sys
@@ -90,8 +91,9 @@ def enrich(db):
     for i, ip in enumerate(hosts()):
         if i % 5 in (0, 1, 2):
             vendor, typ, model = DEVICES[i % len(DEVICES)]
+            # The store holds addresses in canonical text (as the prober writes them).
             con.execute("INSERT OR REPLACE INTO devices (ip, vendor, type, model, probed_us, expires_us)"
-                        " VALUES (?,?,?,?,0,0)", (ip, vendor, typ, model))
+                        " VALUES (?,?,?,?,0,0)", (str(ipaddress.ip_address(ip)), vendor, typ, model))
     con.commit()
 
 

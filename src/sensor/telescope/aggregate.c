@@ -392,8 +392,12 @@ static inline void rec_apply(struct src_entry *e, const struct agg_rec *x)
  * entry and prefetch it, apply. */
 static void part_apply(struct agg *a, struct part *pt, const struct round *r, const struct agg_rec *x, uint32_t n)
 {
-	const unsigned ring = 2 * LOOKAHEAD;
-	uint32_t idx[2 * LOOKAHEAD], hs[2 * LOOKAHEAD];
+	/* A record's hash is written at step k and read up to 2 * LOOKAHEAD
+	 * steps later (a tag collision looks up again): the ring must be longer
+	 * than that, or step k overwrites the hash of record k - 2 * LOOKAHEAD
+	 * before its collision lookup reads it. */
+	const unsigned ring = 4 * LOOKAHEAD;
+	uint32_t idx[4 * LOOKAHEAD], hs[4 * LOOKAHEAD];
 
 	if (!pt->slots)
 		part_set_cap(pt, 1024);

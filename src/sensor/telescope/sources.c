@@ -135,61 +135,65 @@ uint64_t sources_emit_events(struct sink *sink, struct src_entry *const *v, size
 {
 	uint64_t emitted = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		const struct src_entry *e = v[i];
-		uint64_t probes = agg_packets(e) - e->cls[CLASS_BACKSCATTER], dsts = agg_destinations(e);
-		char extra[1024], first[TIME_RFC3339_LEN + 1], last[TIME_RFC3339_LEN + 1];
-		uint16_t ports[AGG_PORTS];
-		uint32_t counts[AGG_PORTS];
-		unsigned np;
-		size_t len;
-		double share;
-		enum src_label l = source_label(e, opt->share, &share);
-		struct event ev;
-
-		if (l == LABEL_BACKSCATTER || probes < opt->min_packets || dsts < opt->min_destinations)
-			continue;
-		event_init(&ev);
-		ev.kind = EVENT_SCAN;
-		ev.time_us = (int64_t)e->period * opt->period_us + (int64_t)e->first_ms * 1000;
-		ev.src.af = e->af;
-		memcpy(ev.src.b, e->addr, 16);
-		ev.transport = e->cls[CLASS_SYN] >= e->cls[CLASS_UDP] && e->cls[CLASS_SYN] >= e->cls[CLASS_ICMP]
-				       ? TRANSPORT_TCP
-			       : e->cls[CLASS_UDP] >= e->cls[CLASS_ICMP] ? TRANSPORT_UDP
-			       : e->af == 6				 ? TRANSPORT_ICMPV6
-									 : TRANSPORT_ICMP;
-		np = agg_top_ports(e, ports, counts);
-		if (np)
-			ev.dst_port = ports[0];
-		ev.packets = probes;
-		event_set_fixed(ev.sensor, sizeof(ev.sensor), sensor, strlen(sensor));
-		if (l != LABEL_OTHER)
-			event_set_fixed(ev.family, sizeof(ev.family), label_name(l), strlen(label_name(l)));
-		format_time(e, opt->period_us, e->first_ms, first);
-		format_time(e, opt->period_us, e->last_ms, last);
-		len = (size_t)snprintf(extra, sizeof(extra),
-				       "{\"source\":\"telescope\",\"label\":\"%s\",\"share\":%.4f,\"destinations\":%" PRIu64
-				       ",\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"top_ports\":[",
-				       label_name(l), share, dsts, first, last);
-		for (unsigned k = 0; k < np && len < sizeof(extra); k++)
-			len += (size_t)snprintf(extra + len, sizeof(extra) - len, "%s[%u,%u]", k ? "," : "", ports[k],
-						counts[k]);
-		if (len < sizeof(extra))
-			len += (size_t)snprintf(extra + len, sizeof(extra) - len, "],\"classes\":{");
-		for (unsigned k = 0; k < CLASS_COUNT && len < sizeof(extra); k++)
-			len += (size_t)snprintf(extra + len, sizeof(extra) - len, "%s\"%s\":%u", k ? "," : "",
-						class_name((enum pkt_class)k), e->cls[k]);
-		for (unsigned f = 0; f < FP_COUNT && len < sizeof(extra); f++)
-			len += (size_t)snprintf(extra + len, sizeof(extra) - len, ",\"%s\":%u",
-						fingerprint_name((enum fingerprint)f), e->fp[f]);
-		if (len < sizeof(extra))
-			len += (size_t)snprintf(extra + len, sizeof(extra) - len, "}}");
-		if (len < sizeof(extra))
-			event_set_text(&ev.extra, extra, len);
-		sink_emit(sink, &ev);
-		event_free(&ev);
-		emitted++;
-	}
+	for (size_t i = 0; i < n; i++)
+		emitted += sources_emit_event(sink, v[i], opt, sensor);
 	return emitted;
+}
+
+bool sources_emit_event(struct sink *sink, const struct src_entry *e, const struct label_options *opt,
+			const char *sensor)
+{
+	uint64_t probes = agg_packets(e) - e->cls[CLASS_BACKSCATTER], dsts = agg_destinations(e);
+	char extra[1024], first[TIME_RFC3339_LEN + 1], last[TIME_RFC3339_LEN + 1];
+	uint16_t ports[AGG_PORTS];
+	uint32_t counts[AGG_PORTS];
+	unsigned np;
+	size_t len;
+	double share;
+	enum src_label l = source_label(e, opt->share, &share);
+	struct event ev;
+
+	if (l == LABEL_BACKSCATTER || probes < opt->min_packets || dsts < opt->min_destinations)
+		return false;
+	event_init(&ev);
+	ev.kind = EVENT_SCAN;
+	ev.time_us = (int64_t)e->period * opt->period_us + (int64_t)e->first_ms * 1000;
+	ev.src.af = e->af;
+	memcpy(ev.src.b, e->addr, 16);
+	ev.transport = e->cls[CLASS_SYN] >= e->cls[CLASS_UDP] && e->cls[CLASS_SYN] >= e->cls[CLASS_ICMP]
+			       ? TRANSPORT_TCP
+		       : e->cls[CLASS_UDP] >= e->cls[CLASS_ICMP] ? TRANSPORT_UDP
+		       : e->af == 6				 ? TRANSPORT_ICMPV6
+								 : TRANSPORT_ICMP;
+	np = agg_top_ports(e, ports, counts);
+	if (np)
+		ev.dst_port = ports[0];
+	ev.packets = probes;
+	event_set_fixed(ev.sensor, sizeof(ev.sensor), sensor, strlen(sensor));
+	if (l != LABEL_OTHER)
+		event_set_fixed(ev.family, sizeof(ev.family), label_name(l), strlen(label_name(l)));
+	format_time(e, opt->period_us, e->first_ms, first);
+	format_time(e, opt->period_us, e->last_ms, last);
+	len = (size_t)snprintf(extra, sizeof(extra),
+			       "{\"source\":\"telescope\",\"label\":\"%s\",\"share\":%.4f,\"destinations\":%" PRIu64
+			       ",\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"top_ports\":[",
+			       label_name(l), share, dsts, first, last);
+	for (unsigned k = 0; k < np && len < sizeof(extra); k++)
+		len += (size_t)snprintf(extra + len, sizeof(extra) - len, "%s[%u,%u]", k ? "," : "", ports[k],
+					counts[k]);
+	if (len < sizeof(extra))
+		len += (size_t)snprintf(extra + len, sizeof(extra) - len, "],\"classes\":{");
+	for (unsigned k = 0; k < CLASS_COUNT && len < sizeof(extra); k++)
+		len += (size_t)snprintf(extra + len, sizeof(extra) - len, "%s\"%s\":%u", k ? "," : "",
+					class_name((enum pkt_class)k), e->cls[k]);
+	for (unsigned f = 0; f < FP_COUNT && len < sizeof(extra); f++)
+		len += (size_t)snprintf(extra + len, sizeof(extra) - len, ",\"%s\":%u",
+					fingerprint_name((enum fingerprint)f), e->fp[f]);
+	if (len < sizeof(extra))
+		len += (size_t)snprintf(extra + len, sizeof(extra) - len, "}}");
+	if (len < sizeof(extra))
+		event_set_text(&ev.extra, extra, len);
+	sink_emit(sink, &ev);
+	event_free(&ev);
+	return true;
 }

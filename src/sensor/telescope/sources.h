@@ -43,6 +43,10 @@ enum sources_format { SOURCES_CSV, SOURCES_JSON };
 void sources_print(FILE *out, struct src_entry *const *entries, size_t n, enum sources_format fmt,
 		   const struct label_options *opt);
 
+/* Emits the scan event of one (source, period) entry when it passes the
+ * thresholds and is not backscatter; returns whether it did. */
+bool sources_emit_event(struct sink *sink, const struct src_entry *e, const struct label_options *opt,
+			const char *sensor);
 /* Emits a scan event per (source, period) entry that passes the thresholds and
  * is not backscatter; returns how many. */
 uint64_t sources_emit_events(struct sink *sink, struct src_entry *const *entries, size_t n,

@@ -259,6 +259,10 @@ static int read_file(struct tscope *t, const char *path)
 		}
 		if (t->opt.progress)
 			progress_update(&prog, tin_progress(&in), t->counts.packets);
+		if (t->opt.stop && *t->opt.stop) {
+			rc = 0;
+			break;
+		}
 	}
 done:
 	if (t->opt.progress)
@@ -296,7 +300,7 @@ int tscope_read_files(struct tscope *t, char *const *paths, int n)
 	if (!t->opt.expected_sources)
 		t->opt.expected_sources = expected_sources(paths, n);
 	make_agg(t);
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n && !(t->opt.stop && *t->opt.stop); i++)
 		if (read_file(t, paths[i]))
 			status = -1;
 	agg_drain(t->agg);

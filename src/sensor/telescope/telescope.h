@@ -8,6 +8,7 @@
 #ifndef IOTMON_TELESCOPE_H
 #define IOTMON_TELESCOPE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -21,6 +22,9 @@ struct tscope_options {
 	size_t expected_sources; /* table size hint for the whole run */
 	int64_t period_us; /* aggregation period: US_PER_DAY (0 means that) or an hour */
 	bool progress; /* a progress line on stderr */
+	/* When set and non-zero (a signal handler's flag), reading stops at the
+	 * next 64K-packet check; what was read counts. */
+	const volatile sig_atomic_t *stop;
 };
 
 struct tscope_error {

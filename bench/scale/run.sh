@@ -1,0 +1,58 @@
+#!/bin/sh
+# bench/scale: the central store at scale (issue 12). On the same N
+# synthetic events (bench_events.h, spread over DAYS UTC days), in one run:
+#   1. bare COPY into the PostgreSQL store's partitioned events table (the limit)
+#   2. the PostgreSQL store's insert path (COPY -> staging -> INSERT ... ON
+#      CONFLICT, observations folded), batches of BATCH
+#   3. the SQLite store's insert path, same batches
+#   4. (reserved) sensors -> JetStream -> collector -> PostgreSQL: see
+#      bench/scale/README.md; the transport adds its line here
+# then `iotmon feed` of one day on both stores (best of 3).
+# A private cluster (tests/pg.sh) with durable settings (fsync on, as SQLite's
+# synchronous=FULL) is started and stopped by PID.
+# Usage: bench/scale/run.sh [N] [DAYS] [BATCH]
+set -eu
+cd "$(dirname "$0")/../.."
+N=${1:-2000000}
+DAYS=${2:-30}
+BATCH=${3:-10000}
+STEP=$((DAYS * 86400000000 / N))
+make -s all bench >/dev/null
+. tests/pg.sh
+W=$(mktemp -d /tmp/iotmon-scale.XXXXXX)
+trap 'pg_stop; rm -rf "$W"' EXIT INT TERM
+pg_start -c fsync=on -c synchronous_commit=on -c full_page_writes=on -c shared_buffers=256MB -c max_wal_size=8GB \
+	-c checkpoint_timeout=30min >/dev/null || { echo "no PostgreSQL cluster" >&2; exit 1; }
+pg_psql "CREATE DATABASE bare" && pg_psql "CREATE DATABASE store"
+echo "# $N events over $DAYS days, batches of $BATCH; $(nproc) cores; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+copy=$(build/release/bench/bench_scale copy "$(pg_url bare)" "$N" "$BATCH" "$STEP")
+echo "$copy"
+pg=$(build/release/bench/bench_scale store "$(pg_url store)" "$N" "$BATCH" "$STEP")
+echo "$pg"
+sq=$(build/release/bench/bench_scale store "$W/s.db" "$N" "$BATCH" "$STEP")
+echo "$sq"
+rate() { echo "$1" | sed -n 's/.*= \([0-9]*\) \(rows\|events\)\/s.*/\1/p'; }
+echo "$(rate "$copy") $(rate "$pg") $(rate "$sq")" |
+	awk '{printf "ratios: PostgreSQL store / bare COPY %.2f, SQLite store / bare COPY %.2f, PostgreSQL / SQLite %.2f\n", $2/$1, $3/$1, $2/$3}'
+# --- (reserved for the transport) sensors -> JetStream -> collector -> PostgreSQL
+
+# The feed of one day in the middle, through the CLI (every network, CSV).
+D=$(date -u -d "@$((1740787200 + DAYS / 2 * 86400))" +%Y-%m-%d)
+best() { # best of 3 wall-clock seconds of "$@"
+	b=""
+	for i in 1 2 3; do
+		s=$(date +%s.%N)
+		"$@" >"$W/feed.out"
+		e=$(date +%s.%N)
+		b=$(echo "$s $e ${b:-999999}" | awk '{t=$2-$1; print (t < $3 ? t : $3)}')
+	done
+	echo "$b"
+}
+tp=$(best ./iotmon feed -q --db "$(pg_url store)" --date "$D" --network 0)
+cp "$W/feed.out" "$W/feed.pg"
+ts=$(best ./iotmon feed -q --db "$W/s.db" --date "$D" --network 0)
+rows=$(($(wc -l <"$W/feed.out") - 1))
+if cmp -s "$W/feed.out" "$W/feed.pg"; then same="byte-identical"; else same="DIFFERENT"; fi
+echo "$tp $ts" | awk -v d="$D" -v r="$rows" -v s="$same" \
+	'{printf "feed of %s (%d rows, %s): PostgreSQL %.2f s, SQLite %.2f s, ratio %.2f\n", d, r, s, $1, $2, $1/$2}'
+echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg); PostgreSQL data $(du -sh "$PG_DIR/data" | cut -f1), SQLite $(du -sh "$W/s.db" | cut -f1)"
