@@ -6,6 +6,8 @@ const struct store_audits *store_audits_of(const struct store *s)
 {
 	if (s && s->backend && strcmp(s->backend->name, "sqlite") == 0)
 		return &sqlite_audits;
+	if (s && s->backend && strcmp(s->backend->name, "postgresql") == 0)
+		return &pg_audits;
 	return NULL;
 }
 

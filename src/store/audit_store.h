@@ -40,6 +40,7 @@ struct store_audits {
 };
 
 extern const struct store_audits sqlite_audits;
+extern const struct store_audits pg_audits;
 
 /* The audit role of s's backend, or NULL. */
 const struct store_audits *store_audits_of(const struct store *s);

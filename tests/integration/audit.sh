@@ -153,6 +153,36 @@ else
 fi
 kill "$serve_pid" 2>/dev/null
 
+# The same role on PostgreSQL (when tests/run.sh started a cluster). The
+# cluster listens on the host's loopback, which the lab's namespaces cannot
+# reach: this audit runs in the host namespace against a BusyBox httpd
+# (Basic admin/admin) on a loopback port, the scope being that one address.
+. "$ROOT/tests/pg.sh"
+if pg_test_db PG audit; then
+	HP=$(free_port)
+	"$BB" httpd -f -p "127.0.0.1:$HP" -h "$T/www" -c "$T/httpd.conf" &
+	httpd_pid=$!
+	at_exit "kill $httpd_pid 2>/dev/null"
+	printf '[audit]\nscope = 127.0.0.1/32\nports = %s\nforbidden_ports =\nattempts_per_second = 50\n' "$HP" >"$T/loop.conf"
+	printf 'loop-cam,127.0.0.1,BusyBox,httpd,1.35.0\n' >"$T/loop.csv"
+	"$IOTMON" audit -c "$T/loop.conf" --format json --db "$PG" --lab "$T/loop.csv" >"$T/pg.json" 2>"$T/pg.err"
+	check_eq "PostgreSQL: audit stored, exit 0" 0 $?
+	check_eq "PostgreSQL: every finding recorded" "$(json_get "$T/pg.json" 'sum(len(x["tests"]) for x in d["devices"])')" \
+		"$(echo 'SELECT count(*) FROM audit_results' | "$PG_BIN/psql" -X -At "$PG")"
+	PORT=$(free_port)
+	"$IOTMON" serve -c "$T/web.conf" --db "$PG" --listen "127.0.0.1:$PORT" 2>"$T/serve-pg.err" &
+	serve_pid=$!
+	at_exit "kill $serve_pid 2>/dev/null"
+	if wait_for_line "$T/serve-pg.err" "serving" 10; then
+		curl -s -o "$T/audits-pg.html" "http://127.0.0.1:$PORT/audits"
+		check_grep "PostgreSQL dashboard: the BusyBox camera failed EN303645-5.1-1" \
+			'data-key="BusyBox".*data-provision="EN303645-5.1-1">1/1<' "$T/audits-pg.html"
+	else
+		not_ok "serve on PostgreSQL starts" "$(cat "$T/serve-pg.err")"
+	fi
+	kill "$serve_pid" "$httpd_pid" 2>/dev/null
+fi
+
 kill "$tcpdump_pid" 2>/dev/null
 wait "$tcpdump_pid" 2>/dev/null
 outside=$(tcpdump -n -r "$T/cap.pcap" 2>/dev/null | $PY -c '
