@@ -94,10 +94,11 @@ static int pg_latest_results(struct store *base, int (*cb)(const struct audit_la
 		return 0; /* no audit ever recorded */
 	return pg_stream(s,
 			 "WITH latest AS (SELECT ip, max(run) AS run, min(id) AS device FROM audit_results GROUP BY ip) "
+			 "SELECT v, device, test, w FROM ("
 			 "SELECT CASE WHEN r.vendor = '' THEN 'unknown' ELSE r.vendor END AS v, l.device, r.test,"
-			 " max(CASE r.verdict WHEN 'fail' THEN 3 WHEN 'inconclusive' THEN 2 WHEN 'pass' THEN 1 ELSE 0 END) "
+			 " max(CASE r.verdict WHEN 'fail' THEN 3 WHEN 'inconclusive' THEN 2 WHEN 'pass' THEN 1 ELSE 0 END) AS w "
 			 "FROM audit_results r JOIN latest l ON r.ip = l.ip AND r.run = l.run "
-			 "GROUP BY v, l.device, r.test ORDER BY v COLLATE \"C\", l.device, r.test COLLATE \"C\"",
+			 "GROUP BY 1, l.device, r.test) q ORDER BY v COLLATE \"C\", device, test COLLATE \"C\"",
 			 0, NULL, latest_row, &w, err, "audit results");
 }
 
