@@ -135,7 +135,7 @@ audit_lab_up() {
 		-addext basicConstraints=critical,CA:TRUE >/dev/null 2>&1
 	openssl req -newkey rsa:2048 -nodes -subj "/CN=10.77.8.2" -keyout "$T/hard.key" -out "$T/hard.csr" >/dev/null 2>&1
 	printf 'subjectAltName=IP:10.77.8.2\n' >"$T/san.ext"
-	openssl x509 -req -in "$T/hard.csr" -CA "$T/ca.crt" -CAkey "$T/ca.key" -CAcreateserial -days 30 \
+	openssl x509 -req -in "$T/hard.csr" -CA "$T/ca.crt" -CAkey "$T/ca.key" -CAcreateserial -days 365 \
 		-extfile "$T/san.ext" -out "$T/hard.crt" >/dev/null 2>&1
 	serve 8 openssl s_server -quiet -accept 443 -no_tls1 -no_tls1_1 -cert "$T/hard.crt" -key "$T/hard.key" -www
 
