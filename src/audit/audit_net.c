@@ -125,7 +125,9 @@ long audit_read_until(int fd, char *buf, size_t cap, const char *const *needles,
 			break;
 		len += (size_t)n;
 		buf[len] = '\0';
-		for (size_t i = 0; needles && needles[i]; i++)
+		if (!needles) /* binary protocols: whatever arrived, the caller frames it */
+			return (long)len;
+		for (size_t i = 0; needles[i]; i++)
 			if (audit_memcasestr(buf, len, needles[i]))
 				return (long)len;
 	}

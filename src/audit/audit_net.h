@@ -21,7 +21,8 @@ int audit_connect(const struct ipaddr *ip, uint16_t port, int timeout_ms, struct
 unsigned audit_sockaddr(const struct ipaddr *ip, uint16_t port, void *ss);
 int audit_send_all(int fd, const void *buf, size_t len);
 /* Reads into buf (cap bytes, NUL-terminated) until one of the NULL-ended
- * needles appears (case-insensitive), the peer closes, or timeout_ms pass.
+ * needles appears (case-insensitive), the peer closes, or timeout_ms pass;
+ * with needles NULL, until the first bytes arrive.
  * Returns the byte count (>= 0) or -1 on a socket error. */
 long audit_read_until(int fd, char *buf, size_t cap, const char *const *needles, int timeout_ms);
 /* Case-insensitive memmem for text that may hold NULs. */
