@@ -20,7 +20,7 @@ BUILD ?= build/release
 CFLAGS ?= -O2 -g
 LDFLAGS ?=
 
-PKGS := sqlite3 libpq jansson libcjson inih zlib libcrypto libssl libpcap libmaxminddb libmicrohttpd libcurl libpcre2-8
+PKGS := sqlite3 libpq jansson libcjson inih zlib libcrypto libssl libpcap libmaxminddb libmicrohttpd libcurl libpcre2-8 libnats
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 LIBS := $(PKG_LIBS) -lpthread -lm

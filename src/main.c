@@ -19,6 +19,7 @@ static const struct cli_command commands[] = {
 	{"token", cmd_token, "add, list or revoke tokens of the per-network API"},
 	{"telescope", cmd_telescope, "analyse telescope captures (pcap, pcapng, gzip) or watch an interface"},
 	{"honeypot", cmd_honeypot, "the telnet/HTTP IoT honeypot on its own"},
+	{"collect", cmd_collect, "central collector: events from NATS JetStream into the store"},
 	{"enrich", cmd_enrich, "network and country of addresses; re-enrich stored observations"},
 	{"probe", cmd_probe, "characterize devices: vendor, type, model, firmware"},
 	{"audit", cmd_audit, "test lab devices against the security baseline (EN 303 645, EN 18031-1)"},

@@ -5,8 +5,8 @@
 #   2. the PostgreSQL store's insert path (COPY -> staging -> INSERT ... ON
 #      CONFLICT, observations folded), batches of BATCH
 #   3. the SQLite store's insert path, same batches
-#   4. (reserved) sensors -> JetStream -> collector -> PostgreSQL: see
-#      bench/scale/README.md; the transport adds its line here
+#   4. one sensor -> JetStream (bench_transport publish), then the collector
+#      draining that backlog -> PostgreSQL (bench_transport collect)
 # then `iotmon feed` of one day on both stores (best of 3).
 # A private cluster (tests/pg.sh) with durable settings (fsync on, as SQLite's
 # synchronous=FULL) is started and stopped by PID.
@@ -34,7 +34,27 @@ echo "$sq"
 rate() { echo "$1" | sed -n 's/.*= \([0-9]*\) \(rows\|events\)\/s.*/\1/p'; }
 echo "$(rate "$copy") $(rate "$pg") $(rate "$sq")" |
 	awk '{printf "ratios: PostgreSQL store / bare COPY %.2f, SQLite store / bare COPY %.2f, PostgreSQL / SQLite %.2f\n", $2/$1, $3/$1, $2/$3}'
-# --- (reserved for the transport) sensors -> JetStream -> collector -> PostgreSQL
+# --- sensors -> JetStream -> collector -> PostgreSQL (bench_transport): one
+# publishing sensor fills a local JetStream stream (acknowledged), then the
+# collector drains the backlog into a third database.
+if command -v nats-server >/dev/null; then
+	NP=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	nats-server -a 127.0.0.1 -p "$NP" -js -sd "$W/js" >"$W/nats.log" 2>&1 &
+	NS=$!
+	trap 'kill $NS 2>/dev/null || true; pg_stop; rm -rf "$W"' EXIT INT TERM
+	sleep 1
+	pg_psql "CREATE DATABASE nats"
+	pub=$(build/release/bench/bench_transport publish "nats://127.0.0.1:$NP" "$N" "$STEP")
+	echo "$pub"
+	col=$(build/release/bench/bench_transport collect "nats://127.0.0.1:$NP" "$(pg_url nats)" "$N")
+	echo "$col"
+	echo "$(rate "$copy") $(rate "$col")" | awk '{printf "ratio: JetStream -> collector -> PostgreSQL / bare COPY %.2f\n", $2/$1}'
+	# accept -> commit while a sensor publishes 50 k events/s for 10 s (target p99 < 2 s)
+	pg_psql "CREATE DATABASE latency"
+	build/release/bench/bench_transport latency "nats://127.0.0.1:$NP" "$(pg_url latency)" 50000 10
+	kill "$NS"
+	wait "$NS" 2>/dev/null || true
+fi
 
 # The feed of one day in the middle, through the CLI (every network, CSV).
 D=$(date -u -d "@$((1740787200 + DAYS / 2 * 86400))" +%Y-%m-%d)

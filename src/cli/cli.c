@@ -11,6 +11,7 @@
 #include "core/timeutil.h"
 #include "enrich/enrich.h"
 #include "store/store_sink.h"
+#include "transport/nats_sink.h"
 
 static int level_forced;
 
@@ -177,6 +178,32 @@ struct sink *cli_store_sink(struct cli *cli, struct store *store, const struct e
 	if (!opt.enricher)
 		opt.enricher = cli_default_enricher(cli);
 	return store_sink_new(store, &opt);
+}
+
+bool cli_publishes(struct cli *cli)
+{
+	return cli_load_config(cli) == 0 && *config_str(cli->cfg, "transport", "nats");
+}
+
+struct sink *cli_event_sink(struct cli *cli, struct store *store, const struct enricher *enr)
+{
+	struct nats_sink_options opt = {0};
+	struct sink *sink;
+	struct err err;
+
+	if (!cli_publishes(cli))
+		return cli_store_sink(cli, store, enr);
+	js_settings_from(cli->cfg, &opt.js);
+	opt.max_pending = (int)config_int(cli->cfg, "transport", "max_pending");
+	opt.ack_timeout_ms = (int)config_int(cli->cfg, "transport", "ack_timeout_ms");
+	opt.queue_max = (size_t)config_int(cli->cfg, "store", "queue_max");
+	sink = nats_sink_new(&opt, &err);
+	if (!sink)
+		cli_error("%s", err.msg);
+	else
+		log_info("events are published to %s (stream %s, subject %s.<sensor>)", opt.js.url, opt.js.stream,
+			 opt.js.subject_prefix);
+	return sink;
 }
 
 int cli_parse_time(const char *s, int64_t *us)

@@ -66,6 +66,13 @@ struct store *cli_open_store(struct cli *cli, int flags);
 /* A batching sink on store, configured from [store]; observations are
  * enriched by enr, or by the default enricher when enr is NULL. */
 struct sink *cli_store_sink(struct cli *cli, struct store *store, const struct enricher *enr);
+/* True when [transport] nats is set: sensors publish to JetStream and need
+ * no store (the collector stores centrally). */
+bool cli_publishes(struct cli *cli);
+/* Where a sensor's events go: the JetStream publisher when cli_publishes(),
+ * else cli_store_sink() on store (which must then be open). NULL after
+ * printing the error. */
+struct sink *cli_event_sink(struct cli *cli, struct store *store, const struct enricher *enr);
 
 /* The enricher of [enrich] (loaded once, closed at exit), or NULL when no
  * enrichment data is installed (logged once). */

@@ -13,6 +13,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_telescope(int argc, char **argv);
 int cmd_honeypot(int argc, char **argv);
+int cmd_collect(int argc, char **argv);
 int cmd_feed(int argc, char **argv);
 
 /* Report kinds (iotmon report KIND). */

@@ -14,7 +14,8 @@
 static const char usage[] =
 	"Usage: iotmon honeypot [options]\n"
 	"Run the telnet/HTTP IoT honeypot: record every login, command, download and\n"
-	"exploit as events in the store, with the malware family of each session.\n"
+	"exploit as events in the store (or published to JetStream when [transport] nats\n"
+	"is set), with the malware family of each session.\n"
 	"Prints a line containing \"ready\" on stderr once every listener accepts; on\n"
 	"SIGINT or SIGTERM stores every accepted event and exits 0.\n"
 	"\n"
@@ -86,10 +87,18 @@ int cmd_honeypot(int argc, char **argv)
 		config_free(cli.cfg);
 		return cli_error("%s", err.msg);
 	}
-	store = cli_open_store(&cli, STORE_CREATE);
-	if (!store)
+	store = NULL;
+	if (!cli_publishes(&cli)) {
+		store = cli_open_store(&cli, STORE_CREATE);
+		if (!store)
+			return EXIT_ERROR;
+	}
+	sink = cli_event_sink(&cli, store, NULL);
+	if (!sink) {
+		store_close(store);
+		config_free(cli.cfg);
 		return EXIT_ERROR;
-	sink = cli_store_sink(&cli, store, NULL);
+	}
 	hp = honeypot_new(&hc, sink, &err);
 	if (!hp) {
 		rc = cli_error("honeypot: %s", err.msg);

@@ -50,7 +50,11 @@ int cmd_run(int argc, char **argv)
 	store = cli_open_store(&cli, STORE_CREATE);
 	if (!store)
 		return EXIT_ERROR;
-	sink = cli_store_sink(&cli, store, NULL);
+	sink = cli_event_sink(&cli, store, NULL);
+	if (!sink) {
+		store_close(store);
+		return EXIT_ERROR;
+	}
 	env.cfg = cli.cfg;
 	env.sink = sink;
 	env.db_path = cli_store_target(&cli);

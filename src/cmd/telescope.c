@@ -270,10 +270,16 @@ int cmd_telescope(int argc, char **argv)
 	if (no_store) {
 		sink = null_sink_new();
 	} else {
-		store = cli_open_store(&cli, STORE_CREATE);
-		if (!store)
+		if (!cli_publishes(&cli)) {
+			store = cli_open_store(&cli, STORE_CREATE);
+			if (!store)
+				return EXIT_ERROR;
+		}
+		sink = cli_event_sink(&cli, store, NULL);
+		if (!sink) {
+			store_close(store);
 			return EXIT_ERROR;
-		sink = cli_store_sink(&cli, store, NULL);
+		}
 	}
 	/* SIGINT/SIGTERM stop reading, aggregating and storing at the next
 	 * check; what was committed stays (whole transactions). */

@@ -1,0 +1,321 @@
+/* collector.c - the consumer loop behind collector.h. */
+#include "collector.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "core/metrics.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+
+#define NS_PER_SEC INT64_C(1000000000)
+#define FETCH_WAIT_MS 1000
+#define BACKOFF_MIN_MS 100
+#define BACKOFF_MAX_MS 10000
+#define LOG_EVERY_US (10 * US_PER_SEC)
+
+struct collector {
+	const struct collector_options *opt;
+	struct store *store;
+	volatile sig_atomic_t *stop;
+	struct collector_stats *st;
+	natsConnection *nc;
+	jsCtx *js;
+	natsSubscription *sub;
+	char filter[JS_SUBJECT_MAX], dl_stream[128];
+	struct metric *m_received, *m_stored, *m_duplicates, *m_dead, *m_failures, *m_lag;
+	int64_t dl_logged_us;
+	uint64_t dl_unlogged;
+};
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+
+	nanosleep(&ts, NULL);
+}
+
+/* Sleeps ms, waking early when asked to stop; returns true if asked. */
+static bool sleep_or_stop(struct collector *c, long ms)
+{
+	for (; ms > 0 && !*c->stop; ms -= 100)
+		pause_ms(ms < 100 ? ms : 100);
+	return *c->stop != 0;
+}
+
+static int collect_item(const char *item, size_t len, void *arg)
+{
+	char ***list = arg;
+	size_t n = 0;
+
+	while ((*list)[n])
+		n++;
+	*list = xrealloc(*list, (n + 2) * sizeof(**list));
+	(*list)[n] = xstrndup(item, len);
+	(*list)[n + 1] = NULL;
+	return 0;
+}
+
+void collector_options_from(const struct config *cfg, struct collector_options *opt, char ***list)
+{
+	memset(opt, 0, sizeof(*opt));
+	js_settings_from(cfg, &opt->js);
+	opt->durable = config_str(cfg, "collector", "durable");
+	opt->dead_letter = config_str(cfg, "collector", "dead_letter");
+	opt->batch = (int)config_int(cfg, "collector", "batch");
+	opt->ack_wait_s = (int)config_int(cfg, "collector", "ack_wait_s");
+	*list = xcalloc(1, sizeof(**list));
+	config_each_item(config_str(cfg, "collector", "sources"), collect_item, list);
+	opt->sources = (const char *const *)*list;
+	while ((*list)[opt->nsources])
+		opt->nsources++;
+}
+
+static int ensure_consumer(struct collector *c, struct err *err)
+{
+	const struct collector_options *o = c->opt;
+	jsConsumerInfo *ci = NULL;
+	jsConsumerConfig cc;
+	jsSubOptions so;
+	jsErrCode code = 0;
+	natsStatus s;
+
+	s = js_GetConsumerInfo(&ci, c->js, o->js.stream, o->durable, NULL, &code);
+	if (s == NATS_NOT_FOUND) {
+		jsConsumerConfig_Init(&cc);
+		cc.Durable = o->durable;
+		cc.AckPolicy = js_AckExplicit;
+		cc.AckWait = (int64_t)o->ack_wait_s * NS_PER_SEC;
+		cc.MaxAckPending = (int64_t)o->batch * 8 > 1000 ? (int64_t)o->batch * 8 : 1000;
+		cc.FilterSubject = c->filter;
+		s = js_AddConsumer(&ci, c->js, o->js.stream, &cc, NULL, &code);
+		if (s != NATS_OK && code != JSConsumerNameExistErr)
+			return js_err(err, "creating the durable consumer", s, code);
+	} else if (s != NATS_OK) {
+		return js_err(err, "looking up the durable consumer", s, code);
+	}
+	jsConsumerInfo_Destroy(ci);
+	/* Bound to the consumer by name, so the library never deletes it. */
+	jsSubOptions_Init(&so);
+	so.Stream = o->js.stream;
+	so.Consumer = o->durable;
+	s = js_PullSubscribe(&c->sub, c->js, c->filter, o->durable, NULL, &so, &code);
+	if (s != NATS_OK)
+		return js_err(err, "subscribing to the durable consumer", s, code);
+	return 0;
+}
+
+/* The central stream, the dead-letter stream and the consumer; retried
+ * until they exist or we are asked to stop. */
+static int setup(struct collector *c, struct err *err)
+{
+	const struct collector_options *o = c->opt;
+	struct js_settings dl = o->js;
+	int64_t logged_us = 0;
+	long backoff = BACKOFF_MIN_MS;
+
+	snprintf(c->filter, sizeof(c->filter), "%s.>", o->js.subject_prefix);
+	snprintf(c->dl_stream, sizeof(c->dl_stream), "%s_DEADLETTER", o->js.stream);
+	dl.stream = c->dl_stream;
+	dl.subject_prefix = o->dead_letter;
+	while (!*c->stop) {
+		struct err e;
+		int rc = -1;
+
+		if (natsConnection_Status(c->nc) != NATS_CONN_STATUS_CONNECTED)
+			err_set(&e, "not connected to %s", o->js.url);
+		else if (!js_ensure_stream(c->js, &o->js, o->sources, o->nsources, &e) &&
+			 !js_ensure_stream(c->js, &dl, NULL, 0, &e) && !ensure_consumer(c, &e))
+			rc = 0;
+		if (rc == 0)
+			return 0;
+		if (time_mono_us() - logged_us > LOG_EVERY_US) {
+			log_warn("collector: %s; retrying", e.msg);
+			logged_us = time_mono_us();
+		}
+		if (sleep_or_stop(c, backoff))
+			break;
+		backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
+	}
+	return err_set(err, "stopped before the stream was ready");
+}
+
+static void dead_letter(struct collector *c, natsMsg *msg, const char *why)
+{
+	const char *subject = natsMsg_GetSubject(msg), *last = strrchr(subject, '.');
+	char dl_subject[JS_SUBJECT_MAX];
+	natsMsg *m = NULL;
+	jsErrCode code = 0;
+	natsStatus s;
+
+	/* PREFIX.<last token of the original subject>: the sensor, usually. */
+	snprintf(dl_subject, sizeof(dl_subject), "%s.%s", c->opt->dead_letter, last ? last + 1 : subject);
+	s = natsMsg_Create(&m, dl_subject, NULL, natsMsg_GetData(msg), natsMsg_GetDataLength(msg));
+	if (s == NATS_OK)
+		s = natsMsgHeader_Set(m, "Iotmon-Error", why);
+	if (s == NATS_OK)
+		s = natsMsgHeader_Set(m, "Iotmon-Subject", subject);
+	if (s == NATS_OK)
+		s = js_PublishMsg(NULL, c->js, m, NULL, &code);
+	natsMsg_Destroy(m);
+	c->st->dead_letters++;
+	metric_add(c->m_dead, 1);
+	/* A flood of garbage must not flood the log. */
+	if (time_mono_us() - c->dl_logged_us < LOG_EVERY_US) {
+		c->dl_unlogged++;
+		return;
+	}
+	log_warn("collector: message on %s is not an event (%s): %s %s%s", subject, why,
+		 s == NATS_OK ? "moved to" : "could not be moved to", dl_subject,
+		 c->dl_unlogged ? " (and more since the last line)" : "");
+	c->dl_logged_us = time_mono_us();
+	c->dl_unlogged = 0;
+}
+
+static void update_lag(struct collector *c, natsMsg *last)
+{
+	jsMsgMetaData *meta = NULL;
+
+	if (!last) {
+		c->st->lag = 0;
+	} else if (natsMsg_GetMetaData(&meta, last) == NATS_OK) {
+		c->st->lag = (int64_t)meta->NumPending;
+		jsMsgMetaData_Destroy(meta);
+	}
+	metric_set(c->m_lag, c->st->lag);
+}
+
+/* Commits events (retrying with backoff while the store refuses); false if
+ * asked to stop first. */
+static bool commit(struct collector *c, struct event *evs, size_t n, natsMsg **msgs, size_t *inserted)
+{
+	long backoff = BACKOFF_MIN_MS;
+	int64_t logged_us = 0;
+	uint64_t failures = 0;
+	struct err err;
+
+	for (;;) {
+		if (store_insert_events(c->store, evs, n, c->opt->enricher, inserted, &err) == 0) {
+			if (failures)
+				log_info("collector: store accepts batches again after %llu failures",
+					 (unsigned long long)failures);
+			return true;
+		}
+		failures++;
+		c->st->store_failures++;
+		metric_add(c->m_failures, 1);
+		if (time_mono_us() - logged_us > LOG_EVERY_US) {
+			log_error("collector: store refused a batch of %zu events: %s; retrying in %ld ms (nothing acknowledged)",
+				  n, err.msg, backoff);
+			logged_us = time_mono_us();
+		}
+		/* Keep the messages ours while we wait for the store. */
+		for (size_t i = 0; i < n; i++)
+			natsMsg_InProgress(msgs[i], NULL);
+		if (sleep_or_stop(c, backoff))
+			return false;
+		backoff = backoff * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : backoff * 2;
+	}
+}
+
+static void process(struct collector *c, natsMsgList *list)
+{
+	struct event *evs = xcalloc((size_t)list->Count, sizeof(*evs));
+	natsMsg **good = xcalloc((size_t)list->Count, sizeof(*good));
+	size_t n = 0, inserted = 0;
+	struct err err;
+
+	for (int i = 0; i < list->Count; i++) {
+		natsMsg *m = list->Msgs[i];
+		int len = natsMsg_GetDataLength(m);
+
+		if (len > JS_EVENT_MAX_BYTES) {
+			snprintf(err.msg, sizeof(err.msg), "%d bytes, more than %d", len, JS_EVENT_MAX_BYTES);
+		} else if (event_from_json(natsMsg_GetData(m), (size_t)len, &evs[n], &err) == 0) {
+			good[n++] = m;
+			continue;
+		}
+		dead_letter(c, m, err.msg);
+		natsMsg_Ack(m, NULL);
+	}
+	c->st->received += (uint64_t)list->Count;
+	metric_add(c->m_received, list->Count);
+	if (n && commit(c, evs, n, good, &inserted)) {
+		if (c->opt->committed)
+			c->opt->committed(evs, n, c->opt->committed_arg);
+		for (size_t i = 0; i < n; i++)
+			natsMsg_Ack(good[i], NULL);
+		c->st->stored += inserted;
+		c->st->duplicates += n - inserted;
+		metric_add(c->m_stored, (int64_t)inserted);
+		metric_add(c->m_duplicates, (int64_t)(n - inserted));
+	} else if (n) {
+		log_warn("collector: stopping with %zu events not committed; JetStream delivers them again", n);
+	}
+	for (size_t i = 0; i < n; i++)
+		event_free(&evs[i]);
+	free(evs);
+	free(good);
+}
+
+int collector_run(struct store *store, const struct collector_options *opt, volatile sig_atomic_t *stop,
+		  void (*ready)(void *arg), void *arg, struct collector_stats *stats, struct err *err)
+{
+	struct collector c = {.opt = opt, .store = store, .stop = stop, .st = stats};
+	int64_t fetch_logged_us = 0;
+	int rc = 0;
+
+	memset(stats, 0, sizeof(*stats));
+	c.m_received = metric_get("iotmon_collector_received_total", NULL, METRIC_COUNTER, "messages fetched from JetStream");
+	c.m_stored = metric_get("iotmon_collector_stored_total", NULL, METRIC_COUNTER, "events new in the store");
+	c.m_duplicates = metric_get("iotmon_collector_duplicates_total", NULL, METRIC_COUNTER,
+				    "events already stored (redeliveries)");
+	c.m_dead = metric_get("iotmon_collector_dead_letters_total", NULL, METRIC_COUNTER,
+			      "messages that were not valid events");
+	c.m_failures = metric_get("iotmon_collector_store_failures_total", NULL, METRIC_COUNTER,
+				  "batches the store refused (retried)");
+	c.m_lag = metric_get("iotmon_collector_lag", NULL, METRIC_GAUGE,
+			     "messages in the stream not yet delivered to the collector");
+	if (js_connect(opt->js.url, "iotmon collector", &c.nc, &c.js, NULL, err))
+		return -1;
+	if (setup(&c, err)) {
+		js_disconnect(c.nc, c.js);
+		return *stop ? 0 : -1;
+	}
+	ready(arg);
+	while (!*stop) {
+		natsMsgList list = {0};
+		jsErrCode code = 0;
+		natsStatus s = natsSubscription_Fetch(&list, c.sub, opt->batch, FETCH_WAIT_MS, &code);
+
+		if (s == NATS_TIMEOUT) {
+			update_lag(&c, NULL);
+			continue;
+		}
+		if (s != NATS_OK) {
+			/* The hub is away or restarting: the consumer is durable,
+			 * so carry on where we were once it is back. */
+			if (time_mono_us() - fetch_logged_us > LOG_EVERY_US) {
+				struct err e;
+
+				js_err(&e, "collector: fetching", s, code);
+				log_warn("%s; retrying", e.msg);
+				fetch_logged_us = time_mono_us();
+			}
+			sleep_or_stop(&c, 250);
+			continue;
+		}
+		process(&c, &list);
+		update_lag(&c, list.Count ? list.Msgs[list.Count - 1] : NULL);
+		natsMsgList_Destroy(&list);
+	}
+	/* Acknowledgements are asynchronous: push them out before leaving. */
+	if (natsConnection_FlushTimeout(c.nc, 5000) != NATS_OK)
+		log_warn("collector: acknowledgements may not have reached the server; the last batch may be delivered again");
+	natsSubscription_Destroy(c.sub);
+	js_disconnect(c.nc, c.js);
+	return rc;
+}

@@ -1,0 +1,414 @@
+/* nats_sink.c - the JetStream publisher behind nats_sink.h.
+ *
+ * emit() only queues a copy; one publisher thread turns queued events into
+ * messages and publishes them asynchronously. The client library calls
+ * on_ack() from its own thread for every answer: a positive one counts the
+ * event as accepted, a negative one puts the message on the retry list.
+ * Answers that never come (the server died between storing and answering)
+ * are detected by a lack of progress and published again: same message id,
+ * so the stream keeps one copy. */
+#include "nats_sink.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/log.h"
+#include "core/metrics.h"
+#include "core/timeutil.h"
+#include "core/xalloc.h"
+
+struct msg_list {
+	natsMsg **v;
+	size_t n, cap;
+};
+
+struct nats_sink {
+	struct sink base;
+	struct nats_sink_options opt;
+	natsConnection *nc;
+	jsCtx *js;
+
+	pthread_mutex_t lock;
+	pthread_cond_t wake, space, progress;
+	struct event *queue; /* waiting events, owned copies */
+	size_t count, cap;
+	struct msg_list retry; /* refused or unanswered messages, ours again */
+	uint64_t emitted, acked, duplicates, republished, refused;
+	int64_t inflight; /* handed to the library, not answered */
+	int64_t last_progress_us;
+	bool stopping, abandon, stream_ready;
+	pthread_t thread;
+
+	struct metric *m_acked, *m_retried;
+};
+
+static void list_push(struct msg_list *l, natsMsg *m)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 256;
+		l->v = xrealloc(l->v, l->cap * sizeof(*l->v));
+	}
+	l->v[l->n++] = m;
+}
+
+static void list_free(struct msg_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		natsMsg_Destroy(l->v[i]);
+	free(l->v);
+	*l = (struct msg_list){0};
+}
+
+static void on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void *closure)
+{
+	struct nats_sink *s = closure;
+
+	(void)js;
+	pthread_mutex_lock(&s->lock);
+	s->inflight--;
+	s->last_progress_us = time_mono_us();
+	if (pa) {
+		s->acked++;
+		if (pa->Duplicate)
+			s->duplicates++;
+		metric_add(s->m_acked, 1);
+		natsMsg_Destroy(msg);
+		pthread_cond_broadcast(&s->progress);
+	} else {
+		/* No stream yet (a leaf restarting), a full stream, a timeout:
+		 * publish it again from the publisher thread. */
+		s->refused++;
+		if (pae && (pae->Err == NATS_NO_RESPONDERS || pae->ErrCode == JSStreamNotFoundErr))
+			s->stream_ready = false;
+		list_push(&s->retry, msg);
+		pthread_cond_signal(&s->wake);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+static natsMsg *event_msg(const struct nats_sink *s, const struct event *ev)
+{
+	char subject[JS_SUBJECT_MAX], id[JS_MSG_ID_MAX];
+	char *json = event_to_json(ev);
+	natsMsg *m = NULL;
+
+	js_event_subject(s->opt.js.subject_prefix, ev->sensor, subject);
+	js_event_msg_id(ev, id);
+	if (natsMsg_Create(&m, subject, NULL, json, (int)strlen(json)) != NATS_OK ||
+	    natsMsgHeader_Set(m, "Nats-Msg-Id", id) != NATS_OK) {
+		natsMsg_Destroy(m);
+		m = NULL;
+	}
+	free(json);
+	return m;
+}
+
+/* Publishes m (ours until the library takes it); false leaves it in *left. */
+static bool publish(struct nats_sink *s, natsMsg *m, struct msg_list *left)
+{
+	bool idle;
+
+	pthread_mutex_lock(&s->lock);
+	idle = s->inflight == 0;
+	s->inflight++;
+	if (idle)
+		s->last_progress_us = time_mono_us();
+	pthread_mutex_unlock(&s->lock);
+	if (js_PublishMsgAsync(s->js, &m, NULL) == NATS_OK)
+		return true;
+	pthread_mutex_lock(&s->lock);
+	s->inflight--;
+	pthread_mutex_unlock(&s->lock);
+	list_push(left, m);
+	return false;
+}
+
+/* Answers that never came: take the messages back and publish them again. */
+static void reclaim_unanswered(struct nats_sink *s)
+{
+	natsMsgList pending = {0};
+	int64_t now = time_mono_us();
+	bool stalled;
+
+	pthread_mutex_lock(&s->lock);
+	/* While disconnected the library holds the publishes for the next
+	 * connection: the clock starts again once connected. */
+	if (natsConnection_Status(s->nc) != NATS_CONN_STATUS_CONNECTED)
+		s->last_progress_us = now;
+	stalled = s->inflight > 0 && now - s->last_progress_us > (int64_t)s->opt.ack_timeout_ms * 1000;
+	pthread_mutex_unlock(&s->lock);
+	if (!stalled || js_PublishAsyncGetPendingList(&pending, s->js) != NATS_OK)
+		return;
+	pthread_mutex_lock(&s->lock);
+	for (int i = 0; i < pending.Count; i++) {
+		list_push(&s->retry, pending.Msgs[i]);
+		pending.Msgs[i] = NULL;
+	}
+	s->inflight -= pending.Count;
+	s->republished += (uint64_t)pending.Count;
+	s->last_progress_us = now;
+	pthread_mutex_unlock(&s->lock);
+	metric_add(s->m_retried, pending.Count);
+	log_warn("nats: %d events not acknowledged within %d ms; publishing them again", pending.Count,
+		 s->opt.ack_timeout_ms);
+	natsMsgList_Destroy(&pending);
+}
+
+static bool stream_ready(struct nats_sink *s)
+{
+	static int64_t last_log_us;
+	struct err err;
+	bool ready;
+
+	pthread_mutex_lock(&s->lock);
+	ready = s->stream_ready;
+	pthread_mutex_unlock(&s->lock);
+	if (ready)
+		return true;
+	if (natsConnection_Status(s->nc) != NATS_CONN_STATUS_CONNECTED)
+		return false;
+	if (js_ensure_stream(s->js, &s->opt.js, NULL, 0, &err)) {
+		if (time_mono_us() - last_log_us > 10 * US_PER_SEC) {
+			log_warn("nats: stream %s not ready: %s; retrying", s->opt.js.stream, err.msg);
+			last_log_us = time_mono_us();
+		}
+		return false;
+	}
+	pthread_mutex_lock(&s->lock);
+	s->stream_ready = true;
+	pthread_mutex_unlock(&s->lock);
+	return true;
+}
+
+static void pause_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+
+	nanosleep(&ts, NULL);
+}
+
+static void *publisher_main(void *arg)
+{
+	struct nats_sink *s = arg;
+	struct msg_list retry = {0}, left = {0};
+	struct event *batch = NULL;
+	size_t n = 0, done = 0;
+
+	for (;;) {
+		pthread_mutex_lock(&s->lock);
+		while (!s->stopping && s->count == 0 && s->retry.n == 0 && !left.n && done == n && s->inflight == 0)
+			pthread_cond_wait(&s->wake, &s->lock);
+		if (s->stopping &&
+		    (s->abandon || (s->count == 0 && s->retry.n == 0 && !left.n && done == n && s->inflight == 0))) {
+			pthread_mutex_unlock(&s->lock);
+			break;
+		}
+		/* Take what the library refused and, once the last batch is out,
+		 * every queued event (swapping buffers: emitters never wait on
+		 * the network). */
+		retry = s->retry;
+		s->retry = (struct msg_list){0};
+		if (done == n && s->count) {
+			free(batch);
+			batch = s->queue;
+			n = s->count;
+			done = 0;
+			s->queue = NULL;
+			s->count = s->cap = 0;
+			pthread_cond_broadcast(&s->space);
+		}
+		pthread_mutex_unlock(&s->lock);
+
+		for (size_t i = 0; i < left.n; i++)
+			list_push(&retry, left.v[i]);
+		left.n = 0;
+		if (!stream_ready(s)) {
+			for (size_t i = 0; i < retry.n; i++)
+				list_push(&left, retry.v[i]);
+			retry.n = 0;
+			pause_ms(100);
+			continue;
+		}
+		bool failed = false;
+		for (size_t i = 0; i < retry.n; i++)
+			failed |= !publish(s, retry.v[i], &left);
+		retry.n = 0;
+		while (done < n && !failed) {
+			natsMsg *m = event_msg(s, &batch[done]);
+
+			event_free(&batch[done]);
+			done++;
+			if (!m) {
+				log_error("nats: cannot build a message (out of memory); event lost");
+				continue;
+			}
+			failed |= !publish(s, m, &left);
+		}
+		reclaim_unanswered(s);
+		if (failed || done == n) {
+			/* Nothing more to push now: wait a little for answers (or
+			 * for the connection) before looking again. */
+			pthread_mutex_lock(&s->lock);
+			if (s->count == 0 && s->retry.n == 0 && s->inflight > 0 && !failed) {
+				struct timespec ts;
+
+				clock_gettime(CLOCK_REALTIME, &ts);
+				ts.tv_nsec += 100 * 1000000;
+				if (ts.tv_nsec >= 1000000000) {
+					ts.tv_sec++;
+					ts.tv_nsec -= 1000000000;
+				}
+				pthread_cond_timedwait(&s->wake, &s->lock, &ts);
+			}
+			pthread_mutex_unlock(&s->lock);
+			if (failed)
+				pause_ms(50);
+		}
+	}
+	for (; done < n; done++)
+		event_free(&batch[done]);
+	free(batch);
+	list_free(&retry);
+	list_free(&left);
+	return NULL;
+}
+
+static int nats_emit(struct sink *base, const struct event *ev)
+{
+	struct nats_sink *s = (struct nats_sink *)base;
+
+	pthread_mutex_lock(&s->lock);
+	while (s->count >= s->opt.queue_max && !s->stopping)
+		pthread_cond_wait(&s->space, &s->lock);
+	if (s->count == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 1024;
+		s->queue = xrealloc(s->queue, s->cap * sizeof(*s->queue));
+	}
+	event_copy(&s->queue[s->count++], ev);
+	s->emitted++;
+	if (s->count == 1)
+		pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	return 0;
+}
+
+/* Waits until every event emitted so far is acknowledged, or the timeout. */
+static int wait_acked(struct nats_sink *s, struct err *err)
+{
+	int64_t deadline = time_mono_us() + (int64_t)s->opt.close_timeout_ms * 1000;
+	uint64_t target;
+	int rc = 0;
+
+	pthread_mutex_lock(&s->lock);
+	target = s->emitted;
+	pthread_cond_signal(&s->wake);
+	while (s->acked < target && time_mono_us() < deadline) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&s->progress, &s->lock, &ts);
+	}
+	if (s->acked < target)
+		rc = err_set(err, "nats: %llu events not acknowledged by JetStream (stream %s at %s)",
+			     (unsigned long long)(target - s->acked), s->opt.js.stream, s->opt.js.url);
+	pthread_mutex_unlock(&s->lock);
+	return rc;
+}
+
+static int nats_flush(struct sink *base, struct err *err)
+{
+	return wait_acked((struct nats_sink *)base, err);
+}
+
+static void nats_stats(struct sink *base, struct sink_stats *out)
+{
+	struct nats_sink *s = (struct nats_sink *)base;
+
+	pthread_mutex_lock(&s->lock);
+	out->emitted = s->emitted;
+	out->committed = s->acked;
+	out->inserted = s->acked - s->duplicates;
+	out->failed_batches = s->refused + s->republished;
+	pthread_mutex_unlock(&s->lock);
+}
+
+static int nats_close(struct sink *base, struct err *err)
+{
+	struct nats_sink *s = (struct nats_sink *)base;
+	int rc = wait_acked(s, err);
+	natsMsgList pending = {0};
+
+	pthread_mutex_lock(&s->lock);
+	s->stopping = true;
+	if (rc) {
+		/* Given up: let the thread end with the rest unanswered. */
+		for (size_t i = 0; i < s->count; i++)
+			event_free(&s->queue[i]);
+		s->count = 0;
+		s->abandon = true;
+	}
+	pthread_cond_broadcast(&s->wake);
+	pthread_cond_broadcast(&s->space);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->thread, NULL);
+	if (js_PublishAsyncGetPendingList(&pending, s->js) == NATS_OK)
+		natsMsgList_Destroy(&pending);
+	js_disconnect(s->nc, s->js);
+	list_free(&s->retry);
+	free(s->queue);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->wake);
+	pthread_cond_destroy(&s->space);
+	pthread_cond_destroy(&s->progress);
+	free(s);
+	return rc;
+}
+
+static const struct sink_ops nats_sink_ops = {"nats", nats_emit, nats_flush, nats_stats, nats_close};
+
+struct sink *nats_sink_new(const struct nats_sink_options *opt, struct err *err)
+{
+	struct nats_sink *s = xcalloc(1, sizeof(*s));
+	jsOptions jo;
+
+	s->base.ops = &nats_sink_ops;
+	s->opt = *opt;
+	if (s->opt.max_pending <= 0)
+		s->opt.max_pending = 4096;
+	if (s->opt.queue_max < (size_t)s->opt.max_pending)
+		s->opt.queue_max = (size_t)s->opt.max_pending * 16;
+	if (s->opt.ack_timeout_ms <= 0)
+		s->opt.ack_timeout_ms = 5000;
+	if (s->opt.close_timeout_ms <= 0)
+		s->opt.close_timeout_ms = 30000;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->wake, NULL);
+	pthread_cond_init(&s->space, NULL);
+	pthread_cond_init(&s->progress, NULL);
+	s->m_acked = metric_get("iotmon_transport_acked_total", NULL, METRIC_COUNTER,
+				"events acknowledged by JetStream (accepted)");
+	s->m_retried = metric_get("iotmon_transport_republished_total", NULL, METRIC_COUNTER,
+				  "events published again after no acknowledgement");
+
+	jsOptions_Init(&jo);
+	jo.PublishAsync.MaxPending = s->opt.max_pending;
+	jo.PublishAsync.AckHandler = on_ack;
+	jo.PublishAsync.AckHandlerClosure = s;
+	if (js_connect(s->opt.js.url, "iotmon sensor", &s->nc, &s->js, &jo, err)) {
+		pthread_mutex_destroy(&s->lock);
+		pthread_cond_destroy(&s->wake);
+		pthread_cond_destroy(&s->space);
+		pthread_cond_destroy(&s->progress);
+		free(s);
+		return NULL;
+	}
+	if (pthread_create(&s->thread, NULL, publisher_main, s) != 0) {
+		log_error("nats: cannot start the publisher thread");
+		abort();
+	}
+	return &s->base;
+}
