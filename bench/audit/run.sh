@@ -46,12 +46,15 @@ echo "# load after: $(uptime)"
 # TLS and SSH tools on their devices (not timed: one service each).
 printf 'openssl_conf = c\n[c]\nssl_conf = s\n[s]\nsystem_default = d\n[d]\nMinProtocol = TLSv1\nCipherString = DEFAULT@SECLEVEL=0\n' \
 	>"$T/openssl-legacy.cnf"
+# testssl.sh empties OPENSSL_CONF itself: a wrapper binary carries it.
+printf '#!/bin/sh\nOPENSSL_CONF=%s exec /usr/bin/openssl "$@"\n' "$T/openssl-legacy.cnf" >"$T/openssl-legacy"
+chmod +x "$T/openssl-legacy"
 for h in 10.77.6.2 10.77.8.2; do
 	inaud sslscan --no-colour "$h:443" >"$OUT/sslscan-$h.txt" 2>&1
 	# Debian's openssl refuses TLS 1.0 by default: testssl needs it to see the old device.
 	rm -f "$OUT/testssl-$h.json"
 	# The lab's CA is trusted by both tools (iotmon: [audit] ca_file).
-	OPENSSL_CONF=$T/openssl-legacy.cnf inaud testssl --quiet --color 0 -p -S -s --add-ca "$T/ca.crt" \
+	inaud testssl --openssl "$T/openssl-legacy" --quiet --color 0 -p -S -s --add-ca "$T/ca.crt" \
 		--jsonfile "$OUT/testssl-$h.json" \
 		"$h:443" >/dev/null 2>&1
 done
