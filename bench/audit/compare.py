@@ -96,7 +96,7 @@ for path in glob.glob(os.path.join(out, "testssl-*.json")):
     for r in rows:
         if r.get("severity") in ("MEDIUM", "HIGH", "CRITICAL"):
             detail = None
-            if r["id"] in ("TLS1", "TLS1_1"):
+            if r["id"] in ("TLS1", "TLS1_1") and "not offered" not in r["finding"]:
                 detail = {"TLS1": "TLSv1.0", "TLS1_1": "TLSv1.1"}[r["id"]] + " accepted"
             elif r["id"].startswith("cert_chain_of_trust") and "self signed" in r["finding"]:
                 detail = "self-signed"
