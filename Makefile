@@ -139,4 +139,4 @@ uninstall:
 clean:
 	rm -rf build iotmon
 
--include $(shell find build -name '*.d' 2>/dev/null)
+-include $(shell find build -name '*.d' -type f 2>/dev/null)

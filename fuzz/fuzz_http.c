@@ -1,11 +1,13 @@
-/* fuzz_http.c - the HTTP request parser, the signature matcher and the
- * injection extractor on arbitrary requests. */
+/* fuzz_http.c - the HTTP request parser, the signature matcher, the
+ * injection extractor and Boa's answers (404 pages quote the path) on
+ * arbitrary requests. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "sensor/honeypot/exploits.h"
 #include "sensor/honeypot/http.h"
+#include "sensor/honeypot/http_reply.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -33,6 +35,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	hp_request_text(&r, &text);
 	hp_exploits_match(&x, &r, text.data ? text.data : "", text.len);
 	hp_injection(text.data ? text.data : "", text.len, &p, &inj);
+	strbuf_free(&text);
+	p.http_server = "Boa/0.94.14rc21";
+	p.http_version = "HTTP/1.0";
+	p.http_realm = "r";
+	p.http_index = "<form action=\"/login.cgi\">";
+	strbuf_init(&text, 1 << 16);
+	http_reply(&p, &r, http_reply_precheck(&p, &r) ? 501 : 404, "text/html", "", 0, &text);
+	http_reply(&p, &r, 401, "text/html", "", 0, &text);
 	strbuf_free(&text);
 	return 0;
 }

@@ -3,11 +3,40 @@
 # the public ip-location-db packages from the npm registry,
 #   @ip-location-db/asn                          ASN ranges (CSV; licences inside)
 #   @ip-location-db/geo-whois-asn-country-mmdb   country MMDB (licences inside)
+# and the dashboard's world map into data/map/ (world.tsv, from Natural
+# Earth's 1:110m countries in the npm package world-atlas, converted by
+# scripts/world-map.py; licences beside it).
 # Every command finds them there without configuration. Without npm or the
 # registry, this warns and leaves the folder as it is: the project still
-# builds and its tests that need the real data say they were skipped.
+# builds and its tests that need the real data say they were skipped (the
+# countries page then says the map is not installed).
 set -u
 cd "$(dirname "$0")/.."
+
+# --- the world map -----------------------------------------------------------
+MAP=data/map
+ISO=/usr/share/iso-codes/json/iso_3166-1.json
+if [ -f "$MAP/world.tsv" ]; then
+	echo "data: $MAP present ($(cat "$MAP/VERSION" 2>/dev/null || echo unknown version))"
+elif ! command -v npm >/dev/null 2>&1 || [ ! -f "$ISO" ]; then
+	echo "data: npm or $ISO (Debian package iso-codes) missing; world map not installed" >&2
+else
+	mwork=$(mktemp -d)
+	if (cd "$mwork" && npm pack --silent world-atlas@2 >/dev/null) && tar xzf "$mwork"/world-atlas-*.tgz -C "$mwork" &&
+		mkdir -p "$MAP" && ./scripts/world-map.py "$mwork/package/countries-110m.json" "$ISO" >"$mwork/world.tsv"; then
+		cp "$mwork/package/LICENSE" "$MAP/LICENSE-world-atlas"
+		printf '%s\n' "Map data: Natural Earth (naturalearthdata.com), public domain; TopoJSON by world-atlas (ISC)." \
+			>"$MAP/README"
+		basename "$mwork"/world-atlas-*.tgz .tgz >"$MAP/VERSION"
+		mv "$mwork/world.tsv" "$MAP/world.tsv"
+		echo "data: installed the world map into $MAP ($(cat "$MAP/VERSION"))"
+	else
+		echo "data: world-atlas could not be fetched or converted; world map not installed" >&2
+	fi
+	rm -rf "$mwork"
+fi
+
+# --- enrichment ---------------------------------------------------------------
 DEST=data/ipdb
 mkdir -p "$DEST"
 if [ -f "$DEST/asn-ipv4.csv" ] && [ -f "$DEST/geo-whois-asn-country.mmdb" ]; then

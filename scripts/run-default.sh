@@ -10,6 +10,7 @@ mkdir -p "$VAR"
 if [ ! -f "$VAR/.sample-loaded" ]; then
 	./scripts/sample-data.py >"$VAR/sample-events.jsonl"
 	./iotmon import events -c etc/iotmon.conf --db "$VAR/iotmon.db" "$VAR/sample-events.jsonl"
+	./scripts/sample-data.py devices "$VAR/iotmon.db"
 	touch "$VAR/.sample-loaded"
 fi
 # On a terminal, run iotmon as its own foreground job (job control), so

@@ -8,11 +8,20 @@ after a while (some reinfected). Addresses come only from the documentation
 ranges (RFC 5737, RFC 3849), so no real host is ever named; the sample
 enrichment table data/sample/ maps them to documentation ASNs (RFC 5398).
 Same date, same output: the generator is seeded.
+
+  sample-data.py              the events (JSON lines) on stdout
+  sample-data.py devices DB   device records for about 40 % of the sample
+                              hosts, written into the store DB (as probing
+                              would write them), so the manufacturers page
+                              and report have rows; never re-probed
 """
 import datetime
+import ipaddress
 import json
 import random
+import sqlite3
 import sys
+import time
 
 DAYS = 60
 rng = random.Random(20161021)  # the day of the Dyn attack
@@ -102,4 +111,37 @@ def main():
                 scan(day, ip, fam)
 
 
-main()
+# Vendor, type, model, firmware: common targets of IoT botnets (Mirai's
+# credential list names the first ones).
+DEVICES = [("Hikvision", "camera", "DS-2CD2032-I", "V5.4.5"), ("Dahua", "dvr", "DH-XVR4108", "V4.001"),
+           ("XiongMai", "dvr", "AHB7008T", "V4.02.R11"), ("ZTE", "router", "ZXHN H108N", "V2.5.5"),
+           ("Huawei", "router", "HG532", "V100R001"), ("Realtek", "router", "RTL8196C SDK", "1.3"),
+           ("Hikvision", "nvr", "DS-7604NI", "V3.4.92")]
+
+
+def devices(db):
+    """Device records for the sample hosts: deterministic, a separate
+    generator so the events stay the same."""
+    drng = random.Random(20161021 + 1)
+    now = int(time.time() * 1e6)
+    never = now + 10 * 365 * 86400 * 10**6
+    con = sqlite3.connect(db)
+    with con:
+        for i in range(900):
+            if drng.random() >= 0.4:
+                continue
+            vendor, kind, model, fw = DEVICES[drng.randrange(len(DEVICES))]
+            evidence = json.dumps({"http_server": "%s web server (sample data, not probed)" % vendor})
+            con.execute("INSERT OR REPLACE INTO devices (ip, vendor, type, model, firmware, rule, evidence,"
+                        " probed_us, expires_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (str(ipaddress.ip_address(host(i))), vendor, kind, model, fw, "sample data", evidence, now,
+                         never))
+    con.close()
+
+
+if len(sys.argv) == 3 and sys.argv[1] == "devices":
+    devices(sys.argv[2])
+elif len(sys.argv) == 1:
+    main()
+else:
+    sys.exit("usage: sample-data.py [devices DB]")

@@ -12,7 +12,7 @@ BUILD="build-essential pkg-config clang libclang-rt-14-dev libcmocka-dev
 # Tests and benchmarks: the real clients and tools the tests drive.
 TEST="iproute2 procps psmisc curl netcat-openbsd telnet busybox hydra nmap
   tcpdump tshark hping3 python3 python3-scapy tcpreplay wrk hyperfine
-  python3-aiosmtpd python3-yaml chromium valgrind openssl tmux
+  python3-aiosmtpd python3-yaml chromium valgrind openssl tmux iso-codes
   postgresql-15 nats-server python3-psycopg2
   dropbear-bin vsftpd mosquitto mosquitto-clients miniupnpd medusa ncrack
   ssh-audit testssl.sh sslscan"

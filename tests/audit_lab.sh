@@ -18,15 +18,11 @@ audit_lab_up() {
 		echo "ok - audit # SKIP needs root, ip, tcpdump, dropbear, vsftpd, mosquitto"
 		exit 0
 	fi
-	# BusyBox with telnetd and login: busybox-static, unpacked, not installed.
-	CACHE=$ROOT/build/test-cache
-	BB=$CACHE/busybox-static
-	if [ ! -x "$BB" ]; then
-		# Only the binary is kept: the package's *.d folders would confuse make.
-		mkdir -p "$CACHE" && (cd "$T" && apt-get download busybox-static >/dev/null 2>&1 &&
-			dpkg-deb -x busybox-static_*.deb bbs && cp bbs/bin/busybox "$BB")
-	fi
-	[ -x "$BB" ] || { echo "ok - audit # SKIP busybox-static not available"; exit 0; }
+	# BusyBox with telnetd and login: busybox-static, unpacked once, not
+	# installed (the honeypot's reference device fetches the same package).
+	. "$ROOT/tests/bb_ref.sh"
+	bb_ref_fetch || { echo "ok - audit # SKIP busybox-static not available"; exit 0; }
+	BB=$BB_CACHE/root/bin/busybox
 
 	AUD=iotmon-aud-$$
 	N=8

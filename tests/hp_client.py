@@ -8,6 +8,8 @@
   slowloris HOST PORT               an HTTP request one byte at a time; prints seconds until closed
   login HOST PORT USER PASS CMD...  log in and run commands; prints the output
   slowreader HOST PORT USER PASS N  log in, send N commands and never read
+  nowait HOST PORT USER:PASS...     at each "login: " sends the next pair, user and
+                                    password at once (type-ahead), until a shell or the end
 Exit status 0 when the client saw what it expected."""
 import os
 import random
@@ -100,7 +102,7 @@ def iacflood(host, port, n):
     s = socket.create_connection((host, int(port)), timeout=10)
     opts = bytes(range(256))
     blob = b"".join(bytes([IAC, (WILL, DO, WONT, DONT)[i % 4], opts[i % 256]]) for i in range(int(n)))
-    s.sendall(blob + bytes([IAC, SB]) + b"x" * 2000 + bytes([IAC, SE]))
+    s.sendall(blob + bytes([IAC, SB]) + b"x" * 400 + bytes([IAC, SE]))
     s.settimeout(5)
     got = b""
     end = time.time() + 5
@@ -209,7 +211,28 @@ def slowloris(host, port):
     print("%.1f" % (time.time() - start))
 
 
+def nowait(host, port, *pairs):
+    pending = list(pairs)
+    while pending:
+        c = Conn(host, port)
+        got = None
+        while pending:
+            try:
+                got = c.wait_for([b"login: ", b"# "], timeout=10)
+            except SystemExit:  # closed after its last attempt: reconnect
+                got = None
+                break
+            if not got.endswith(b"login: "):
+                break
+            user, _, password = pending.pop(0).partition(":")
+            c.s.sendall(user.encode() + b"\r\n" + password.encode() + b"\r\n")
+        c.s.close()
+        if got is not None and got.endswith(b"# "):
+            break
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     {"mirai": mirai, "iacflood": iacflood, "random": random_bytes, "endless": endless,
-     "halfopen": halfopen, "slowloris": slowloris, "login": login, "slowreader": slowreader}[cmd](*args)
+     "halfopen": halfopen, "slowloris": slowloris, "login": login, "slowreader": slowreader,
+     "nowait": nowait}[cmd](*args)

@@ -57,7 +57,14 @@ run_tap() {
 # binaries are installed and IOTMON_TEST_PG is not given already: the store
 # conformance suite and the integration scripts then also run on PostgreSQL.
 # IOTMON_TEST_PG= (empty) turns that off.
-if [ -z "${IOTMON_TEST_PG+set}" ]; then
+# Only when a selected test uses it (the cluster costs seconds to start).
+wants_pg=""
+for p in build/release/test/store_conformance_test build/asan/test/store_conformance_test \
+	build/release/test/store_experiments_test build/asan/test/store_experiments_test tests/integration/events.sh \
+	tests/integration/feeds.sh tests/integration/reports.sh tests/integration/remediation.sh tests/integration/web.sh; do
+	case "$p" in *"$filter"*) wants_pg=1 ;; esac
+done
+if [ -z "${IOTMON_TEST_PG+set}" ] && [ -n "$wants_pg" ]; then
 	. tests/pg.sh
 	if pg_available && pg_start >"$LOGDIR/pg-start.log" 2>&1; then
 		trap 'pg_stop' EXIT

@@ -161,6 +161,7 @@ int main(int argc, char **argv)
 	long n = argc > 3 ? atol(argv[3]) : 0, batch = argc > 4 ? atol(argv[4]) : 10000;
 	int64_t step = argc > 5 ? atoll(argv[5]) : 1000;
 
+	bench_lab();
 	if (argc < 4 || n <= 0 || batch <= 0 || step <= 0) {
 		fprintf(stderr, "usage: bench_scale store|copy TARGET N [BATCH] [STEP_US]\n");
 		return 2;

@@ -22,6 +22,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_store DB [N] [BATCH]\n");
 		return 2;
 	}
+	bench_lab();
 	unlink(argv[1]);
 	s = store_open(argv[1], STORE_CREATE, &err);
 	if (!s) {

@@ -66,15 +66,21 @@ static int open_svg(struct strbuf *out, const struct chart *c, struct frame *f)
 	return out->overflow ? -1 : 0;
 }
 
-static void axis_label(struct strbuf *out, double x, double y, const char *text, const char *anchor, int rotate)
+/* Text at (x, y); cls names it for tests and styles ("axis-title"), or NULL. */
+static void axis_text(struct strbuf *out, double x, double y, const char *text, const char *anchor, int rotate,
+		      const char *cls)
 {
 	if (!text)
 		return;
-	if (rotate)
-		strbuf_printf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" transform=\"rotate(-90 %.1f %.1f)\">",
-			      x, y, anchor, x, y);
+	if (cls)
+		strbuf_printf(out, "<text class=\"%s\"", cls);
 	else
-		strbuf_printf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">", x, y, anchor);
+		strbuf_puts(out, "<text");
+	if (rotate)
+		strbuf_printf(out, " x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" transform=\"rotate(-90 %.1f %.1f)\">", x,
+			      y, anchor, x, y);
+	else
+		strbuf_printf(out, " x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">", x, y, anchor);
 	strbuf_xml_escape(out, text);
 	strbuf_puts(out, "</text>");
 }
@@ -124,8 +130,8 @@ static void draw_axes(struct strbuf *out, const struct chart *c, const struct fr
 	}
 	strbuf_printf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#333\"/>", f->left, f->bottom,
 		      f->right, f->bottom);
-	axis_label(out, (f->left + f->right) / 2, f->h - 8, c->x_label, "middle", 0);
-	axis_label(out, 14, (f->top + f->bottom) / 2, c->y_label, "middle", 1);
+	axis_text(out, (f->left + f->right) / 2, f->h - 8, c->x_label, "middle", 0, "axis-title");
+	axis_text(out, 14, (f->top + f->bottom) / 2, c->y_label, "middle", 1, "axis-title");
 }
 
 /* Appends the polyline points of one series; a step series holds each value
@@ -137,6 +143,33 @@ static void points(struct strbuf *out, const struct frame *f, const double *x, c
 			strbuf_printf(out, "%.1f,%.1f ", px(f, x[i]), py(f, y[i - 1]));
 		strbuf_printf(out, "%.1f,%.1f ", px(f, x[i]), py(f, y[i]));
 	}
+}
+
+/* A dot per point whose <title> (a tooltip) names the series, x and y. */
+static void point_tips(struct strbuf *out, const struct chart *c, const struct frame *f,
+		       const struct chart_series *se, const char *colour)
+{
+	char x[32], y[32];
+
+	strbuf_printf(out, "<g fill=\"%s\">", colour);
+	for (size_t i = 0; i < se->n; i++) {
+		if (c->x_is_day)
+			time_format_day((int64_t)llround(se->x[i]), x);
+		else
+			format_value(x, sizeof(x), se->x[i]);
+		if (c->fixed_decimals)
+			snprintf(y, sizeof(y), "%.*f", c->decimals, se->y[i]);
+		else
+			format_value(y, sizeof(y), se->y[i]);
+		strbuf_printf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\"><title>", px(f, se->x[i]),
+			      py(f, se->y[i]));
+		if (se->label) {
+			strbuf_xml_escape(out, se->label);
+			strbuf_puts(out, ", ");
+		}
+		strbuf_printf(out, "%s: %s</title></circle>", x, y);
+	}
+	strbuf_puts(out, "</g>");
 }
 
 int chart_lines(struct strbuf *out, const struct chart *c, const struct chart_series *series, size_t n)
@@ -174,7 +207,7 @@ int chart_lines(struct strbuf *out, const struct chart *c, const struct chart_se
 	}
 	draw_axes(out, c, &f, true);
 	if (!any)
-		axis_label(out, (f.left + f.right) / 2, (f.top + f.bottom) / 2, "no data", "middle", 0);
+		axis_text(out, (f.left + f.right) / 2, (f.top + f.bottom) / 2, "no data", "middle", 0, NULL);
 	for (size_t s = 0; s < n; s++) {
 		const struct chart_series *se = &series[s];
 		const char *colour = palette[s % PALETTE_N];
@@ -194,12 +227,14 @@ int chart_lines(struct strbuf *out, const struct chart *c, const struct chart_se
 		strbuf_printf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"", colour);
 		points(out, &f, se->x, se->y, se->n, se->step);
 		strbuf_puts(out, "\"/>");
+		if (se->n <= CHART_TIP_POINTS)
+			point_tips(out, c, &f, se, colour);
 		if (se->label) {
 			double ly = f.top + 14 + 16 * (double)s;
 
 			strbuf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"10\" height=\"10\" fill=\"%s\"/>",
 				      f.right - 150, ly - 9, colour);
-			axis_label(out, f.right - 135, ly, se->label, "start", 0);
+			axis_text(out, f.right - 135, ly, se->label, "start", 0, NULL);
 		}
 	}
 	strbuf_puts(out, "</svg>\n");
@@ -236,7 +271,7 @@ int chart_bars(struct strbuf *out, const struct chart *c, const struct chart_bar
 		f.x1 = 1;
 	f.x1 += nice_step(f.x1, 5) * 0.25;
 	if (n == 0)
-		axis_label(out, (f.left + f.right) / 2, (f.top + f.bottom) / 2, "no data", "middle", 0);
+		axis_text(out, (f.left + f.right) / 2, (f.top + f.bottom) / 2, "no data", "middle", 0, NULL);
 	for (size_t i = 0; i < n; i++) {
 		double y = f.top + (double)i * (bar_h + gap);
 		double w = px(&f, bars[i].value) - f.left;
@@ -252,14 +287,20 @@ int chart_bars(struct strbuf *out, const struct chart *c, const struct chart_bar
 				cut--; /* never inside a UTF-8 sequence */
 			memcpy(label + cut, "\xe2\x80\xa6", 4); /* "…" and NUL */
 		}
-		axis_label(out, f.left - 8, y + 13, label, "end", 0);
-		strbuf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>", f.left, y,
-			      w > 0 ? w : 0, bar_h, palette[0]);
-		format_value(value, sizeof(value), bars[i].value);
+		axis_text(out, f.left - 8, y + 13, label, "end", 0, NULL);
+		if (c->fixed_decimals)
+			snprintf(value, sizeof(value), "%.*f", c->decimals, bars[i].value);
+		else
+			format_value(value, sizeof(value), bars[i].value);
+		strbuf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"><title>",
+			      f.left, y, w > 0 ? w : 0, bar_h, palette[0]);
+		strbuf_xml_escape(out, bars[i].label ? bars[i].label : "");
+		strbuf_printf(out, ": %s</title></rect>", value);
 		strbuf_printf(out, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#333\">%s</text>", f.left + (w > 0 ? w : 0) + 4,
 			      y + 13, value);
 	}
-	axis_label(out, (f.left + f.right) / 2, f.h - 8, c->x_label, "middle", 0);
+	axis_text(out, (f.left + f.right) / 2, f.h - 8, c->x_label, "middle", 0, "axis-title");
+	axis_text(out, 14, (f.top + f.bottom) / 2, c->y_label, "middle", 1, "axis-title");
 	strbuf_puts(out, "</svg>\n");
 	return out->overflow ? -1 : 0;
 }

@@ -16,7 +16,12 @@ struct chart {
 	bool x_is_day; /* x values are UTC days since the epoch: dated axis */
 	int width, height; /* pixels; 0 means 720 x 360 */
 	double y_min, y_max; /* fixed axis range when y_min < y_max, else automatic */
+	bool fixed_decimals; /* values in labels and tooltips with `decimals` digits, as a table shows them */
+	int decimals;
 };
+
+/* Series up to this many points get a dot with a tooltip per point. */
+#define CHART_TIP_POINTS 400
 
 struct chart_series {
 	const char *label; /* legend text */

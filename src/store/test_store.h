@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/addrclass.h"
 #include "store/test_db.h"
 
 struct test_store {
@@ -96,6 +97,9 @@ static inline int test_store_run(const char *name, const struct CMUnitTest *test
 	char group[128];
 	int failed;
 
+	/* The tests' addresses are documentation and private ones: a lab. */
+	if (addrclass_set_lab("192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32, 10.0.0.0/8", NULL))
+		return 1;
 	test_store.backend = "sqlite";
 	snprintf(group, sizeof(group), "%s/sqlite", name);
 	failed = _cmocka_run_group_tests(group, tests, n, NULL, NULL);

@@ -47,19 +47,9 @@ int cleanup_networks(struct store *s, struct cleanup_network *out, size_t n, str
 	return 0;
 }
 
-int cleanup_survival(struct store *s, struct cleanup_curve *c, struct err *err)
+/* Copies group g's figures and Kaplan-Meier steps into c. */
+static void curve_of(const struct remed_group *g, struct cleanup_curve *c)
 {
-	struct remediation r;
-	const struct remed_group *g;
-
-	memset(c, 0, sizeof(*c));
-	if (compute(s, REMED_BY_NONE, &r, err))
-		return -1;
-	if (!r.has_data || r.ngroups == 0 || r.groups[0].episodes == 0) {
-		remediation_free(&r);
-		return 0;
-	}
-	g = &r.groups[0];
 	c->available = true;
 	c->episodes = g->episodes;
 	c->cleaned = g->cleaned;
@@ -79,6 +69,33 @@ int cleanup_survival(struct store *s, struct cleanup_curve *c, struct err *err)
 		c->lower[i + 1] = g->km.rows[i].lower;
 		c->upper[i + 1] = g->km.rows[i].upper;
 	}
+}
+
+int cleanup_survival(struct store *s, struct cleanup_curve *c, struct err *err)
+{
+	struct remediation r;
+
+	memset(c, 0, sizeof(*c));
+	if (compute(s, REMED_BY_NONE, &r, err))
+		return -1;
+	if (r.has_data && r.ngroups > 0 && r.groups[0].episodes > 0)
+		curve_of(&r.groups[0], c);
+	remediation_free(&r);
+	return 0;
+}
+
+int cleanup_network_curve(struct store *s, uint32_t asn, struct cleanup_curve *c, struct err *err)
+{
+	struct remediation r;
+	char name[16];
+
+	memset(c, 0, sizeof(*c));
+	if (compute(s, REMED_BY_NETWORK, &r, err))
+		return -1;
+	snprintf(name, sizeof(name), "AS%u", asn);
+	for (size_t g = 0; g < r.ngroups; g++)
+		if (strcmp(r.groups[g].name, name) == 0 && r.groups[g].episodes > 0)
+			curve_of(&r.groups[g], c);
 	remediation_free(&r);
 	return 0;
 }

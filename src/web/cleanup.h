@@ -41,6 +41,8 @@ struct cleanup_curve {
 };
 
 int cleanup_survival(struct store *s, struct cleanup_curve *c, struct err *err);
+/* The same for the infections of one network (the portal). */
+int cleanup_network_curve(struct store *s, uint32_t asn, struct cleanup_curve *c, struct err *err);
 void cleanup_curve_free(struct cleanup_curve *c);
 
 #endif

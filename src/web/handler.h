@@ -14,6 +14,8 @@
 #include "report/feed.h"
 #include "report/population.h"
 #include "web/query.h"
+#include "web/session.h"
+#include "web/worldmap.h"
 #include "web/web.h"
 
 struct auth_throttle;
@@ -24,8 +26,13 @@ struct web_request {
 	struct store *store;
 	const struct web_options *opt;
 	const struct population *population; /* NULL when none */
+	const struct worldmap *worldmap; /* NULL when not installed */
 	const struct api_token *token; /* authenticated routes only */
 	const struct feed_options *feed; /* [feeds] options of the feed API */
+	bool post; /* a POST: its form is in form */
+	const struct query *form; /* empty for GET */
+	struct sessions *sessions; /* portal sessions (session.h) */
+	const char *session_cookie; /* the portal cookie's value, or NULL */
 	const struct ipaddr *client; /* the peer's address */
 	struct auth_throttle *throttle; /* failed credentials per client (auth.h) */
 };
@@ -36,6 +43,9 @@ struct web_response {
 	struct strbuf body;
 	int retry_after; /* seconds, sent with 429 */
 	bool www_authenticate; /* send the Bearer challenge (401) */
+	char location[256]; /* "" none; a redirect's target */
+	char set_cookie[384]; /* "" none */
+	bool allow_post; /* a 405 lists POST in Allow (the route takes forms) */
 };
 
 /* Makes r a JSON error {"error":{"status":N,"message":"..."}}; returns 0 so
@@ -63,6 +73,7 @@ struct route {
 	const char *const *params; /* query keys allowed, NULL-terminated */
 	bool auth; /* needs a Bearer token */
 	bool cache; /* public: may be served from the page cache */
+	bool post; /* also takes POST with a form body (the portal) */
 };
 
 /* The route of an exact path, or NULL. */
@@ -76,10 +87,15 @@ int page_manufacturers(const struct web_request *rq, struct web_response *r);
 int page_families(const struct web_request *rq, struct web_response *r);
 int page_remediation(const struct web_request *rq, struct web_response *r);
 int page_sensors(const struct web_request *rq, struct web_response *r);
+int page_robots(const struct web_request *rq, struct web_response *r);
 int page_audits(const struct web_request *rq, struct web_response *r); /* audits.c */
 int api_infections(const struct web_request *rq, struct web_response *r);
 int api_networks(const struct web_request *rq, struct web_response *r);
 int api_feed(const struct web_request *rq, struct web_response *r);
 int metrics_handler(const struct web_request *rq, struct web_response *r);
+int portal_login(const struct web_request *rq, struct web_response *r);
+int portal_home(const struct web_request *rq, struct web_response *r);
+int portal_logout(const struct web_request *rq, struct web_response *r);
+int portal_feed(const struct web_request *rq, struct web_response *r);
 
 #endif

@@ -2,10 +2,13 @@
  * what the store holds (events by sensor and kind, scan packets, infected
  * devices today) and what this process counted (core/metrics.h: HTTP
  * answers, feed deliveries, errors, and whatever sensors register, such as
- * packets processed and sessions open). */
+ * packets processed and sessions open), and each sensor's liveness
+ * (analysis/sensors.h: seconds since its last event, events in the last
+ * hour and day) so an alert can fire on a silent sensor. */
 #include <stdio.h>
 #include <string.h>
 
+#include "analysis/sensors.h"
 #include "core/metrics.h"
 #include "core/timeutil.h"
 #include "web/handler.h"
@@ -72,6 +75,37 @@ static int today_cb(const struct observation *o, void *arg)
 	return 0;
 }
 
+/* iotmon_sensor_silent_seconds and iotmon_sensor_events{window=...}. */
+static int liveness(struct store *s, struct strbuf *out, struct err *err)
+{
+	struct sensors ss;
+	int rc = sensors_health(s, time_now_us(), 60, &ss, err);
+
+	strbuf_puts(out, "# HELP iotmon_sensor_silent_seconds Seconds since the sensor's newest stored event.\n"
+			 "# TYPE iotmon_sensor_silent_seconds gauge\n");
+	for (size_t i = 0; rc == 0 && i < ss.n; i++) {
+		strbuf_puts(out, "iotmon_sensor_silent_seconds{sensor=\"");
+		label_value(out, ss.v[i].name);
+		strbuf_printf(out, "\"} %lld\n", (long long)(ss.v[i].silent_us / US_PER_SEC));
+	}
+	strbuf_puts(out, "# HELP iotmon_sensor_events Stored events of the sensor in the last hour and the last day.\n"
+			 "# TYPE iotmon_sensor_events gauge\n");
+	for (size_t i = 0; rc == 0 && i < ss.n; i++) {
+		uint64_t day = 0;
+
+		for (int h = 0; h < SENSORS_HOURS; h++)
+			day += ss.v[i].hourly[h];
+		strbuf_puts(out, "iotmon_sensor_events{sensor=\"");
+		label_value(out, ss.v[i].name);
+		strbuf_printf(out, "\",window=\"1h\"} %llu\n", (unsigned long long)ss.v[i].window_events);
+		strbuf_puts(out, "iotmon_sensor_events{sensor=\"");
+		label_value(out, ss.v[i].name);
+		strbuf_printf(out, "\",window=\"24h\"} %llu\n", (unsigned long long)day);
+	}
+	sensors_free(&ss);
+	return rc;
+}
+
 int metrics_handler(const struct web_request *rq, struct web_response *r)
 {
 	struct strbuf events, packets, last;
@@ -107,6 +141,8 @@ int metrics_handler(const struct web_request *rq, struct web_response *r)
 	strbuf_puts(&r->body, "# HELP iotmon_store_last_event_seconds Time of the newest stored event, by sensor.\n"
 			      "# TYPE iotmon_store_last_event_seconds gauge\n");
 	strbuf_append(&r->body, last.data, last.len);
+	if (liveness(rq->store, &r->body, &err))
+		return web_store_error(r, &err);
 	strbuf_printf(&r->body,
 		      "# HELP iotmon_infected_devices_today Infected devices observed today (UTC).\n"
 		      "# TYPE iotmon_infected_devices_today gauge\n"

@@ -32,7 +32,9 @@
 #include "web/handler.h"
 #include "web/peer.h"
 #include "web/ratelimit.h"
+#include "web/session.h"
 #include "web/text.h"
+#include "web/worldmap.h"
 #include "web/web.h"
 
 #define URI_MAX 4096
@@ -52,6 +54,8 @@ struct web_server {
 	struct MHD_Daemon *daemon;
 	uint16_t port;
 	struct population *population; /* NULL when none */
+	struct worldmap *worldmap; /* NULL when not installed */
+	struct sessions *sessions; /* portal sign-ins */
 	struct outbox_config feeds; /* [feeds]: what `iotmon feed` writes with */
 	struct ratelimit *rl; /* per API token */
 	struct auth_throttle *throttle; /* failed credentials per client */
@@ -79,9 +83,11 @@ struct request_ctx {
 	const char *bad_head; /* why the request head is refused, or NULL */
 	struct ipaddr client;
 	size_t body_bytes; /* a GET should have none */
+	char body[4096 + 1]; /* a POST's form, NUL-terminated */
 };
 
 #define BODY_MAX 8192
+#define FORM_MAX 4096
 
 int web_error(struct web_response *r, int status, const char *fmt, ...)
 {
@@ -307,9 +313,11 @@ static int authenticate(struct web_server *w, const struct web_request *rq, cons
 }
 
 /* Runs the checks and the handler; fills r. */
-static void serve(struct web_server *w, const struct request_ctx *ctx, const char *authorization,
-		  struct web_response *r)
+static void serve(struct web_server *w, struct MHD_Connection *c, const struct request_ctx *ctx, bool post,
+		  const char *authorization, struct web_response *r)
 {
+	const char *ctype = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+	struct query form = {0};
 	const char *uri = ctx->uri;
 	const char *qmark = strchr(uri, '?');
 	size_t plen = qmark ? (size_t)(qmark - uri) : strlen(uri);
@@ -320,7 +328,9 @@ static void serve(struct web_server *w, const struct request_ctx *ctx, const cha
 	struct api_token token;
 	bool cached;
 	struct web_request rq = {.query = &q, .opt = &w->opt, .population = w->population, .feed = &w->feeds.feed,
-				 .client = &ctx->client, .throttle = w->throttle};
+				 .client = &ctx->client, .throttle = w->throttle, .worldmap = w->worldmap,
+				 .form = &form, .post = post, .sessions = w->sessions,
+				 .session_cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, SESSION_COOKIE)};
 
 	if (ctx->too_long) {
 		web_error(r, 414, "request target longer than %d bytes", URI_MAX);
@@ -337,6 +347,7 @@ static void serve(struct web_server *w, const struct request_ctx *ctx, const cha
 		web_error(r, 404, "no such page: %s", path);
 		return;
 	}
+	r->allow_post = route->post;
 	if (qmark && query_parse(qmark + 1, strlen(qmark + 1), &q, &err)) {
 		web_error(r, 400, "bad query: %s", err.msg);
 		return;
@@ -346,6 +357,25 @@ static void serve(struct web_server *w, const struct request_ctx *ctx, const cha
 	if (query_only(&q, route->params, &err)) {
 		web_error(r, 400, "bad query: %s", err.msg);
 		return;
+	}
+	if (post && !route->post) {
+		web_error(r, 405, "method POST not allowed here");
+		return;
+	}
+	if (post) {
+		/* application/x-www-form-urlencoded has the query's grammar */
+		if (!ctype || strncmp(ctype, "application/x-www-form-urlencoded", 33) != 0) {
+			web_error(r, 415, "a form must be application/x-www-form-urlencoded");
+			return;
+		}
+		if (ctx->body_bytes > FORM_MAX) {
+			web_error(r, 413, "form larger than %d bytes", FORM_MAX);
+			return;
+		}
+		if (query_parse(ctx->body, ctx->body_bytes, &form, &err)) {
+			web_error(r, 400, "bad form: %s", err.msg);
+			return;
+		}
 	}
 	cached = route->cache && w->opt.cache_seconds > 0;
 	if (cached) {
@@ -415,7 +445,11 @@ static enum MHD_Result queue(struct MHD_Connection *c, struct web_response *r, b
 	if (r->www_authenticate)
 		MHD_add_response_header(resp, "WWW-Authenticate", "Bearer realm=\"iotmon\"");
 	if (r->status == 405)
-		MHD_add_response_header(resp, "Allow", "GET, HEAD");
+		MHD_add_response_header(resp, "Allow", r->allow_post ? "GET, HEAD, POST" : "GET, HEAD");
+	if (r->location[0])
+		MHD_add_response_header(resp, "Location", r->location);
+	if (r->set_cookie[0])
+		MHD_add_response_header(resp, "Set-Cookie", r->set_cookie);
 	if (r->status == 429) {
 		snprintf(num, sizeof(num), "%d", r->retry_after);
 		MHD_add_response_header(resp, "Retry-After", num);
@@ -550,22 +584,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	struct web_server *w = cls;
 	struct request_ctx *ctx = *con_cls;
 	struct web_response r = {.status = 200};
-	bool head = strcmp(method, "HEAD") == 0;
+	bool head = strcmp(method, "HEAD") == 0, post = strcmp(method, "POST") == 0;
 	enum MHD_Result ret;
 
 	(void)url;
-	(void)upload_data;
 	if (ctx && !ctx->started) {
 		ctx->started = true;
 		ctx->bad_head = request_head_problem(c, method, version, ctx);
 		/* Answering while MHD is still at the headers would make it
-		 * close the connection (an "early" response), so GET and HEAD
-		 * are answered on the second call, when the request is
+		 * close the connection (an "early" response), so GET, HEAD and
+		 * POST are answered on the last call, when the request is
 		 * complete; other methods at once. */
-		if (strcmp(method, "GET") == 0 || head)
+		if (strcmp(method, "GET") == 0 || head || post)
 			return MHD_YES;
 	}
 	if (ctx && *upload_data_size != 0) {
+		if (post && ctx->body_bytes + *upload_data_size <= FORM_MAX) {
+			memcpy(ctx->body + ctx->body_bytes, upload_data, *upload_data_size);
+			ctx->body[ctx->body_bytes + *upload_data_size] = '\0';
+		}
 		ctx->body_bytes += *upload_data_size;
 		*upload_data_size = 0;
 		/* Read a small body to refuse it with a message below; a
@@ -579,12 +616,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	} else if (ctx->bad_head) {
 		refused("bad_request");
 		web_error(&r, 400, "%s", ctx->bad_head);
-	} else if (strcmp(method, "GET") != 0 && !head) {
-		web_error(&r, 405, "method %s not allowed; this server only answers GET", method);
-	} else if (ctx->body_bytes != 0) {
+	} else if (strcmp(method, "GET") != 0 && !head && !post) {
+		web_error(&r, 405, "method %s not allowed; this server only answers GET (and POST to the portal)",
+			  method);
+	} else if (ctx->body_bytes != 0 && !post) {
 		web_error(&r, 400, "a GET request has no body");
 	} else {
-		serve(w, ctx, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"), &r);
+		serve(w, c, ctx, post, MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization"), &r);
 	}
 	ret = queue(c, &r, head);
 	strbuf_free(&r.body);
@@ -729,6 +767,10 @@ int web_options_from_config(const struct config *cfg, const char *db_path, const
 	pop = config_str(cfg, "web", "population_file");
 	if (!datadir_path(cfg, *pop ? pop : "population.csv", o->population_path, sizeof(o->population_path)))
 		o->population_path[0] = '\0';
+	if (!datadir_path(cfg, "map/world.tsv", o->map_path, sizeof(o->map_path)))
+		o->map_path[0] = '\0';
+	o->session_minutes = (int)config_int(cfg, "web", "session_minutes");
+	o->secure_cookies = config_bool(cfg, "web", "secure_cookies");
 	return 0;
 }
 
@@ -786,6 +828,14 @@ struct web_server *web_start(const struct web_options *o, struct err *err)
 	w->rl = ratelimit_new(o->rate_per_minute, o->burst);
 	w->throttle = auth_throttle_new(o->auth_failures, o->auth_window_s);
 	w->uncached = ratelimit_new(o->uncached_per_minute, o->uncached_burst);
+	w->sessions = sessions_new();
+	if (o->map_path[0] && access(o->map_path, R_OK) == 0) {
+		struct err merr;
+
+		/* a broken map is logged and left out, like a missing one */
+		if (!(w->worldmap = worldmap_load(o->map_path, &merr)))
+			log_error("web: world map: %s", merr.msg);
+	}
 	w->guard = connguard_new(&(struct connguard_limits){.max_total = o->max_connections,
 							    .max_per_prefix = o->max_per_prefix,
 							    .request_s = o->request_timeout_s,
@@ -821,6 +871,8 @@ fail:
 	auth_throttle_free(w->throttle);
 	ratelimit_free(w->uncached);
 	connguard_free(w->guard);
+	sessions_free(w->sessions);
+	worldmap_free(w->worldmap);
 	if (w->population)
 		population_free(w->population);
 	outbox_config_free(&w->feeds);
@@ -849,6 +901,8 @@ void web_stop(struct web_server *w)
 	auth_throttle_free(w->throttle);
 	ratelimit_free(w->uncached);
 	connguard_free(w->guard);
+	sessions_free(w->sessions);
+	worldmap_free(w->worldmap);
 	if (w->population)
 		population_free(w->population);
 	outbox_config_free(&w->feeds);

@@ -34,7 +34,10 @@ struct web_options {
 	size_t nfocus;
 	bool all_countries; /* "*": the overview charts all countries as one */
 	char population_path[512]; /* "" none */
+	char map_path[512]; /* DATA_DIR/map/world.tsv; "" none */
 	char language[8]; /* text.h */
+	int session_minutes; /* portal sessions expire after this */
+	bool secure_cookies; /* mark the portal cookie Secure (served behind TLS) */
 };
 
 /* Fills o from the [web] section; listen (may be NULL) overrides

@@ -14,6 +14,9 @@ check_grep "the dashboard runs" "service web running" "$T/run.err"
 check_eq "sample data loaded" 1 "$(sqlite3 "$T/var/iotmon.db" 'SELECT count(*) > 1000 FROM observations')"
 curl -s -o "$T/page.html" -w '%{http_code}' http://127.0.0.1:8080/ >"$T/code"
 check_eq "the dashboard answers on localhost" 200 "$(cat "$T/code")"
+curl -s -o "$T/manufacturers.html" http://127.0.0.1:8080/manufacturers
+check_eq "the manufacturers page has rows from the sample devices" 1 \
+	"$(grep -o '<tr data-key=' "$T/manufacturers.html" | wc -l | awk '{print ($1 > 3)}')"
 printf 'root\r\nxc3511\r\n' | timeout 3 nc 127.0.0.1 2323 >"$T/telnet.out" 2>/dev/null
 check_grep "the honeypot answers on localhost" "login" "$T/telnet.out"
 tmux send-keys -t "$session" C-c

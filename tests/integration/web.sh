@@ -55,8 +55,11 @@ BASE="http://127.0.0.1:$PORT"
 
 # fetch NAME PATH: saves the body to $ART/NAME, prints the status.
 fetch() { curl -s --path-as-is -o "$ART/$1" -w '%{http_code} %{content_type}' "$BASE$2"; }
-for p in "overview.html /?to=$TO" "countries.html /countries?to=$TO" "networks.html /networks?to=$TO" \
-	"manufacturers.html /manufacturers?to=$TO" "families.html /families?to=$TO" \
+F90=2024-12-21
+F30=2025-02-19
+for p in "overview.html /?from=$F90&to=$TO" "countries.html /countries?from=$F30&to=$TO" \
+	"networks.html /networks?from=$F30&to=$TO" "manufacturers.html /manufacturers?from=$F30&to=$TO" \
+	"families.html /families?from=$F30&to=$TO" \
 	"remediation.html /remediation" "sensors.html /sensors" "metrics.txt /metrics"; do
 	set -- $p
 	got=$(fetch "$1" "$2")

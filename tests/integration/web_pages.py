@@ -133,10 +133,12 @@ check("manufacturers: all devices", q1("SELECT count(DISTINCT ip) FROM observati
 for vendor, devices in con.execute("SELECT d.vendor, count(DISTINCT o.ip) FROM observations o JOIN devices d"
                                    " ON d.ip = o.ip WHERE o.day BETWEEN ? AND ? GROUP BY d.vendor", (frm, to)):
     check("manufacturers: %s devices" % vendor, devices, cell(row(html, vendor), "devices"))
-for vendor, model, devices in con.execute("SELECT d.vendor, d.model, count(DISTINCT o.ip) FROM observations o"
-                                          " JOIN devices d ON d.ip = o.ip WHERE o.day BETWEEN ? AND ?"
-                                          " GROUP BY d.vendor, d.model", (frm, to)):
-    check("manufacturers: %s %s devices" % (vendor, model), devices, cell(row(html, vendor + "/" + model), "devices"))
+for vendor, model, fw, devices in con.execute("SELECT d.vendor, d.model, coalesce(d.firmware, ''), count(DISTINCT o.ip)"
+                                              " FROM observations o JOIN devices d ON d.ip = o.ip"
+                                              " WHERE o.day BETWEEN ? AND ? GROUP BY 1, 2, 3",
+                                              (frm, to)):
+    check("manufacturers: %s %s %s devices" % (vendor, model, fw), devices,
+          cell(row(html, vendor + "/" + model + "/" + fw), "devices"))
 
 # Families.
 html = page("families.html")
@@ -151,12 +153,21 @@ for sensor, events, last in con.execute("SELECT sensor, count(*), max(time_us) F
     r = row(html, sensor)
     check("sensors: %s events" % sensor, events, cell(r, "events"))
     t = datetime.datetime.fromtimestamp(last // 1000000, datetime.timezone.utc)
-    check("sensors: %s last event" % sensor, t.strftime("%Y-%m-%dT%H:%M:%S.") + "%06dZ" % (last % 1000000),
-          cell(r, "last-event"))
+    m = re.search(r'<td class="last-event" title="([^"]*)">([^<]*)</td>', r)
+    check("sensors: %s last event" % sensor, (t.strftime("%Y-%m-%dT%H:%M:%S.") + "%06dZ" % (last % 1000000),
+                                              t.strftime("%Y-%m-%d&#160;%H:%M")), m.groups() if m else None)
+    silent = int(datetime.datetime.now(datetime.timezone.utc).timestamp() - last / 1e6)
+    m = re.search(r'<td class="state (live|silent)" data-silent-hours="(\d+)">([^<]*)</td>', r)
+    h = silent // 3600
+    want = ("live", "0", "receiving") if silent < 3600 else \
+        ("silent", str(h), "silent for %d h" % h if h < 48 else "silent for %d days" % (h // 24))
+    check("sensors: %s state" % sensor, want, m.groups() if m else None)
 r = row(html, "tele-live")
 check("sensors: live events per minute", "3.00", cell(r, "per-minute"))
 check("sensors: live packets per second", "1.00", cell(r, "packets-per-s"))
+check("sensors: the live sensor's last hour in its chart", True, re.search(r":00 UTC: 30</title></rect></svg>", r) is not None)
 check("sensors: old sensor has no current rate", "0.00", cell(row(html, "hp-0"), "per-minute"))
+check("sensors: a honeypot has no packet rate", "\u2013", cell(row(html, "hp-0"), "packets-per-s"))
 
 # /metrics: events by sensor and kind, as stored.
 text = page("metrics.txt")
@@ -168,6 +179,12 @@ check("metrics: scan packets of the live sensor", 600,
 for name in ("iotmon_packets_processed_total", "iotmon_sessions_open", "iotmon_feed_deliveries_total",
              "iotmon_errors_total", "iotmon_http_requests_total"):
     check("metrics: %s present" % name, True, ("# TYPE %s " % name) in text)
+m = re.search(r'^iotmon_sensor_silent_seconds\{sensor="tele-live"\} (\d+)$', text, re.M)
+check("metrics: the live sensor is not silent", True, m is not None and int(m.group(1)) < 600)
+m = re.search(r'^iotmon_sensor_silent_seconds\{sensor="hp-0"\} (\d+)$', text, re.M)
+check("metrics: an old sensor is silent for days", True, m is not None and int(m.group(1)) > 86400)
+check("metrics: the live sensor's events in the last day", True,
+      re.search(r'^iotmon_sensor_events\{sensor="tele-live",window="24h"\} 30$', text, re.M) is not None)
 check("metrics: every sample line is well formed", [],
       [l for l in text.splitlines() if l and not l.startswith("#")
        and not re.match(r'^[a-z_]+(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? -?\d+$', l)])

@@ -28,6 +28,8 @@
 #include "cowrie_log.h"
 #include "exploits.h"
 #include "http.h"
+#include "http_reply.h"
+#include "login.h"
 #include "profile.h"
 #include "shell.h"
 #include "telnet.h"
@@ -47,14 +49,13 @@ static struct metric *sessions_gauge(void)
 
 #define MAX_LISTENERS 32
 #define READ_CHUNK 4096
-#define USER_MAX 256
 #define HTTP_HEAD_MAX 16384
 #define HTTP_BODY_MAX 65536
 #define SWEEP_US (250 * 1000)
+#define SHELL_TERM_WIDTH 80
 
 enum proto { P_TELNET, P_HTTP };
 enum obj_kind { OBJ_LISTENER, OBJ_SESSION, OBJ_WAKE };
-enum tstate { ST_USER, ST_PASS, ST_SHELL };
 
 struct listener {
 	enum obj_kind kind; /* first: epoll data points here */
@@ -84,10 +85,11 @@ struct session {
 	uint64_t bytes_in;
 	unsigned commands, attempts;
 	/* telnet */
-	enum tstate tstate;
 	struct telnet tn;
-	char *user;
+	struct hp_login login; /* login dialogue, then the shell's tty */
 	struct shell *sh;
+	int64_t wake_mono; /* the delayed "Login incorrect" is due */
+	struct session *wake_next; /* in honeypot.wakers while waiting */
 	struct family_tracker fam;
 	/* input line (telnet) or request (http); grows up to its bound */
 	char *in;
@@ -96,6 +98,7 @@ struct session {
 	uint8_t *out;
 	size_t out_len, out_cap;
 	bool want_close_after_write;
+	bool more_input; /* input of this read is still to be handled */
 	bool epollout; /* EPOLLOUT armed */
 	/* events held until the session ends; [0] is the session event */
 	struct event *evs;
@@ -120,6 +123,7 @@ struct honeypot {
 	bool running;
 	int stopping;
 	struct session *sessions, *graveyard;
+	struct session *wakers; /* sessions with a delayed answer pending */
 	unsigned nsessions;
 	struct ipcount *ipt[4096];
 	uint64_t id_seed, id_counter;
@@ -151,6 +155,7 @@ int honeypot_config_from(const struct config *cfg, struct honeypot_config *hc, s
 	hc->lim.idle_ms = (int)config_int(cfg, s, "idle_timeout_ms");
 	hc->lim.session_ms = (int)config_int(cfg, s, "session_timeout_ms");
 	hc->lim.request_ms = (int)config_int(cfg, s, "request_timeout_ms");
+	hc->lim.login_delay_ms = (int)config_int(cfg, s, "login_delay_ms");
 	if (!datadir_path(cfg, "profiles.json", hc->profiles_path, sizeof(hc->profiles_path)) ||
 	    !datadir_path(cfg, config_str(cfg, s, "credentials"), hc->credentials_path,
 			  sizeof(hc->credentials_path)) ||
@@ -305,17 +310,21 @@ static bool send_bytes(struct session *s, const void *data, size_t n)
 	return true;
 }
 
-/* Telnet text: '\n' becomes CR LF and 0xff is doubled. */
+/* Telnet text as the pty writes it: tabs expanded, '\n' as CR LF; 0xff is
+ * doubled for telnet. */
 static bool send_text(struct session *s, const void *text, size_t n)
 {
-	uint8_t buf[2 * READ_CHUNK];
+	uint8_t buf[16 * 512];
+	char tabs[8 * 512];
 	const uint8_t *p = text;
 
 	while (n) {
-		size_t k = n > READ_CHUNK ? READ_CHUNK : n;
+		size_t k = n > 512 ? 512 : n;
 
 		if (s->proto == P_TELNET) {
-			if (!send_bytes(s, buf, telnet_encode(p, k, buf)))
+			size_t m = hp_tty_expand(&s->login.tty, (const char *)p, k, tabs);
+
+			if (!send_bytes(s, buf, telnet_encode((const uint8_t *)tabs, m, buf)))
 				return false;
 		} else if (!send_bytes(s, p, k)) {
 			return false;
@@ -392,6 +401,8 @@ static void on_dropped(void *arg, const char *path, const uint8_t *data, size_t 
 			 clean);
 }
 
+static void record_flushed(struct session *s, const char *bytes, size_t n);
+
 static void close_session(struct session *s, const char *reason)
 {
 	struct honeypot *hp = s->hp;
@@ -407,6 +418,8 @@ static void close_session(struct session *s, const char *reason)
 			s->out_len = 0;
 	if (s->sh)
 		shell_each_dropped(s->sh, on_dropped, s);
+	if (s->proto == P_TELNET) /* typed during a wait the peer cut short */
+		record_flushed(s, s->login.typeahead, s->login.typeahead_len);
 	fam = family_name(&s->fam);
 	sess = &s->evs[0];
 	strbuf_init(&x, 4096);
@@ -431,6 +444,11 @@ static void close_session(struct session *s, const char *reason)
 		cowrie_log_write(hp->cowrie, "cowrie.session.closed", &closed, "telnet", dur_ms, NULL, NULL);
 	}
 
+	for (struct session **w = &hp->wakers; *w; w = &(*w)->wake_next)
+		if (*w == s) {
+			*w = s->wake_next;
+			break;
+		}
 	close(s->fd); /* also leaves the epoll set */
 	s->fd = -1;
 	ip_add(hp, &s->base.src, -1);
@@ -449,7 +467,7 @@ static void close_session(struct session *s, const char *reason)
 
 static void free_session(struct session *s)
 {
-	free(s->user);
+	hp_login_free(&s->login);
 	shell_free(s->sh);
 	free(s->in);
 	free(s->out);
@@ -473,9 +491,16 @@ static void on_download(void *arg, const char *tool, const char *url)
 			 "not fetched (honeypot)");
 }
 
+/* The shell's prompt; an ash built with FEATURE_EDITING_ASK_TERMINAL then
+ * asks for the cursor position (ESC[6n) unless input is already waiting. */
 static bool send_prompt(struct session *s)
 {
-	return send_str(s, s->profile->shell_prompt);
+	if (!send_str(s, shell_prompt(s->sh)))
+		return false;
+	if (!s->profile->ask_terminal || s->more_input)
+		return true;
+	s->login.tty.cpr_expected = true;
+	return send_bytes(s, "\x1b[6n", 4);
 }
 
 /* Telnet logins that are themselves a known exploit (iot-threats.md §3
@@ -500,132 +525,182 @@ static void login_exploit(struct session *s, const char *user, const char *pass)
 		}
 }
 
-/* Returns false when the session was closed. */
-static bool telnet_line(struct session *s, const char *line, size_t len)
+/* The delayed answer to a refused login is due at mono time `due`. */
+static void wake_at(struct session *s, int64_t due)
 {
-	struct honeypot *hp = s->hp;
-
-	switch (s->tstate) {
-	case ST_USER:
-		free(s->user);
-		s->user = xstrndup(line, len > USER_MAX ? USER_MAX : len);
-		s->tstate = ST_PASS;
-		return send_str(s, s->profile->password_prompt);
-	case ST_PASS: {
-		struct event *ev = add_event(s, EVENT_LOGIN);
-		bool ok;
-		char pass[USER_MAX + 1];
-		size_t plen = len > USER_MAX ? USER_MAX : len;
-
-		memcpy(pass, line, plen);
-		pass[plen] = '\0';
-		s->attempts++;
-		ok = hp_credentials_accept(&hp->creds, s->user, pass, s->attempts);
-		event_set_text(&ev->username, s->user, strlen(s->user));
-		event_set_text(&ev->password, pass, plen);
-		ev->success = ok;
-		cowrie_log_write(hp->cowrie, ok ? "cowrie.login.success" : "cowrie.login.failed", ev, "telnet", -1,
-				 NULL, NULL);
-		login_exploit(s, s->user, pass);
-		if (!send_str(s, "\n"))
-			return false;
-		if (ok) {
-			s->tstate = ST_SHELL;
-			s->sh = shell_new(s->profile, hp->cfg.lim.payload_max);
-			return send_str(s, s->profile->motd) && send_prompt(s);
-		}
-		if (!send_str(s, s->profile->login_incorrect))
-			return false;
-		if (s->attempts >= hp->cfg.lim.max_login_attempts) {
-			close_session(s, "login_attempts");
-			return false;
-		}
-		s->tstate = ST_USER;
-		return send_str(s, s->profile->login_prompt);
-	}
-	case ST_SHELL: {
-		struct event *ev;
-		struct strbuf out;
-		struct shell_callbacks cb = {.download = on_download, .arg = s};
-		enum shell_status st;
-		bool alive;
-
-		if (++s->commands > hp->cfg.lim.max_commands) {
-			close_session(s, "max_commands");
-			return false;
-		}
-		ev = add_event(s, EVENT_COMMAND);
-		event_set_text(&ev->input, line, len);
-		cowrie_log_write(hp->cowrie, "cowrie.command.input", ev, "telnet", -1, NULL, NULL);
-		family_feed_command(&s->fam, line, len);
-		strbuf_init(&out, hp->cfg.lim.output_max);
-		st = shell_run(s->sh, line, len, &out, &cb);
-		alive = send_text(s, out.data ? out.data : "", out.len);
-		strbuf_free(&out);
-		if (!alive)
-			return false;
-		if (st == SHELL_EXIT) {
-			close_session(s, "logout");
-			return false;
-		}
-		return send_prompt(s);
-	}
-	}
-	return true;
+	s->wake_mono = due;
+	s->wake_next = s->hp->wakers;
+	s->hp->wakers = s;
 }
 
-static bool line_append(struct session *s, char c)
+static int login_delay_ms(const struct session *s)
 {
-	if (s->in_len + 1 > SHELL_LINE_MAX) {
-		close_session(s, "line_too_long");
+	int ms = s->hp->cfg.lim.login_delay_ms;
+
+	return ms >= 0 ? ms : s->profile->login_delay_ms;
+}
+
+/* Bytes login flushes unread are still evidence: one command event
+ * marked flushed, with the raw bytes. */
+static void record_flushed(struct session *s, const char *bytes, size_t n)
+{
+	struct event *ev;
+
+	if (!n)
+		return;
+	ev = add_event(s, EVENT_COMMAND);
+	event_set_text(&ev->input, bytes, n);
+	ev->extra = xstrdup("{\"flushed\":true,\"stage\":\"login\"}");
+}
+
+/* The pair is complete: record it and either open the shell or start the
+ * wait before "Login incorrect". Returns false when the session was closed. */
+static bool login_check(struct session *s)
+{
+	struct honeypot *hp = s->hp;
+	struct hp_login *l = &s->login;
+	struct event *ev = add_event(s, EVENT_LOGIN);
+	char name[HP_LOGIN_NAME_MAX + 1];
+	size_t nlen = hp_login_name_len(l);
+	bool ok;
+
+	memcpy(name, l->user, nlen);
+	name[nlen] = '\0';
+	s->attempts++;
+	/* Recorded as typed; the policy sees the name the device looks up. */
+	ok = hp_credentials_accept(&hp->creds, name, l->tty.line, s->attempts);
+	event_set_text(&ev->username, l->user, l->user_len);
+	event_set_text(&ev->password, l->tty.line, l->tty.len);
+	ev->success = ok;
+	cowrie_log_write(hp->cowrie, ok ? "cowrie.login.success" : "cowrie.login.failed", ev, "telnet", -1, NULL,
+			 NULL);
+	login_exploit(s, name, l->tty.line);
+	if (!ok) {
+		wake_at(s, time_mono_us() + (int64_t)login_delay_ms(s) * 1000);
+		return true;
+	}
+	hp_login_accepted(l);
+	l->tty.max = SHELL_LINE_MAX;
+	s->sh = shell_new(s->profile, hp->cfg.lim.payload_max);
+	return send_str(s, s->profile->motd) && send_str(s, shell_banner(s->sh)) && send_prompt(s);
+}
+
+/* login has started (the first prompt), or the wait after a refused pair
+ * is over. */
+static void login_wake(struct session *s)
+{
+	struct hp_login *l = &s->login;
+	bool last = s->attempts >= s->hp->cfg.lim.max_login_attempts;
+	struct strbuf out;
+
+	record_flushed(s, l->typeahead, l->typeahead_len);
+	strbuf_init(&out, 4096);
+	if (l->state == LOGIN_START) {
+		hp_login_opening(l, s->profile, &out);
+		last = false;
+	} else {
+		hp_login_refused(l, s->profile, last, &out);
+	}
+	if (send_text(s, out.data ? out.data : "", out.len) && last)
+		close_session(s, "login_attempts");
+	strbuf_free(&out);
+	flush_output(s);
+}
+
+static bool shell_line(struct session *s, const char *line, size_t len)
+{
+	struct honeypot *hp = s->hp;
+	struct event *ev;
+	struct strbuf out;
+	struct shell_callbacks cb = {.download = on_download, .arg = s};
+	enum shell_status st;
+	bool alive;
+
+	if (++s->commands > hp->cfg.lim.max_commands) {
+		close_session(s, "max_commands");
 		return false;
 	}
-	if (s->in_len + 1 > s->in_cap) {
-		s->in_cap = s->in_cap ? s->in_cap * 2 : 128;
-		if (s->in_cap > SHELL_LINE_MAX)
-			s->in_cap = SHELL_LINE_MAX;
-		s->in = xrealloc(s->in, s->in_cap);
+	ev = add_event(s, EVENT_COMMAND);
+	event_set_text(&ev->input, line, len);
+	cowrie_log_write(hp->cowrie, "cowrie.command.input", ev, "telnet", -1, NULL, NULL);
+	family_feed_command(&s->fam, line, len);
+	strbuf_init(&out, hp->cfg.lim.output_max);
+	st = shell_run(s->sh, line, len, &out, &cb);
+	alive = send_text(s, out.data ? out.data : "", out.len);
+	strbuf_free(&out);
+	if (!alive)
+		return false;
+	if (st == SHELL_EXIT) {
+		close_session(s, "logout");
+		return false;
 	}
-	s->in[s->in_len++] = c;
-	return true;
+	return send_prompt(s);
+}
+
+/* One data byte at the shell: the tty echoes, a line runs. */
+static bool shell_byte(struct session *s, uint8_t c)
+{
+	struct strbuf echo;
+	enum tty_event e;
+	bool alive;
+
+	strbuf_init(&echo, 64);
+	e = hp_tty_byte(&s->login.tty, c, &echo);
+	alive = send_text(s, echo.data ? echo.data : "", echo.len);
+	/* ash's line editor starts a new row when the echo fills the terminal's
+	 * width (80 unless told otherwise). */
+	if (alive && e == TTY_NONE && s->login.tty.col >= SHELL_TERM_WIDTH)
+		alive = send_str(s, "\r\n");
+	strbuf_free(&echo);
+	if (!alive)
+		return false;
+	switch (e) {
+	case TTY_LINE:
+		return shell_line(s, s->login.tty.line, s->login.tty.len);
+	case TTY_EOF: /* ^D on an empty line: ash exits */
+		close_session(s, "logout");
+		return false;
+	case TTY_INTR:
+		return send_str(s, "\n") && send_prompt(s);
+	case TTY_OVERFLOW:
+		close_session(s, "line_too_long");
+		return false;
+	default:
+		return true;
+	}
 }
 
 static void telnet_read(struct session *s, const uint8_t *buf, size_t n)
 {
 	uint8_t data[READ_CHUNK], reply[256];
 	size_t reply_len = 0, nd;
+	struct strbuf out;
 
 	nd = telnet_input(&s->tn, buf, n, data, reply, sizeof(reply), &reply_len);
 	if (reply_len && !send_bytes(s, reply, reply_len))
 		return;
-	for (size_t i = 0; i < nd; i++) {
-		uint8_t c = data[i];
+	strbuf_init(&out, 1 << 16);
+	for (size_t i = 0; i < nd && s->fd >= 0; i++) {
+		enum login_action a;
 
-		if (c == '\n') {
-			size_t len = s->in_len;
-
-			if (telnet_we_echo(&s->tn) && s->tstate != ST_PASS && !send_bytes(s, "\r\n", 2))
-				return;
-			s->in_len = 0;
-			if (!telnet_line(s, s->in ? s->in : "", len))
-				return;
+		s->more_input = i + 1 < nd;
+		if (s->login.state == LOGIN_SHELL) {
+			if (!shell_byte(s, data[i]))
+				break;
 			continue;
 		}
-		if (c == 0x7f || c == 0x08) { /* erase, as a terminal user means it */
-			if (s->in_len) {
-				s->in_len--;
-				if (telnet_we_echo(&s->tn) && s->tstate != ST_PASS && !send_bytes(s, "\b \b", 3))
-					return;
-			}
-			continue;
+		strbuf_reset(&out);
+		a = hp_login_byte(&s->login, s->profile, data[i], &out);
+		if (!send_text(s, out.data ? out.data : "", out.len))
+			break;
+		if (a == LOGIN_CLOSE) {
+			close_session(s, s->login.close_reason);
+			break;
 		}
-		if (c == 0 || c == 0x03 || c == 0x04) /* NUL, ^C, ^D */
-			continue;
-		if (telnet_we_echo(&s->tn) && s->tstate != ST_PASS && !send_bytes(s, &c, 1))
-			return;
-		if (!line_append(s, (char)c))
-			return;
+		if (a == LOGIN_CHECK && !login_check(s))
+			break;
 	}
+	strbuf_free(&out);
 }
 
 static void telnet_open(struct session *s)
@@ -634,36 +709,61 @@ static void telnet_open(struct session *s)
 	size_t n = telnet_start(&s->tn, neg);
 
 	cowrie_log_write(s->hp->cowrie, "cowrie.session.connect", &s->base, "telnet", -1, NULL, NULL);
-	if (!send_bytes(s, neg, n))
-		return;
-	if (!send_str(s, s->profile->banner))
-		return;
-	send_str(s, s->profile->login_prompt);
+	hp_login_init(&s->login);
+	/* The options leave alone; the prompt follows when login has started. */
+	if (send_bytes(s, neg, n))
+		wake_at(s, time_mono_us() + (int64_t)s->profile->prompt_delay_ms * 1000);
 }
 
 /* ---- http --------------------------------------------------------------- */
 
-static void http_respond(struct session *s, int code, const char *reason, const char *type, const char *body,
-			 const char *extra_headers)
+/* The answer, in the manner of the profile's server; the connection
+ * closes once it is sent. */
+static void http_respond(struct session *s, const struct http_request *r, int code, const char *type,
+			 const char *body)
 {
 	struct strbuf b;
-	char date[64];
-	time_t now = time(NULL);
-	struct tm tm;
 
-	gmtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S GMT", &tm);
 	strbuf_init(&b, 1 << 20);
-	/* Date before Server, as the small embedded servers write it. */
-	strbuf_printf(&b, "%s %d %s\r\nDate: %s\r\n", s->profile->http_version, code, reason, date);
-	if (s->profile->http_server[0])
-		strbuf_printf(&b, "Server: %s\r\n", s->profile->http_server);
-	strbuf_printf(&b, "Content-Type: %s\r\nContent-Length: %zu\r\nConnection: close\r\n%s\r\n", type,
-		      strlen(body), extra_headers ? extra_headers : "");
-	strbuf_puts(&b, body);
+	http_reply(s->profile, r, code, type, body, time(NULL), &b);
 	s->want_close_after_write = true;
-	send_bytes(s, b.data, b.len);
+	send_bytes(s, b.data ? b.data : "", b.len);
 	strbuf_free(&b);
+}
+
+/* A POST to the index page's login form: the pair as a login event. */
+static void http_form_login(struct session *s, const struct http_request *r)
+{
+	char field[256], user[256] = "", pass[256] = "";
+	const char *p = r->body, *end = r->body + r->body_len;
+
+	while (p && p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p)), *eq;
+		size_t n = (size_t)((amp ? amp : end) - p), k;
+
+		eq = memchr(p, '=', n);
+		if (eq) {
+			size_t nlen = (size_t)(eq - p), vlen = n - nlen - 1;
+
+			if (vlen >= sizeof(field))
+				vlen = sizeof(field) - 1;
+			k = http_url_decode(eq + 1, vlen, field);
+			field[k] = '\0';
+			if ((nlen == 8 && memcmp(p, "username", 8) == 0) || (nlen == 4 && memcmp(p, "user", 4) == 0))
+				memcpy(user, field, k + 1);
+			else if ((nlen == 8 && memcmp(p, "password", 8) == 0) || (nlen == 4 && memcmp(p, "pass", 4) == 0))
+				memcpy(pass, field, k + 1);
+		}
+		p = amp ? amp + 1 : end;
+	}
+	if (user[0] || pass[0]) {
+		struct event *ev = add_event(s, EVENT_LOGIN);
+
+		event_set_text(&ev->username, user, strlen(user));
+		event_set_text(&ev->password, pass, strlen(pass));
+		ev->success = false;
+		ev->extra = xstrdup("{\"method\":\"http form\"}");
+	}
 }
 
 static void http_request_done(struct session *s, const struct http_request *r)
@@ -672,6 +772,9 @@ static void http_request_done(struct session *s, const struct http_request *r)
 	struct strbuf text;
 	const struct hp_exploit *x;
 	struct event *ev;
+	char action[256];
+	size_t path_len;
+	int code;
 
 	strbuf_init(&text, HTTP_HEAD_MAX + HTTP_BODY_MAX + 64);
 	hp_request_text(r, &text);
@@ -722,20 +825,26 @@ static void http_request_done(struct session *s, const struct http_request *r)
 	strbuf_free(&text);
 
 	if (x) {
-		http_respond(s, 200, "OK", "text/html", "<html><body>OK</body></html>\n", NULL);
-	} else if (r->target_len == 1 && r->target[0] == '/') {
-		if (s->profile->http_realm[0]) {
-			char hdr[512];
-
-			snprintf(hdr, sizeof(hdr), "WWW-Authenticate: Basic realm=\"%s\"\r\n", s->profile->http_realm);
-			http_respond(s, 401, "Unauthorized", "text/html",
-				     "<html><body><h1>401 Unauthorized</h1></body></html>\n", hdr);
-		} else {
-			http_respond(s, 200, "OK", s->profile->http_index_type, s->profile->http_index, NULL);
-		}
+		http_respond(s, r, 200, "text/html", "<html><body>OK</body></html>\n");
+		return;
+	}
+	code = http_reply_precheck(s->profile, r);
+	http_form_action(s->profile, action, sizeof(action));
+	path_len = http_path_len(r);
+	if (code) {
+		http_respond(s, r, code, "text/html", "");
+	} else if (path_len == 1 && r->target[0] == '/') {
+		if (s->profile->http_realm[0])
+			http_respond(s, r, 401, "text/html", "<html><body><h1>401 Unauthorized</h1></body></html>\n");
+		else
+			http_respond(s, r, 200, s->profile->http_index_type, s->profile->http_index);
+	} else if (action[0] && path_len == strlen(action) && memcmp(r->target, action, path_len) == 0) {
+		/* the login form's target exists: a refused login shows the form again */
+		if (r->method_len == 4 && memcmp(r->method, "POST", 4) == 0)
+			http_form_login(s, r);
+		http_respond(s, r, 200, s->profile->http_index_type, s->profile->http_index);
 	} else {
-		http_respond(s, 404, "Not Found", "text/html", "<html><body><h1>404 Not Found</h1></body></html>\n",
-			     NULL);
+		http_respond(s, r, 404, "text/html", "<html><body><h1>404 Not Found</h1></body></html>\n");
 	}
 }
 
@@ -765,8 +874,7 @@ static void http_read(struct session *s, const uint8_t *buf, size_t n)
 		struct event *ev = add_event(s, EVENT_COMMAND);
 
 		event_set_text(&ev->input, s->in, s->in_len > 512 ? 512 : s->in_len);
-		http_respond(s, 400, "Bad Request", "text/html", "<html><body><h1>400 Bad Request</h1></body></html>\n",
-			     NULL);
+		http_respond(s, NULL, 400, "text/html", "<html><body><h1>400 Bad Request</h1></body></html>\n");
 	}
 }
 
@@ -918,6 +1026,27 @@ static void sweep(struct honeypot *hp)
 	}
 }
 
+/* Delayed answers that are due; returns the ms until the next one (at
+ * most `cap`) for epoll_wait. */
+static int wake_due(struct honeypot *hp, int cap)
+{
+	int64_t now = time_mono_us(), next = now + (int64_t)cap * 1000;
+
+	for (struct session **w = &hp->wakers; *w;) {
+		struct session *s = *w;
+
+		if (s->wake_mono <= now) {
+			*w = s->wake_next;
+			login_wake(s);
+		} else {
+			if (s->wake_mono < next)
+				next = s->wake_mono;
+			w = &s->wake_next;
+		}
+	}
+	return (int)((next - now + 999) / 1000);
+}
+
 static void bury(struct honeypot *hp)
 {
 	while (hp->graveyard) {
@@ -933,9 +1062,10 @@ static void *loop(void *arg)
 	struct honeypot *hp = arg;
 	struct epoll_event evs[256];
 	int64_t last_sweep = time_mono_us();
+	int timeout = 100;
 
 	while (!__atomic_load_n(&hp->stopping, __ATOMIC_ACQUIRE)) {
-		int n = epoll_wait(hp->ep, evs, 256, 100);
+		int n = epoll_wait(hp->ep, evs, 256, timeout);
 
 		for (int i = 0; i < n; i++) {
 			enum obj_kind *k = evs[i].data.ptr;
@@ -953,6 +1083,7 @@ static void *loop(void *arg)
 					session_read(s);
 			}
 		}
+		timeout = wake_due(hp, 100);
 		bury(hp);
 		if (time_mono_us() - last_sweep > SWEEP_US) {
 			sweep(hp);

@@ -26,6 +26,7 @@ struct honeypot_limits {
 	size_t output_max; /* unsent output per session before "slow_reader" */
 	size_t payload_max; /* dropped-file bytes kept per session */
 	int idle_ms, session_ms, request_ms;
+	int login_delay_ms; /* -1: the profile's */
 };
 
 struct honeypot_config {

@@ -95,7 +95,7 @@ static void profile_free(struct hp_profile *p)
 			   &p->password_prompt, &p->login_incorrect, &p->motd,	    &p->shell_prompt,
 			   &p->hostname,     &p->uname,		  &p->machine,	    &p->busybox_version,
 			   &p->proc_mounts,  &p->proc_cpuinfo,	  &p->http_version, &p->http_server,  &p->http_index,
-			   &p->http_index_type, &p->http_realm};
+			   &p->http_index_type, &p->http_realm, &p->help, &p->home};
 
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		free(*fields[i]);
@@ -103,8 +103,29 @@ static void profile_free(struct hp_profile *p)
 	}
 }
 
+/* ash's `help` in a typical BusyBox 1.2x device build. */
+#define DEFAULT_HELP                                                                                   \
+	"Built-in commands:\n"                                                                          \
+	"------------------\n"                                                                          \
+	"\t. : [ [[ alias bg break cd chdir command continue echo eval exec\n"                         \
+	"\texit export false fg getopts hash help history jobs kill let\n"                             \
+	"\tlocal printf pwd read readonly return set shift source test times\n"                        \
+	"\ttrap true type ulimit umask unalias unset wait\n\n"
+
+/* A delay in ms, 0..60000; def when absent. */
+static int ms_member(json_t *o, const char *key, int def, int *out)
+{
+	json_t *v = json_object_get(o, key);
+
+	if (v && (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 60000))
+		return -1;
+	*out = v ? (int)json_integer_value(v) : def;
+	return 0;
+}
+
 static int profile_parse(json_t *o, struct hp_profile *p, struct err *err)
 {
+	json_t *v;
 	char *cpu;
 	int rc;
 
@@ -121,6 +142,15 @@ static int profile_parse(json_t *o, struct hp_profile *p, struct err *err)
 	p->login_incorrect = member(o, "login_incorrect", "Login incorrect\n");
 	p->motd = member(o, "motd", "");
 	p->shell_prompt = member(o, "shell_prompt", "# ");
+	p->help = member(o, "help", DEFAULT_HELP);
+	p->home = member(o, "home", "/");
+	if (ms_member(o, "login_delay_ms", 3000, &p->login_delay_ms) ||
+	    ms_member(o, "prompt_delay_ms", 30, &p->prompt_delay_ms))
+		return err_set(err, "profile %s: login_delay_ms, prompt_delay_ms: integers 0..60000", p->name);
+	v = json_object_get(o, "ask_terminal");
+	if (v && !json_is_boolean(v))
+		return err_set(err, "profile %s: ask_terminal: true or false", p->name);
+	p->ask_terminal = json_is_true(v);
 	p->hostname = member(o, "hostname", "(none)");
 	p->uname = member(o, "uname", "Linux (none) 3.10.14 #1 Mon Jan 1 00:00:00 CST 2018 armv7l GNU/Linux");
 	p->machine = member(o, "machine", "armv7l");

@@ -20,8 +20,13 @@ struct hp_profile {
 	char *name;
 	char *description;
 	/* telnet */
-	char *banner; /* printed after negotiation, before the first prompt */
+	char *banner; /* the issue text (/etc/issue.net) telnetd prints before the first prompt */
 	char *login_prompt, *password_prompt, *login_incorrect, *motd, *shell_prompt;
+	int login_delay_ms; /* login's wait before "Login incorrect" (BusyBox: 3 s) */
+	int prompt_delay_ms; /* from the options to the first prompt (login starting) */
+	bool ask_terminal; /* ash sends ESC[6n after a prompt (FEATURE_EDITING_ASK_TERMINAL) */
+	char *home; /* root's home: the shell's first folder, ~ in a nested prompt */
+	char *help; /* ash's `help` text (default: BusyBox 1.2x's usual built-ins) */
 	char *hostname, *uname, *machine, *busybox_version;
 	char *proc_mounts, *proc_cpuinfo;
 	uint8_t elf_header[HP_ELF_HEADER_LEN]; /* of /bin/echo, for loaders */

@@ -27,6 +27,9 @@ struct shell {
 	char cwd[PATH_LEN];
 	struct file files[SHELL_MAX_FILES];
 	size_t nfiles;
+	unsigned depth; /* shells started with `sh` inside the login shell */
+	char prompt[PATH_LEN + 8];
+	char banner[512];
 };
 
 struct shell *shell_new(const struct hp_profile *p, size_t payload_max)
@@ -35,8 +38,33 @@ struct shell *shell_new(const struct hp_profile *p, size_t payload_max)
 
 	sh->p = p;
 	sh->payload_max = payload_max;
-	sh->cwd[0] = '/';
+	snprintf(sh->cwd, sizeof(sh->cwd), "%s", p->home);
+	snprintf(sh->banner, sizeof(sh->banner),
+		 "\n\n%s built-in shell (ash)\nEnter 'help' for a list of built-in commands.\n\n", p->busybox_version);
 	return sh;
+}
+
+const char *shell_banner(const struct shell *sh)
+{
+	return sh->banner;
+}
+
+/* The login shell's prompt is the profile's (set by /etc/profile); a
+ * nested ash has the default PS1 '\w \$ ', with ~ for the home folder. */
+const char *shell_prompt(struct shell *sh)
+{
+	if (sh->depth == 0)
+		return sh->p->shell_prompt;
+	if (strcmp(sh->cwd, sh->p->home) == 0)
+		return "~ # ";
+	snprintf(sh->prompt, sizeof(sh->prompt), "%s # ", sh->cwd);
+	return sh->prompt;
+}
+
+/* $0, and the name ash puts before its error messages. */
+static const char *arg0(const struct shell *sh)
+{
+	return sh->depth ? "sh" : "-sh";
 }
 
 void shell_free(struct shell *sh)
@@ -66,6 +94,7 @@ struct token {
 
 struct lexer {
 	const char *s, *end;
+	const char *arg0; /* what $0 expands to */
 	char *buf; /* word storage */
 	size_t used, cap;
 	struct token tok[MAX_TOKENS];
@@ -107,9 +136,20 @@ static void lex(struct lexer *lx)
 		}                                                                                         \
 	} while (0)
 
+#define PUT_ARG0()                                                                                        \
+	do {                                                                                              \
+		for (const char *a0 = lx->arg0; *a0; a0++)                                                \
+			PUTC(*a0);                                                                        \
+	} while (0)
+
 	while (p < lx->end) {
 		char c = *p;
 
+		if (c == '$' && p + 1 < lx->end && p[1] == '0') {
+			PUT_ARG0();
+			p += 2;
+			continue;
+		}
 		if (c == '\'') {
 			const char *q = memchr(p + 1, '\'', (size_t)(lx->end - p - 1));
 
@@ -130,6 +170,11 @@ static void lex(struct lexer *lx)
 				in_word = true;
 			}
 			for (p++; p < lx->end && *p != '"'; p++) {
+				if (*p == '$' && p + 1 < lx->end && p[1] == '0') {
+					PUT_ARG0();
+					p++;
+					continue;
+				}
 				if (*p == '\\' && p + 1 < lx->end &&
 				    (p[1] == '"' || p[1] == '\\' || p[1] == '$' || p[1] == '`'))
 					p++;
@@ -936,15 +981,30 @@ static int run_simple(struct ctx *c, bool *exit_shell)
 	if (c->argc == 0)
 		return 0;
 	name = base_name(c->argv[0]);
-	if (strcmp(c->argv[0], "exit") == 0 || strcmp(c->argv[0], "logout") == 0 || strcmp(c->argv[0], "quit") == 0) {
-		*exit_shell = true;
+	if (strcmp(c->argv[0], "exit") == 0 || (strcmp(c->argv[0], "logout") == 0 && c->sh->depth == 0)) {
+		/* exit leaves the innermost shell only */
+		if (c->sh->depth)
+			c->sh->depth--;
+		else
+			*exit_shell = true;
 		return 0;
 	}
-	/* The Mirai dialogue's CLI words and shells just give a new prompt. */
-	if (c->argc == 1 && (strcmp(name, "enable") == 0 || strcmp(name, "system") == 0 ||
-			     strcmp(name, "shell") == 0 || strcmp(name, "sh") == 0 || strcmp(name, "linuxshell") == 0 ||
-			     strcmp(name, "bash") == 0))
+	if (strcmp(name, "help") == 0) {
+		puts_(c, c->sh->p->help);
 		return 0;
+	}
+	if (strcmp(name, "busybox") == 0 && c->argc >= 2 && (strcmp(c->argv[1], "sh") == 0 || strcmp(c->argv[1], "ash") == 0)) {
+		c->argc--;
+		c->argv++;
+		name = c->argv[0];
+	}
+	if (c->argc == 1 && (strcmp(name, "sh") == 0 || strcmp(name, "ash") == 0)) {
+		/* a nested interactive shell: its banner, then its prompt */
+		if (c->sh->depth < 64)
+			c->sh->depth++;
+		puts_(c, c->sh->banner);
+		return 0;
+	}
 	if (strcmp(name, "busybox") == 0) {
 		if (c->argc == 1)
 			return do_busybox_banner(c);
@@ -966,10 +1026,8 @@ static int run_simple(struct ctx *c, bool *exit_shell)
 
 		if (read_file(c->sh, c->argv[0], &len, &dropped))
 			return 0;
-		printf_(c, "-sh: %s: not found\n", c->argv[0]);
-		return 127;
 	}
-	printf_(c, "-sh: %s: not found\n", c->argv[0]);
+	printf_(c, "%s: %s: not found\n", arg0(c->sh), c->argv[0]);
 	return 127;
 }
 
@@ -1017,6 +1075,7 @@ enum shell_status shell_run(struct shell *sh, const char *line, size_t len, stru
 	lx->end = line + len;
 	lx->cap = len * 2 + 16;
 	lx->buf = xmalloc(lx->cap);
+	lx->arg0 = arg0(sh);
 	lex(lx);
 
 	while (i < lx->n && !exit_shell) {

@@ -35,6 +35,13 @@ struct shell;
 struct shell *shell_new(const struct hp_profile *p, size_t payload_max);
 void shell_free(struct shell *sh);
 
+/* What ash prints when it starts: BusyBox's version and "built-in shell". */
+const char *shell_banner(const struct shell *sh);
+
+/* The prompt now: the profile's in the login shell, "~ # " or "CWD # " in
+ * a nested one. */
+const char *shell_prompt(struct shell *sh);
+
 enum shell_status { SHELL_CONTINUE, SHELL_EXIT };
 
 /* Runs one line (no newline). Terminal output is appended to out (raw

@@ -47,6 +47,9 @@ static int setup(void **state)
 	prof.uname = "Linux (none) 3.10.14 mips";
 	prof.machine = "mips";
 	prof.busybox_version = "BusyBox v1.22.1";
+	prof.home = "/root";
+	prof.shell_prompt = "# ";
+	prof.help = "Built-in commands:\n";
 	prof.proc_mounts = "rootfs / rootfs rw 0 0\ntmpfs /tmp tmpfs rw 0 0\n";
 	prof.proc_cpuinfo = "cpu model : MIPS\n";
 	memcpy(prof.elf_header, "\x7f" "ELF\x01\x01\x01", 7);
@@ -60,7 +63,7 @@ static void test_busybox_token(void **state)
 
 	(void)state;
 	assert_string_equal(run(sh, "/bin/busybox ECCHI"), "ECCHI: applet not found\n");
-	assert_string_equal(run(sh, "enable"), "");
+	assert_string_equal(run(sh, "enable"), "-sh: enable: not found\n");
 	assert_string_equal(run(sh, "cat /proc/mounts; /bin/busybox MIRAI"),
 			    "rootfs / rootfs rw 0 0\ntmpfs /tmp tmpfs rw 0 0\nMIRAI: applet not found\n");
 	assert_string_equal(run(sh, "frobnicate"), "-sh: frobnicate: not found\n");
@@ -179,12 +182,35 @@ static void test_downloads(void **state)
 	shell_free(sh);
 }
 
+static void test_nested_shell(void **state)
+{
+	/* As BusyBox ash: sh prints the banner and nests, errors and $0 say
+	 * which shell, exit leaves the inner shell only. */
+	struct shell *sh = shell_new(&prof, 1024);
+	struct strbuf b;
+
+	(void)state;
+	assert_string_equal(run(sh, "echo $0 \"$0\" '$0'"), "-sh -sh $0\n");
+	assert_string_equal(run(sh, "sh"),
+			    "\n\nBusyBox v1.22.1 built-in shell (ash)\nEnter 'help' for a list of built-in commands.\n\n");
+	assert_string_equal(shell_prompt(sh), "~ # ");
+	assert_string_equal(run(sh, "enable"), "sh: enable: not found\n");
+	assert_string_equal(run(sh, "echo $0"), "sh\n");
+	assert_string_equal(run(sh, "help"), "Built-in commands:\n");
+	strbuf_init(&b, 1024);
+	assert_int_equal(shell_run(sh, "exit", 4, &b, NULL), SHELL_CONTINUE);
+	assert_string_equal(shell_prompt(sh), "# ");
+	assert_int_equal(shell_run(sh, "exit", 4, &b, NULL), SHELL_EXIT);
+	strbuf_free(&b);
+	shell_free(sh);
+}
+
 static void test_gafgyt_octal(void **state)
 {
 	struct shell *sh = shell_new(&prof, 1024);
 
 	(void)state;
-	assert_string_equal(run(sh, "sh"), "");
+	assert_non_null(strstr(run(sh, "sh"), "built-in shell (ash)"));
 	assert_non_null(strstr(run(sh, "/bin/busybox;echo -e '\\147\\141\\171\\146\\147\\164'"), "multi-call"));
 	assert_string_equal(run(sh, "echo -e '\\147\\141\\171\\146\\147\\164'"), "gayfgt\n");
 	shell_free(sh);
@@ -197,6 +223,7 @@ int main(void)
 		cmocka_unit_test_setup(test_echo_dropper, setup),  cmocka_unit_test_setup(test_payload_cap, setup),
 		cmocka_unit_test_setup(test_elf_header, setup),	   cmocka_unit_test_setup(test_downloads, setup),
 		cmocka_unit_test_setup(test_gafgyt_octal, setup),
+		cmocka_unit_test_setup(test_nested_shell, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -49,55 +49,15 @@ static void reply3(uint8_t verb, uint8_t opt, uint8_t *reply, size_t cap, size_t
 	reply[(*len)++] = opt;
 }
 
-/* Options we will enable on our side / accept on the peer's side. */
-static bool we_support(uint8_t opt)
+/* BusyBox telnetd never answers the peer's negotiation: it sent its four
+ * options once and lets the peer do what it likes. Only the state is kept
+ * (ECHO, for telnet_we_echo). */
+static void negotiate(struct telnet *t, uint8_t verb, uint8_t opt)
 {
-	return opt == TELNET_OPT_ECHO || opt == TELNET_OPT_SGA;
-}
-
-static bool he_may(uint8_t opt)
-{
-	return opt == TELNET_OPT_NAWS || opt == TELNET_OPT_SGA;
-}
-
-static void negotiate(struct telnet *t, uint8_t verb, uint8_t opt, uint8_t *reply, size_t cap, size_t *len)
-{
-	switch (verb) {
-	case TELNET_WILL:
-		if (bit(t->him, opt))
-			return;
-		if (he_may(opt)) {
-			set_bit(t->him, opt, true);
-			reply3(TELNET_DO, opt, reply, cap, len);
-		} else if (!bit(t->refused_him, opt)) {
-			set_bit(t->refused_him, opt, true);
-			reply3(TELNET_DONT, opt, reply, cap, len);
-		}
-		return;
-	case TELNET_WONT:
-		if (bit(t->him, opt)) {
-			set_bit(t->him, opt, false);
-			reply3(TELNET_DONT, opt, reply, cap, len);
-		}
-		return;
-	case TELNET_DO:
-		if (bit(t->us, opt))
-			return;
-		if (we_support(opt)) {
-			set_bit(t->us, opt, true);
-			reply3(TELNET_WILL, opt, reply, cap, len);
-		} else if (!bit(t->refused_us, opt)) {
-			set_bit(t->refused_us, opt, true);
-			reply3(TELNET_WONT, opt, reply, cap, len);
-		}
-		return;
-	case TELNET_DONT:
-		if (bit(t->us, opt)) {
-			set_bit(t->us, opt, false);
-			reply3(TELNET_WONT, opt, reply, cap, len);
-		}
-		return;
-	}
+	if (verb == TELNET_DONT || verb == TELNET_DO)
+		set_bit(t->us, opt, verb == TELNET_DO);
+	else
+		set_bit(t->him, opt, verb == TELNET_WILL);
 }
 
 /* A data byte: folds CR LF / CR NUL / lone CR into '\n'. */
@@ -144,11 +104,16 @@ size_t telnet_input(struct telnet *t, const uint8_t *in, size_t n, uint8_t *data
 				t->sb_len = 0;
 				t->state = S_SB;
 			} else {
-				t->state = S_DATA; /* NOP, AYT, GA, ...: nothing to do */
+				/* BusyBox answers AYT with IAC NOP written
+				 * through its 0xff-doubling output path:
+				 * ff ff f1 on the wire. NOP, GA, ...: nothing. */
+				if (c == TELNET_AYT)
+					reply3(TELNET_IAC, TELNET_NOP, reply, reply_cap, reply_len);
+				t->state = S_DATA;
 			}
 			break;
 		case S_VERB:
-			negotiate(t, t->verb, c, reply, reply_cap, reply_len);
+			negotiate(t, t->verb, c);
 			t->state = S_DATA;
 			break;
 		case S_SB:

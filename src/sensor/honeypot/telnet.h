@@ -2,11 +2,12 @@
  *
  * A byte-at-a-time state machine with no allocation: feed it what the peer
  * sent, get back the data bytes (IAC sequences removed, IAC IAC folded to
- * 0xff, CR LF and CR NUL folded to a single '\n') and the negotiation
- * replies to send. WILL/WONT/DO/DONT are answered at most once per change
- * of an option's state, so a peer repeating requests cannot make us loop or
- * flood; sub-negotiation (SB ... IAC SE) is skipped, and one longer than
- * TELNET_SB_MAX ends and counts as a protocol error. */
+ * 0xff, CR LF and CR NUL folded to a single '\n') and the replies to send.
+ * Like BusyBox telnetd, WILL/WONT/DO/DONT are never answered (only their
+ * state is kept) and AYT gets the bytes ff ff f1, so a peer repeating
+ * requests cannot make us loop or flood; sub-negotiation (SB ... IAC SE)
+ * is skipped, and one longer than TELNET_SB_MAX ends and counts as a
+ * protocol error. */
 #ifndef IOTMON_TELNET_H
 #define IOTMON_TELNET_H
 
@@ -21,6 +22,8 @@
 #define TELNET_WILL 251
 #define TELNET_SB 250
 #define TELNET_SE 240
+#define TELNET_AYT 246
+#define TELNET_NOP 241
 #define TELNET_OPT_ECHO 1
 #define TELNET_OPT_SGA 3
 #define TELNET_OPT_NAWS 31
@@ -32,8 +35,7 @@ struct telnet {
 	uint8_t verb; /* WILL/WONT/DO/DONT being parsed */
 	bool cr; /* the previous data byte was CR */
 	uint16_t sb_len;
-	uint8_t us[32], him[32]; /* option enabled bitmaps: our side, peer side */
-	uint8_t refused_us[32], refused_him[32]; /* refusals already sent */
+	uint8_t us[32], him[32]; /* option bitmaps: what the peer asked of us, what it offered */
 	uint32_t commands; /* IAC commands seen */
 	uint32_t errors; /* over-long sub-negotiations */
 };
@@ -49,7 +51,7 @@ size_t telnet_start(struct telnet *t, uint8_t *out);
 size_t telnet_input(struct telnet *t, const uint8_t *in, size_t n, uint8_t *data, uint8_t *reply,
 		    size_t reply_cap, size_t *reply_len);
 
-/* True when we agreed to echo (the peer expects us to echo its typing). */
+/* True when the peer has not said DONT ECHO (BusyBox echoes regardless). */
 bool telnet_we_echo(const struct telnet *t);
 
 /* Escapes 0xff as IAC IAC and '\n' as CR LF for sending; returns bytes

@@ -1,0 +1,48 @@
+# The dashboard as a console: periods that start at the data, drill-down
+# filters, CSV/JSON of every table, and every figure equal to `iotmon
+# report`'s for the same store and period (console_figures.py).
+. "$(dirname "$0")/../lib.sh"
+
+FIX="$ROOT/tests/integration/web_fixture.py"
+DB="$T/iotmon.db"
+$PY "$FIX" events >"$T/events.jsonl"
+check_cmd "import the fixture evidence" "$IOTMON" import events -q --db "$DB" "$T/events.jsonl"
+$PY "$FIX" enrich "$DB"
+$PY "$FIX" population "$T/population.csv"
+
+PORT=$(free_port)
+cat >"$T/web.conf" <<CONF
+[enrich]
+focus_countries = NL,DE
+[web]
+population_file = $T/population.csv
+cache_seconds = 5
+threads = 2
+rate_per_minute = 100000
+burst = 100000
+CONF
+"$IOTMON" serve -c "$T/web.conf" --db "$DB" --listen "127.0.0.1:$PORT" 2>"$T/serve.err" &
+SPID=$!
+at_exit "kill $SPID 2>/dev/null"
+if wait_for_line "$T/serve.err" "serving" 10; then ok "serve starts"; else not_ok "serve starts" "$(cat "$T/serve.err")"; fi
+# Eight visitors at once on a page nobody asked for yet: one computation,
+# eight identical answers (the page cache's single flight).
+BURST=""
+for i in 1 2 3 4 5 6 7 8; do
+	curl -s -o "$T/burst.$i" -w '%{http_code}\n' "http://127.0.0.1:$PORT/networks?period=all&cc=DE" >"$T/burst.$i.code" &
+	BURST="$BURST $!"
+done
+for p in $BURST; do wait "$p"; done
+check_eq "a burst on one uncached page: eight 200s" 8 "$(cat "$T"/burst.*.code | grep -c '^200$')"
+check_eq "and eight identical pages" 1 "$(md5sum "$T"/burst.[1-8] | cut -d' ' -f1 | sort -u | wc -l)"
+$PY "$ROOT/tests/integration/console_figures.py" "http://127.0.0.1:$PORT" "$DB" "$IOTMON" "$T/population.csv"
+
+# Every public page in headless Chromium at 390 and 1280 px: screenshots in
+# build/test-artifacts/console/, no overflow, axis titles, no addresses,
+# figures as the report's.
+ART="$ROOT/build/test-artifacts/console"
+mkdir -p "$ART"
+"$IOTMON" report countries --db "$DB" --from 2025-03-02 --to 2025-03-20 --population "$T/population.csv" \
+	--format json >"$T/countries.json"
+timeout 120 $PY "$ROOT/tests/integration/browser_check.py" "http://127.0.0.1:$PORT" "$ART" "$T/countries.json" \
+	2025-03-02 2025-03-20
