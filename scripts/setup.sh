@@ -13,7 +13,7 @@ BUILD="build-essential pkg-config clang libclang-rt-14-dev libcmocka-dev
 TEST="iproute2 procps psmisc curl netcat-openbsd telnet busybox hydra nmap
   tcpdump tshark hping3 python3 python3-scapy tcpreplay wrk hyperfine
   python3-aiosmtpd python3-yaml chromium valgrind openssl tmux iso-codes
-  postgresql-15 nats-server python3-psycopg2
+  postgresql-15 nats-server python3-psycopg2 python3-jsonschema
   dropbear-bin vsftpd mosquitto mosquitto-clients miniupnpd medusa ncrack
   ssh-audit testssl.sh sslscan"
 # Default data (`make data`): the ip-location-db packages come from npm.

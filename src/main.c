@@ -23,6 +23,7 @@ static const struct cli_command commands[] = {
 	{"collect", cmd_collect, "central collector: events from NATS JetStream into the store"},
 	{"enrich", cmd_enrich, "network and country of addresses; re-enrich stored observations"},
 	{"probe", cmd_probe, "characterize devices: vendor, type, model, firmware"},
+	{"audit", cmd_audit, "test lab devices against the security baseline (EN 303 645, EN 18031-1)"},
 	{"treatment", cmd_treatment, "notification experiments: assign groups, record notifications"},
 	{"config", cmd_config, "check the configuration and print every setting"},
 	{NULL, NULL, NULL},

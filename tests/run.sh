@@ -61,7 +61,8 @@ run_tap() {
 wants_pg=""
 for p in build/release/test/store_conformance_test build/asan/test/store_conformance_test \
 	build/release/test/store_experiments_test build/asan/test/store_experiments_test tests/integration/events.sh \
-	tests/integration/feeds.sh tests/integration/reports.sh tests/integration/remediation.sh tests/integration/web.sh; do
+	tests/integration/feeds.sh tests/integration/reports.sh tests/integration/remediation.sh tests/integration/web.sh \
+	tests/integration/audit.sh; do
 	case "$p" in *"$filter"*) wants_pg=1 ;; esac
 done
 if [ -z "${IOTMON_TEST_PG+set}" ] && [ -n "$wants_pg" ]; then

@@ -4,6 +4,8 @@
 # user would otherwise run over the same file: Python's json module, and
 # jq when installed; and the importer without the store (bench_cowrie_parse,
 # make bench) to tell parsing from store writes. Usage: bench/honeypot/import.sh [SIZE_MB]
+# Synthetic sources in 10/8 and documentation ranges: a lab (docs/addresses.md).
+export IOTMON_LAB_PREFIXES=10.0.0.0/8,192.0.2.0/24,198.51.100.0/24,203.0.113.0/24
 set -eu
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)

@@ -9,6 +9,8 @@
 #      `iotmon events`;
 #   3. the same with one attempt per connection, as Mirai's scanner does.
 # Build first: make all bench.
+# Synthetic sources in 10/8 and documentation ranges: a lab (docs/addresses.md).
+export IOTMON_LAB_PREFIXES=10.0.0.0/8,192.0.2.0/24,198.51.100.0/24,203.0.113.0/24
 set -eu
 cd "$(dirname "$0")/../.."
 ROOT=$(pwd)

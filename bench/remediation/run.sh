@@ -5,6 +5,8 @@
 # per-group duration histogram that Kaplan-Meier needs (no curve, no
 # bounds, no test yet). Usage: bench/remediation/run.sh [N] [DB]
 # The DB (default /tmp/iotmon-bench-remediation.db) is kept for reruns.
+# Synthetic sources in 10/8 and documentation ranges: a lab (docs/addresses.md).
+export IOTMON_LAB_PREFIXES=10.0.0.0/8,192.0.2.0/24,198.51.100.0/24,203.0.113.0/24
 set -eu
 cd "$(dirname "$0")/../.."
 N=${1:-10000000}

@@ -3,6 +3,8 @@
 # its indexes, dedup key and observation upkeep) vs. what a user would do
 # otherwise: the sqlite3 shell's .import of the same rows as CSV into a bare
 # table (no indexes). Usage: bench/store/run.sh [N]
+# Synthetic sources in 10/8 and documentation ranges: a lab (docs/addresses.md).
+export IOTMON_LAB_PREFIXES=10.0.0.0/8,192.0.2.0/24,198.51.100.0/24,203.0.113.0/24
 set -eu
 cd "$(dirname "$0")/../.."
 N=${1:-1000000}

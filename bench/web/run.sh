@@ -7,6 +7,8 @@
 # once and let busybox httpd serve the static file.
 #
 # Usage: bench/web/run.sh [HOSTS] [SECONDS]   (default 20000 hosts, 10 s each)
+# Synthetic sources in 10/8 and documentation ranges: a lab (docs/addresses.md).
+export IOTMON_LAB_PREFIXES=10.0.0.0/8,192.0.2.0/24,198.51.100.0/24,203.0.113.0/24
 set -eu
 cd "$(dirname "$0")/../.."
 HOSTS=${1:-20000} # 100000 gives about 1 M observations and 1 M events

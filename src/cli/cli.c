@@ -239,6 +239,12 @@ struct sink *cli_sensor_events(struct cli *cli, struct store *store)
 	return cli_publishes(cli) ? cli_event_sink(cli, store, NULL) : cli_sensor_sink(cli, store);
 }
 
+void cli_day_option(const struct cli *cli, const char *name, const char *arg, int64_t *day)
+{
+	if (time_parse_day(arg, strlen(arg), day))
+		cli_usage_error(cli, "--%s: not a day (YYYY-MM-DD): %s", name, arg);
+}
+
 int cli_parse_time(const char *s, int64_t *us)
 {
 	return time_parse(s, strlen(s), us);

@@ -110,6 +110,9 @@ int cli_dispatch(const struct cli_command *table, const char *what, const char *
 int cli_choice(const struct cli *cli, const char *option, const char *arg, const char *const *choices);
 
 /* Parses a time for --since/--until: RFC 3339 or YYYY-MM-DD. */
+/* The UTC day of option --name (YYYY-MM-DD) into *day; a bad one is a
+ * usage error (exits). */
+void cli_day_option(const struct cli *cli, const char *name, const char *arg, int64_t *day);
 int cli_parse_time(const char *s, int64_t *us);
 /* True when stderr is a terminal and not --quiet: show progress. */
 bool cli_show_progress(void);

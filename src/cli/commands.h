@@ -22,6 +22,7 @@ int cmd_report_manufacturers(int argc, char **argv);
 int cmd_enrich(int argc, char **argv);
 int cmd_probe(int argc, char **argv);
 int cmd_treatment(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 /* Report kinds (iotmon report KIND). */
 int report_remediation(int argc, char **argv);

@@ -77,9 +77,7 @@ static int run(int argc, char **argv, bool countries)
 		switch (opt) {
 		case OPT_FROM:
 		case OPT_TO:
-			if (time_parse_day(optarg, strlen(optarg), opt == OPT_FROM ? &r.from : &r.to))
-				cli_usage_error(&cli, "--%s: not a day (YYYY-MM-DD): %s", opt == OPT_FROM ? "from" : "to",
-						optarg);
+			cli_day_option(&cli, opt == OPT_FROM ? "from" : "to", optarg, opt == OPT_FROM ? &r.from : &r.to);
 			break;
 		case OPT_FORMAT:
 			fmt = report_format_parse(optarg);

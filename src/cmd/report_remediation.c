@@ -8,7 +8,6 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "core/strbuf.h"
-#include "core/timeutil.h"
 #include "report/remediation_report.h"
 #include "report/reports.h"
 
@@ -85,9 +84,7 @@ int report_remediation(int argc, char **argv)
 			break;
 		case OPT_FROM:
 		case OPT_TO:
-			if (time_parse_day(optarg, strlen(optarg), opt == OPT_FROM ? &o.from_day : &o.to_day))
-				cli_usage_error(&cli, "--%s: not a day (YYYY-MM-DD): %s", opt == OPT_FROM ? "from" : "to",
-						optarg);
+			cli_day_option(&cli, opt == OPT_FROM ? "from" : "to", optarg, opt == OPT_FROM ? &o.from_day : &o.to_day);
 			break;
 		case OPT_FORMAT:
 			format = report_format_parse(optarg);

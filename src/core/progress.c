@@ -15,18 +15,27 @@ void progress_start(struct progress *p, const char *label, const char *unit, uin
 	p->start_us = p->last_draw_us = time_mono_us();
 }
 
-void progress_update(struct progress *p, uint64_t bytes_done, uint64_t items_done)
+/* True when a redraw is due (at most four a second); takes the slot. */
+static bool redraw_due(struct progress *p)
 {
 	int64_t now;
-	double secs;
 
 	if (!p->enabled)
-		return;
+		return false;
 	now = time_mono_us();
 	if (now - p->last_draw_us < 250000)
-		return;
+		return false;
 	p->last_draw_us = now;
-	secs = (double)(now - p->start_us) / 1e6;
+	return true;
+}
+
+void progress_update(struct progress *p, uint64_t bytes_done, uint64_t items_done)
+{
+	double secs;
+
+	if (!redraw_due(p))
+		return;
+	secs = (double)(p->last_draw_us - p->start_us) / 1e6;
 	if (p->total_bytes)
 		fprintf(stderr, "\r%s: %3.0f%%  %.1f of %.1f MB  %.0f %s/s   ", p->label,
 			100.0 * (double)bytes_done / (double)p->total_bytes, (double)bytes_done / 1e6,
@@ -39,14 +48,8 @@ void progress_update(struct progress *p, uint64_t bytes_done, uint64_t items_don
 
 void progress_count(struct progress *p, uint64_t done, uint64_t total)
 {
-	int64_t now;
-
-	if (!p->enabled)
+	if (!redraw_due(p))
 		return;
-	now = time_mono_us();
-	if (now - p->last_draw_us < 250000)
-		return;
-	p->last_draw_us = now;
 	fprintf(stderr, "\r%s: %3.0f%%  %llu of %llu %s   ", p->label, total ? 100.0 * (double)done / (double)total : 100.0,
 		(unsigned long long)done, (unsigned long long)total, p->unit);
 	fflush(stderr);

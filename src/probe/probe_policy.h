@@ -22,6 +22,10 @@ struct probe_policy {
 };
 
 int probe_policy_init(struct probe_policy *p, const struct config *cfg, struct err *err);
+/* A policy that allows exactly the prefixes of a CIDRS value and nothing
+ * else (no do-not-probe list, no infected/country rule): a lab's scope. */
+int probe_policy_init_allow_only(struct probe_policy *p, const struct config *cfg, const char *cidrs,
+				 struct err *err);
 /* Adds an allow-list prefix (--scope); returns -1 when it does not parse. */
 int probe_policy_allow(struct probe_policy *p, const char *cidr);
 void probe_policy_free(struct probe_policy *p);

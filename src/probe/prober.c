@@ -211,7 +211,9 @@ static void on_readable(struct conn *c, struct run *r)
 				break;
 			if (errno == EINTR)
 				continue;
-			finish(c, r, a->raw_len ? PORT_OPEN : PORT_ERROR);
+			/* Connected, then reset (an MQTT broker dropping our GET):
+			 * the port is open all the same. */
+			finish(c, r, PORT_OPEN);
 			return;
 		}
 		if (c->proto == P_TELNET)

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+
+#include "core/addrclass.h"
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,5 +117,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refuses_newer_and_foreign_and_garbage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_readers_never_create_or_write, setup, teardown),
 	};
+	/* The fixtures use private and documentation addresses: declared a lab
+	 * (docs/addresses.md), as the integration tests do. */
+	addrclass_set_lab("10.0.0.0/8, 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32", NULL);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

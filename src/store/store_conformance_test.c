@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <cmocka.h>
+
+#include "core/addrclass.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -553,5 +555,8 @@ int main(void)
 		STORE_TEST(test_retention),
 		STORE_TEST(test_read_only),
 	};
+	/* The fixtures use private and documentation addresses: declared a lab
+	 * (docs/addresses.md), as the integration tests do. */
+	addrclass_set_lab("10.0.0.0/8, 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24, 2001:db8::/32", NULL);
 	return test_store_run("store", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -88,6 +88,7 @@ int page_families(const struct web_request *rq, struct web_response *r);
 int page_remediation(const struct web_request *rq, struct web_response *r);
 int page_sensors(const struct web_request *rq, struct web_response *r);
 int page_robots(const struct web_request *rq, struct web_response *r);
+int page_audits(const struct web_request *rq, struct web_response *r); /* audits.c */
 int api_infections(const struct web_request *rq, struct web_response *r);
 int api_networks(const struct web_request *rq, struct web_response *r);
 int api_feed(const struct web_request *rq, struct web_response *r);

@@ -21,6 +21,7 @@ static const struct route routes[] = {
 	{"/families", page_families, scope_params, false, true, false},
 	{"/remediation", page_remediation, p_none, false, true, false},
 	{"/sensors", page_sensors, p_sensors, false, true, false},
+	{"/audits", page_audits, p_none, false, true, false},
 	{"/metrics", metrics_handler, p_none, false, true, false},
 	{"/robots.txt", page_robots, p_none, false, false, false},
 	{"/api/v1/networks", api_networks, p_none, true, false, false},
