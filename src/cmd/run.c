@@ -53,6 +53,15 @@ int cmd_run(int argc, char **argv)
 		config_free(cli.cfg);
 		return cli_error("%s", err.msg);
 	}
+	env.cfg = cli.cfg;
+	env.sink = NULL;
+	env.db_path = cli_store_target(&cli);
+	for (int i = 0; services[i]; i++)
+		if (services[i]->before_store && services[i]->enabled(cli.cfg) &&
+		    services[i]->before_store(&env, &err)) {
+			config_free(cli.cfg);
+			return cli_error("%s: %s", services[i]->name, err.msg);
+		}
 	store = cli_open_store(&cli, STORE_CREATE);
 	if (!store)
 		return EXIT_ERROR;
@@ -61,9 +70,7 @@ int cmd_run(int argc, char **argv)
 		store_close(store);
 		return EXIT_ERROR;
 	}
-	env.cfg = cli.cfg;
 	env.sink = sink;
-	env.db_path = cli_store_target(&cli);
 
 	for (int i = 0; services[i] && nstarted < MAX_SERVICES; i++) {
 		if (!services[i]->enabled(cli.cfg))

@@ -6,7 +6,9 @@
 #include <seccomp.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <stdlib.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "privdrop.h"
@@ -23,6 +25,25 @@ int privsep_socketpair(int fds[2], struct err *err)
 	if (setsockopt(fds[0], SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) != 0)
 		setsockopt(fds[0], SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 	return 0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+void privsep_close_all_but(int *keep, size_t n)
+{
+	int from = 3;
+
+	qsort(keep, n, sizeof(*keep), cmp_int);
+	for (size_t i = 0; i < n; i++) {
+		if (keep[i] > from)
+			syscall(SYS_close_range, (unsigned)from, (unsigned)keep[i] - 1, 0u);
+		if (keep[i] + 1 > from)
+			from = keep[i] + 1;
+	}
+	syscall(SYS_close_range, (unsigned)from, ~0u, 0u);
 }
 
 /* What the honeypot's loop, its logging and the C library's allocator do

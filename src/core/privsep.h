@@ -10,6 +10,7 @@
 #ifndef IOTMON_PRIVSEP_H
 #define IOTMON_PRIVSEP_H
 
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -17,6 +18,11 @@
 /* fds[0]: the parent's end, fds[1]: the child's (SOCK_SEQPACKET, close on
  * exec, the child's send buffer enlarged so bursts do not drop). */
 int privsep_socketpair(int fds[2], struct err *err);
+
+/* In the child, right after fork: closes every descriptor but stdin, out,
+ * err and the n in keep (sorted in place), so whatever the parent had open
+ * (the store, other services' sockets) stays out of reach. */
+void privsep_close_all_but(int *keep, size_t n);
 
 /* In the child, first: privileges dropped to user (when root) with the
  * capability bounding set emptied. */

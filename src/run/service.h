@@ -1,7 +1,7 @@
 /* service.h - what `iotmon run` starts: sensors, periodic jobs, the web.
  *
  * Each service is one const struct in the table of services.c. run calls
- * enabled() on the configuration, then start() for each enabled service
+ * enabled() on the configuration, before_store(), opens the store, then start() for each enabled service
  * (binding sockets happens here, before privileges are dropped), logs
  * "ready", waits for SIGINT/SIGTERM, and calls stop() in reverse order.
  * A service runs in threads of its own; stop() must return only when the
@@ -24,6 +24,10 @@ struct service_env {
 struct service {
 	const char *name;
 	bool (*enabled)(const struct config *cfg);
+	/* Called (may be NULL) before the store is opened (env->sink NULL):
+	 * for a service that forks a child which must not inherit the store.
+	 * Its state is the service's own until start(). */
+	int (*before_store)(const struct service_env *env, struct err *err);
 	/* Returns opaque state, or NULL with err set. */
 	void *(*start)(const struct service_env *env, struct err *err);
 	/* Called after privileges are dropped, before "ready" (may be NULL). */

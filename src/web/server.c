@@ -11,6 +11,7 @@
  * throttle, the token and its rate budget. Only then does a handler run.
  * Every refusal is a JSON error body. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -740,6 +741,7 @@ int web_options_from_config(const struct config *cfg, const char *db_path, const
 	memset(o, 0, sizeof(*o));
 	o->cfg = cfg;
 	o->db_path = db_path;
+	o->listen_fd = -1;
 	if (!listen)
 		listen = config_str(cfg, "web", "listen");
 	if (endpoint_parse(listen, strlen(listen), o->host, &o->port))
@@ -774,13 +776,65 @@ int web_options_from_config(const struct config *cfg, const char *db_path, const
 	return 0;
 }
 
+/* The listening address of o; -1 with err when host is not an address. */
+static int listen_addr(const struct web_options *o, struct sockaddr_storage *ss, struct err *err)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (inet_pton(AF_INET, o->host, &((struct sockaddr_in *)ss)->sin_addr) == 1) {
+		((struct sockaddr_in *)ss)->sin_family = AF_INET;
+		((struct sockaddr_in *)ss)->sin_port = htons(o->port);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, o->host, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1) {
+		((struct sockaddr_in6 *)ss)->sin6_family = AF_INET6;
+		((struct sockaddr_in6 *)ss)->sin6_port = htons(o->port);
+		return 0;
+	}
+	return err_set(err, "listen address: not an IP address: %s", o->host);
+}
+
+int web_listen(const struct web_options *o, struct err *err)
+{
+	struct sockaddr_storage ss;
+	int fd, one = 1;
+
+	if (listen_addr(o, &ss, err))
+		return -1;
+	fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		err_set(err, "socket: %s", strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&ss,
+		 ss.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in)) != 0 ||
+	    listen(fd, SOMAXCONN) != 0) {
+		close(fd);
+		err_set(err, "cannot listen on %s port %u (in use, or not an address of this host)", o->host, o->port);
+		return -1;
+	}
+	return fd;
+}
+
+uint16_t web_bound_port(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) != 0)
+		return 0;
+	return ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+					      : ((struct sockaddr_in *)&ss)->sin_port);
+}
+
 struct web_server *web_start(const struct web_options *o, struct err *err)
 {
 	struct web_server *w = xcalloc(1, sizeof(*w));
 	struct sockaddr_storage ss;
-	const union MHD_DaemonInfo *info;
+	int fd;
 
-	memset(&ss, 0, sizeof(ss));
 	w->opt = *o;
 	/* One language per process: the text table is global. */
 	if (o->language[0] && text_set_language(o->language)) {
@@ -788,14 +842,7 @@ struct web_server *web_start(const struct web_options *o, struct err *err)
 		free(w);
 		return NULL;
 	}
-	if (inet_pton(AF_INET, o->host, &((struct sockaddr_in *)&ss)->sin_addr) == 1) {
-		((struct sockaddr_in *)&ss)->sin_family = AF_INET;
-		((struct sockaddr_in *)&ss)->sin_port = htons(o->port);
-	} else if (inet_pton(AF_INET6, o->host, &((struct sockaddr_in6 *)&ss)->sin6_addr) == 1) {
-		((struct sockaddr_in6 *)&ss)->sin6_family = AF_INET6;
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons(o->port);
-	} else {
-		err_set(err, "listen address: not an IP address: %s", o->host);
+	if (listen_addr(o, &ss, err)) {
 		free(w);
 		return NULL;
 	}
@@ -836,6 +883,10 @@ struct web_server *web_start(const struct web_options *o, struct err *err)
 		if (!(w->worldmap = worldmap_load(o->map_path, &merr)))
 			log_error("web: world map: %s", merr.msg);
 	}
+	/* Every file is open and no thread runs yet: the web child drops
+	 * its privileges here (web_proc.h). */
+	if (o->before_threads && o->before_threads(o->before_threads_arg, err))
+		goto fail;
 	w->guard = connguard_new(&(struct connguard_limits){.max_total = o->max_connections,
 							    .max_per_prefix = o->max_per_prefix,
 							    .request_s = o->request_timeout_s,
@@ -845,9 +896,12 @@ struct web_server *web_start(const struct web_options *o, struct err *err)
 		goto fail;
 	/* MHD's own caps (total, per address, idle time) stay: the guard
 	 * adds prefixes, a reserve for light clients and whole-request deadlines. */
+	fd = o->listen_fd >= 0 ? o->listen_fd : web_listen(o, err);
+	if (fd < 0)
+		goto fail;
 	w->daemon = MHD_start_daemon(
 		MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0), 0,
-		on_accept, w, on_request, w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+		on_accept, w, on_request, w, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_THREAD_POOL_SIZE,
 		(unsigned)o->threads, MHD_OPTION_CONNECTION_LIMIT, (unsigned)o->max_connections,
 		MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)o->max_per_ip, MHD_OPTION_CONNECTION_TIMEOUT,
 		(unsigned)o->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
@@ -855,12 +909,11 @@ struct web_server *web_start(const struct web_options *o, struct err *err)
 		MHD_OPTION_NOTIFY_CONNECTION, on_connection, w, MHD_OPTION_EXTERNAL_LOGGER, on_log, w,
 		MHD_OPTION_END);
 	if (!w->daemon) {
-		err_set(err, "cannot listen on %s port %u (in use, or not an address of this host)", o->host,
-			o->port);
+		close(fd);
+		err_set(err, "cannot serve on %s port %u", o->host, o->port);
 		goto fail;
 	}
-	info = MHD_get_daemon_info(w->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	w->port = info ? info->port : o->port;
+	w->port = web_bound_port(fd);
 	return w;
 fail:
 	for (int i = 0; i < o->threads; i++)

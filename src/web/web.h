@@ -38,12 +38,24 @@ struct web_options {
 	char language[8]; /* text.h */
 	int session_minutes; /* portal sessions expire after this */
 	bool secure_cookies; /* mark the portal cookie Secure (served behind TLS) */
+	int listen_fd; /* a socket web_listen() bound (web_start takes it), or -1: web_start binds */
+	/* Called (may be NULL) once the store connections and data files are
+	 * open, before the server starts any thread: the web child drops its
+	 * privileges there. */
+	int (*before_threads)(void *arg, struct err *err);
+	void *before_threads_arg;
 };
 
 /* Fills o from the [web] section; listen (may be NULL) overrides
  * [web] listen. */
 int web_options_from_config(const struct config *cfg, const char *db_path, const char *listen,
 			    struct web_options *o, struct err *err);
+
+/* Binds and listens on o's address (non-blocking, close on exec): for a
+ * parent that binds as root and serves in a child. -1 with err. */
+int web_listen(const struct web_options *o, struct err *err);
+/* The port a bound socket listens on (0 when unknown). */
+uint16_t web_bound_port(int fd);
 
 struct web_server;
 

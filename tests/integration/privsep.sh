@@ -84,9 +84,78 @@ wport_hex=$(printf '%04X' "$WPORT")
 winode=$(awk -v p=":$wport_hex" '$2 ~ p"$" && $4 == "0A" {print $10}' /proc/net/tcp | head -1)
 check_eq "run: the child does not hold the web server's socket" 0 \
 	"$(ls -l "/proc/$holder/fd" | grep -c "socket:\[$winode\]")"
+
+# The web server runs in a child of its own with a read-only store.
+# socket_holder INODE: the pid holding the socket.
+socket_holder() {
+	for fd in /proc/[0-9]*/fd/*; do
+		if [ "$(readlink "$fd" 2>/dev/null)" = "socket:[$1]" ]; then
+			echo "$fd" | cut -d/ -f3
+			return
+		fi
+	done
+}
+web=$(socket_holder "$winode")
+check_cmd "web: the listening socket is held by a child ($web), not by run $rpid" \
+	sh -c "test -n '$web' && test '$web' != $rpid && test \"\$(awk '/^PPid:/ {print \$2}' /proc/$web/status)\" = $rpid"
+check_eq "web: holder NoNewPrivs 1" 1 "$(awk '/^NoNewPrivs:/ {print $2}' "/proc/$web/status")"
+if [ "$(id -u)" = 0 ]; then
+	n=$(id -u nobody)
+	check_eq "web: holder runs as nobody" "$n$n$n$n" "$(awk '/^Uid:/ {print $2 $3 $4 $5}' "/proc/$web/status")"
+	check_eq "web: holder has an empty bounding set" 0000000000000000 \
+		"$(awk '/^CapBnd:/ {print $2}' "/proc/$web/status")"
+fi
+# db_fds PID MODE: how many descriptors of run.db itself PID holds, with
+# access mode MODE (any, ro, rw: /proc/PID/fdinfo flags, octal). SQLite
+# opens -wal/-shm read-write for its locks even on a read-only connection,
+# which refuses every write; the database file is what must be read-only.
+db_fds() {
+	c=0
+	for fd in /proc/"$1"/fd/*; do
+		case "$(readlink "$fd")" in
+		*/run.db)
+			acc=$((0$(awk '/^flags:/ {print $2}' "/proc/$1/fdinfo/${fd##*/}") & 3))
+			case "$2" in
+			any) c=$((c + 1)) ;;
+			ro) [ $acc -eq 0 ] && c=$((c + 1)) ;;
+			rw) [ $acc -ne 0 ] && c=$((c + 1)) ;;
+			esac
+			;;
+		esac
+	done
+	echo $c
+}
+check_cmd "web: the child opened the store itself ($(db_fds "$web" ro) read-only descriptors)" \
+	test "$(db_fds "$web" ro)" -gt 0
+check_eq "web: no read-write descriptor of the store file in the child" 0 "$(db_fds "$web" rw)"
+check_cmd "web: the parent (the store writer) holds it read-write" test "$(db_fds $rpid rw)" -gt 0
+check_eq "web: the dashboard answers through the child" 200 \
+	"$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$WPORT/")"
+curl -s "http://127.0.0.1:$WPORT/metrics" >"$T/metrics"
+check_grep "web: /metrics shows the parent's counters (sink)" '^iotmon_events_dropped_total' "$T/metrics"
+check_grep "web: /metrics shows its own (HTTP)" '^iotmon_http_requests_total{code="200"}' "$T/metrics"
+
 $PY "$ROOT/tests/hp_client.py" login 127.0.0.1 "$RPORT" root xc3511 "echo via-run" >/dev/null
+start=$(date +%s)
 kill -TERM $rpid
 wait $rpid
 check_eq "run: SIGTERM exit status 0" 0 "$?"
+check_cmd "run: SIGTERM stops parent and children within 5 s" test $(($(date +%s) - start)) -le 5
+check_cmd "web: the child is gone" sh -c "! kill -0 $web 2>/dev/null"
 check_eq "run: the login's command reached the store" 1 \
 	"$("$IOTMON" events --db "$T/run.db" --kind command | grep -c '"input":"echo via-run"')"
+
+# kill -9 of run: the web child dies with it (PR_SET_PDEATHSIG).
+"$IOTMON" run -c "$T/run.conf" --db "$T/run.db" 2>"$T/run2.err" &
+rpid=$!
+at_exit "kill $rpid 2>/dev/null"
+wait_for_line "$T/run2.err" "ready" 20 || not_ok "run ready again" "$(cat "$T/run2.err")"
+web=$(socket_holder "$(awk -v p=":$wport_hex" '$2 ~ p"$" && $4 == "0A" {print $10}' /proc/net/tcp | head -1)")
+kill -KILL $rpid
+wait $rpid 2>/dev/null
+i=0
+while [ -n "$web" ] && kill -0 "$web" 2>/dev/null && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+check_cmd "run killed: the web child ($web) exits within 5 s" sh -c "test -n '$web' && test $i -lt 50"

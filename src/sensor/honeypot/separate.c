@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,27 +25,6 @@ struct honeypot_proc {
 	struct socket_relay *relay;
 	char describe[1024];
 };
-
-static int cmp_int(const void *a, const void *b)
-{
-	return *(const int *)a - *(const int *)b;
-}
-
-/* Closes every descriptor but stdin/out/err and keep: whatever the parent
- * had open (the store, the web server's sockets) stays out of reach. */
-static void close_all_but(int *keep, size_t n)
-{
-	int from = 3;
-
-	qsort(keep, n, sizeof(*keep), cmp_int);
-	for (size_t i = 0; i < n; i++) {
-		if (keep[i] > from)
-			syscall(SYS_close_range, (unsigned)from, (unsigned)keep[i] - 1, 0u);
-		if (keep[i] + 1 > from)
-			from = keep[i] + 1;
-	}
-	syscall(SYS_close_range, (unsigned)from, ~0u, 0u);
-}
 
 static int child_main(struct honeypot *hp, struct sink *sink, const char *user, pid_t parent)
 {
@@ -116,7 +94,7 @@ struct honeypot_proc *honeypot_proc_start(const struct honeypot_config *hc, cons
 	if (p->child == 0) {
 		nkeep = honeypot_fds(hp, keep, sizeof(keep) / sizeof(keep[0]) - 1);
 		keep[nkeep++] = fds[1];
-		close_all_but(keep, nkeep);
+		privsep_close_all_but(keep, nkeep);
 		_exit(child_main(hp, child_sink, user, parent));
 	}
 	/* The parent keeps no listener and no attacker byte. */
