@@ -91,6 +91,10 @@ verdict nas cleartext-management fail
 verdict nas outdated-software fail
 evidence nas outdated-software "CVE-2021-30047"
 verdict nas default-credentials pass
+# vsftpd anonymous only answers USER root with 530 at once: no password
+# login to slow down, so not a brute-force failure.
+verdict nas bruteforce-mitigation not-applicable
+evidence nas bruteforce-mitigation "anonymous login only: none of [0-9]+ user names was asked for a password.*530"
 verdict nas exposed-services pass
 verdict nas weak-crypto not-applicable
 
