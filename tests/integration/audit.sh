@@ -7,6 +7,31 @@
 . "$ROOT/tests/audit_lab.sh"
 audit_lab_up
 
+# Beside miniupnpd on device 7: an FTP server that refuses every user name
+# before a password (530 to USER, no anonymous login), so there is no
+# password login whose failures could be timed.
+cat >"$T/ftp530.py" <<'P'
+import socketserver
+class H(socketserver.StreamRequestHandler):
+    def handle(self):
+        self.wfile.write(b"220 Lab FTP\r\n")
+        for line in self.rfile:
+            cmd = line[:4].upper()
+            if cmd == b"QUIT":
+                self.wfile.write(b"221 Bye\r\n")
+                return
+            self.wfile.write(b"530 Login not permitted\r\n" if cmd == b"USER" else b"503 Login with USER first\r\n")
+socketserver.ThreadingTCPServer.allow_reuse_address = True
+socketserver.ThreadingTCPServer(("0.0.0.0", 21), H).serve_forever()
+P
+serve 7 $PY "$T/ftp530.py"
+i=0
+until dx 7 ss -lnt | grep -q ":21 "; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && { not_ok "device 7 listens on 21"; break; }
+	sleep 0.1
+done
+
 ip netns exec "$AUD" tcpdump -i any -n -U -w "$T/cap.pcap" 2>"$T/tcpdump.err" &
 tcpdump_pid=$!
 at_exit "kill $tcpdump_pid 2>/dev/null"
@@ -125,6 +150,12 @@ verdict old-tls exposed-services pass
 verdict old-tls unauthenticated-services pass
 
 verdict upnp-gw exposed-services fail
+# Its FTP asks no user name for a password: nothing to time, no anonymous
+# login either, so inconclusive (not a fail from instant 530 replies).
+verdict upnp-gw bruteforce-mitigation inconclusive
+evidence upnp-gw bruteforce-mitigation "ftp/21 none of [0-9]+ user names was asked for a password.*530"
+verdict upnp-gw default-credentials pass
+verdict upnp-gw unauthenticated-services pass
 evidence upnp-gw exposed-services "ssdp/1900 answers SSDP M-SEARCH"
 
 for t in default-credentials bruteforce-mitigation cleartext-management weak-crypto exposed-services \
