@@ -633,6 +633,8 @@ int page_networks(const struct web_request *rq, struct web_response *r)
 			snprintf(asn, sizeof(asn), "%u", row->asn);
 			drill(b, &sc, "/families", "asn", asn, T_DRILL_FAMILIES);
 			strbuf_puts(b, " ");
+			drill(b, &sc, "/ports", "asn", asn, T_DRILL_PORTS);
+			strbuf_puts(b, " ");
 			drill(b, &sc, "/", "asn", asn, T_NAV_OVERVIEW);
 		}
 		strbuf_puts(b, "</td></tr>");
@@ -847,6 +849,8 @@ int page_families(const struct web_request *rq, struct web_response *r)
 		drill(b, &sc, "/countries", "family", key, T_DRILL_COUNTRIES);
 		strbuf_puts(b, " ");
 		drill(b, &sc, "/networks", "family", key, T_DRILL_NETWORKS);
+		strbuf_puts(b, " ");
+		drill(b, &sc, "/ports", "family", key, T_DRILL_PORTS);
 		strbuf_puts(b, "</td></tr>");
 		if (i < TOP_CHART)
 			bars[i] = (struct chart_bar){.label = name, .value = (double)ft.rows[i].devices};
@@ -855,6 +859,65 @@ int page_families(const struct web_request *rq, struct web_response *r)
 	if (ft.n == 0)
 		para(b, text(T_NO_DATA));
 	bars_of(b, "chart-families", text(T_FAMILIES_CHART), text(T_AXIS_DEVICES), text(T_AXIS_FAMILY), bars,
+		n < TOP_CHART ? n : TOP_CHART, 0);
+	scope_data_links(b, &sc);
+	page_close(r);
+out:
+	table_free(t);
+	figures_table_free(&ft);
+	return 0;
+}
+
+/* --- ports ------------------------------------------------------------------ */
+
+/* A network's or a family's ports (the drill-down of both pages). */
+int page_ports(const struct web_request *rq, struct web_response *r)
+{
+	static const struct table_column cols[] = {{"port", TABLE_INT, 0}, {"devices", TABLE_INT, 0}};
+	struct figures_table ft;
+	struct page_scope sc;
+	struct chart_bar bars[TOP_CHART];
+	struct strbuf *b;
+	struct table *t;
+	struct err err;
+	size_t n;
+
+	if (scope_parse(rq, r, "/ports", 30, &sc))
+		return 0;
+	figures_table_init(&ft);
+	if (figures_ports(rq->store, &sc.p, &ft, &err)) {
+		figures_table_free(&ft);
+		return web_store_error(r, &err);
+	}
+	n = ft.n < TOP_TABLE ? ft.n : TOP_TABLE;
+	t = table_new(cols, 2);
+	for (size_t i = 0; i < n; i++) {
+		table_row(t);
+		table_int(t, ft.rows[i].asn);
+		table_int(t, (int64_t)ft.rows[i].devices);
+	}
+	if (scope_data(&sc, t, r))
+		goto out;
+	page_open(r, "/ports", T_PORTS_TITLE);
+	b = &r->body;
+	para(b, text(T_PORTS_INTRO));
+	scope_controls(b, &sc);
+	table_open(b, "ports");
+	th(b, T_COL_PORT);
+	th(b, T_COL_DEVICES);
+	strbuf_puts(b, "</tr>");
+	for (size_t i = 0; i < n; i++) {
+		row_open(b, ft.rows[i].key);
+		td_text(b, "port", ft.rows[i].key);
+		td_num(b, "devices", ft.rows[i].devices);
+		strbuf_puts(b, "</tr>");
+		if (i < TOP_CHART)
+			bars[i] = (struct chart_bar){.label = ft.rows[i].key, .value = (double)ft.rows[i].devices};
+	}
+	table_close(b);
+	if (ft.n == 0)
+		para(b, text(T_NO_DATA));
+	bars_of(b, "chart-ports", text(T_PORTS_CHART), text(T_AXIS_DEVICES), text(T_AXIS_PORT), bars,
 		n < TOP_CHART ? n : TOP_CHART, 0);
 	scope_data_links(b, &sc);
 	page_close(r);

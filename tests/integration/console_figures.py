@@ -155,6 +155,46 @@ st, js = get("/countries?from=%s&to=%s&family=mirai&format=json" % (first, last)
 want = con.execute("SELECT cc, count(DISTINCT ip) FROM observations WHERE family='mirai' AND day BETWEEN ? AND ?"
                    " GROUP BY cc ORDER BY cc", (first, last)).fetchall()
 check("countries?family=mirai: the family's countries", want, sorted((c["cc"], c["devices"]) for c in json.loads(js)))
+
+# Ports: a network's and a family's infected devices per destination port,
+# equal to a direct count over `iotmon events` (distinct sources per port
+# among events whose (source, day) has an observation within the filter).
+evs = [json.loads(l) for l in subprocess.run(
+    [iotmon, "events", "--db", db, "--since", first,
+     "--until", (datetime.date.fromisoformat(last) + datetime.timedelta(days=1)).isoformat()],
+    check=True, capture_output=True, text=True).stdout.splitlines()]
+
+
+def ports_want(where, args):
+    infected = set(con.execute("SELECT ip, day FROM observations WHERE day BETWEEN ? AND ?" + where,
+                               (first, last) + args).fetchall())
+    seen = {}
+    for e in evs:
+        if e.get("dst_port") and (e["src_ip"], e["time"][:10]) in infected:
+            seen.setdefault(e["dst_port"], set()).add(e["src_ip"])
+    return sorted((port, len(ips)) for port, ips in seen.items())
+
+
+for label, q, where, args in (("all", "", "", ()), ("asn=64500", "&asn=64500", " AND asn=?", (64500,)),
+                              ("family=mirai", "&family=mirai", " AND family=?", ("mirai",))):
+    want = ports_want(where, args)
+    st, html = get("/ports?from=%s&to=%s%s" % (first, last, q))
+    st, js = get("/ports?from=%s&to=%s%s&format=json" % (first, last, q))
+    st, cs = get("/ports?from=%s&to=%s%s&format=csv" % (first, last, q))
+    check("ports %s: ports counted (two without a filter)" % label, True, len(want) > (1 if label == "all" else 0))
+    check("ports %s: JSON = a direct count over iotmon events" % label, want,
+          sorted((p["port"], p["devices"]) for p in json.loads(js)))
+    check("ports %s: CSV = JSON" % label, want,
+          sorted((int(p["port"]), int(p["devices"])) for p in csv.DictReader(io.StringIO(cs))))
+    check("ports %s: HTML = JSON" % label, [str(d) for _, d in want],
+          [cell(row(html, str(port)), "devices") for port, _ in want])
+    check("ports %s: a chart with axis titles" % label, True,
+          '<figure id="chart-ports">' in html and "destination port" in html)
+st, html = get("/networks?from=%s&to=%s" % (first, last))
+check("networks link to a network's ports", True, 'href="/ports?from=%s&amp;to=%s&amp;asn=64500"' % (first, last) in html)
+st, html = get("/families?from=%s&to=%s" % (first, last))
+check("families link to a family's ports", True,
+      'href="/ports?from=%s&amp;to=%s&amp;family=mirai"' % (first, last) in html)
 st, html = get("/networks?from=%s&to=%s&cc=NL" % (first, last))
 check("a filtered page says so and links back", True, 'id="filter"' in html and "Show all" in html)
 
