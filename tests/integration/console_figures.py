@@ -139,6 +139,52 @@ for m in rep["models"]:
           cell(row(html, "%s/%s/%s" % (m["vendor"], m["model"], m["firmware"])), "devices"))
 check("manufacturers: rows shown", True, len(rep["models"]) > 0)
 
+# Overview, networks and families: HTML = CSV = JSON = the report (the
+# overview's focus countries) or a direct count over the observations.
+q = "from=%s&to=%s" % (first, last)
+days = [(datetime.date.fromisoformat(first) + datetime.timedelta(days=k)).isoformat()
+        for k in range((datetime.date.fromisoformat(last) - datetime.date.fromisoformat(first)).days + 1)]
+rep = {c["cc"]: {d["day"]: d["infected"] for d in c["daily"]} for c in report("countries", "--from", first, "--to", last)["countries"]}
+st, html = get("/?" + q)
+st, js = get("/?%s&format=json" % q)
+st, cs = get("/?%s&format=csv" % q)
+js = json.loads(js)
+per_day = dict(con.execute("SELECT day, count(*) FROM observations WHERE day BETWEEN ? AND ? GROUP BY day",
+                           (first, last)).fetchall())
+for cc in ("NL", "DE"):
+    check("overview: %s per day, JSON = report" % cc, [rep.get(cc, {}).get(d, 0) for d in days],
+          [r["devices"] for r in js if r["series"] == cc])
+    check("overview: %s on the last day, HTML = report" % cc, rep.get(cc, {}).get(last, 0),
+          cell(row(html, cc), "last-day"))
+check("overview: the focus countries have devices", True, all(sum(rep.get(cc, {}).values()) > 0 for cc in ("NL", "DE")))
+check("overview: every country per day, JSON = the observations", [per_day.get(d, 0) for d in days],
+      [r["devices"] for r in js if r["series"] == "*"])
+check("overview: CSV = JSON", [(r["day"], r["series"], str(r["devices"])) for r in js],
+      [(r["day"], r["series"], r["devices"]) for r in csv.DictReader(io.StringIO(cs))])
+m = re.search(r'id="focus-last-day" data-value="(\d+)"', html)
+check("overview: the focus countries' last day, HTML = report", sum(rep.get(cc, {}).get(last, 0) for cc in ("NL", "DE")),
+      m.group(1) if m else None)
+m = re.search(r'id="all-last-day" data-value="(\d+)"', html)
+check("overview: every country's last day, HTML = the observations", per_day.get(last, 0), m.group(1) if m else None)
+
+for page, col, label, sql in (
+        ("networks", "asn", "AS", "asn"),
+        ("families", "family", "", "CASE family WHEN '' THEN 'unknown' ELSE family END")):
+    want = con.execute("SELECT %s, count(DISTINCT ip), count(DISTINCT CASE WHEN day = ? THEN ip END), count(*) "
+                       "FROM observations WHERE day BETWEEN ? AND ? GROUP BY 1 ORDER BY 1" % sql,
+                       (last, first, last)).fetchall()
+    st, html = get("/%s?%s" % (page, q))
+    st, js = get("/%s?%s&format=json" % (page, q))
+    st, cs = get("/%s?%s&format=csv" % (page, q))
+    js = json.loads(js)
+    got = sorted((r[col], r["devices"], r["last_day"], r["device_days"]) for r in js)
+    check("%s: JSON = the observations (devices, last day, device-days)" % page, [tuple(w) for w in want], got)
+    check("%s: rows shown" % page, True, len(want) > 1)
+    check("%s: CSV = JSON" % page, sorted((str(a), str(b), str(c), str(d)) for a, b, c, d in got),
+          sorted((r[col], r["devices"], r["last_day"], r["device_days"]) for r in csv.DictReader(io.StringIO(cs))))
+    check("%s: HTML = JSON" % page, [(str(r[1]), str(r[2])) for r in got],
+          [(cell(row(html, str(r[0])), "devices"), cell(row(html, str(r[0])), "last-day")) for r in got])
+
 # Drill-down: country -> networks -> families; family -> countries.
 st, html = get("/countries?from=%s&to=%s" % (first, last))
 check("countries link to their networks", True, 'href="/networks?from=%s&amp;to=%s&amp;cc=NL"' % (first, last) in html)
