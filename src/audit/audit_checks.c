@@ -24,6 +24,7 @@ struct ctx {
 	char service[24];
 	uint16_t port;
 	bool tls; /* the HTTP service runs over TLS */
+	bool anonymous_login; /* the service let us in without credentials (FTP anonymous) */
 	/* Versions seen, for outdated-software. */
 	char versions[512];
 };
@@ -83,7 +84,7 @@ static void logins(struct ctx *c, enum login_proto p)
 	const struct audit_settings *s = c->s;
 	size_t tries = s->creds->n < (size_t)s->max_attempts ? s->creds->n : (size_t)s->max_attempts;
 	int64_t fail_us[64];
-	size_t nfail = 0, errors = 0, tried = 0;
+	size_t nfail = 0, errors = 0, tried = 0, asked = 0;
 	const struct audit_cred *found = NULL;
 	struct login_outcome o;
 	char last[256] = "";
@@ -107,6 +108,7 @@ static void logins(struct ctx *c, enum login_proto p)
 		if (o.result == LOGIN_DENIED) {
 			if (nfail < 64)
 				fail_us[nfail++] = o.answer_us;
+			asked += o.password_asked;
 		} else if (++errors >= 3) {
 			break;
 		}
@@ -124,6 +126,20 @@ static void logins(struct ctx *c, enum login_proto p)
 	} else {
 		audit_add(c->d, AT_DEFAULT_CREDENTIALS, AUDIT_PASS, c->service,
 			  "%zu of %zu known default credentials refused (%s)", nfail, s->creds->n, last);
+	}
+	/* Every user name refused before a password was asked: there is no
+	 * password login whose failures could be timed (vsftpd "anonymous
+	 * only" answers USER with 530 at once). */
+	if (!found && nfail > 0 && asked == 0) {
+		if (c->anonymous_login)
+			audit_add(c->d, AT_BRUTEFORCE, AUDIT_NA, c->service,
+				  "anonymous login only: none of %zu user names was asked for a password (%.150s)", nfail,
+				  last);
+		else
+			audit_add(c->d, AT_BRUTEFORCE, AUDIT_INCONCLUSIVE, c->service,
+				  "none of %zu user names was asked for a password (%.150s): no password login to time",
+				  nfail, last);
+		return;
 	}
 	/* Brute force: enough failures to see a delay grow or a lockout. */
 	while ((int)nfail < s->bruteforce_failures && nfail < 64) {
@@ -210,6 +226,7 @@ static void check_ftp(struct ctx *c, const struct port_answer *a)
 	audit_add(c->d, AT_CLEARTEXT, AUDIT_FAIL, c->service, "FTP logins without encryption: '%.100s'", greet);
 	audit_pace_wait(c->s->pace);
 	audit_login(LP_FTP, c->ip, c->port, NULL, NULL, c->s->read_timeout_ms, &o);
+	c->anonymous_login = o.result == LOGIN_OK;
 	if (o.result == LOGIN_OK)
 		audit_add(c->d, AT_UNAUTHENTICATED, AUDIT_FAIL, c->service, "anonymous FTP login accepted: %.150s",
 			  o.detail);
@@ -389,6 +406,7 @@ void audit_check_device(const struct audit_settings *s, const struct probe_host 
 			continue;
 		sv = classify(a);
 		snprintf(c.service, sizeof(c.service), "%s/%u", svc_names[sv], a->port);
+		c.anonymous_login = false;
 		c.port = a->port;
 		nopen++;
 		snprintf(open + ol, sizeof(open) - ol, "%s%s", ol ? " " : "", c.service);

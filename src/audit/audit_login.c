@@ -164,6 +164,7 @@ static void ftp_login(int fd, const char *user, const char *pass, int tmo, struc
 	audit_send_all(fd, line, strlen(line));
 	code = ftp_reply(fd, buf, sizeof(buf), tmo);
 	t0 = time_mono_us();
+	o->password_asked = code == 331;
 	if (code == 331) {
 		snprintf(line, sizeof(line), "PASS %s\r\n", user ? pass : "iotmon-audit@example.org");
 		audit_send_all(fd, line, strlen(line));
@@ -437,6 +438,7 @@ void audit_login(enum login_proto p, const struct ipaddr *ip, uint16_t port, con
 	int fd;
 
 	memset(out, 0, sizeof(*out));
+	out->password_asked = p != LP_FTP; /* only FTP tells a refused user name apart */
 	if (p == LP_SSH || p == LP_HTTP || p == LP_HTTPS || p == LP_RTSP) {
 		curl_login(p, ip, port, user, pass, timeout_ms, out);
 		return;

@@ -8,6 +8,7 @@
 #ifndef IOTMON_AUDIT_LOGIN_H
 #define IOTMON_AUDIT_LOGIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,7 @@ enum login_result { LOGIN_OK, LOGIN_DENIED, LOGIN_NO_PASSWORD, LOGIN_ERROR };
 struct login_outcome {
 	enum login_result result;
 	int64_t answer_us; /* password sent -> verdict received */
+	bool password_asked; /* false: the user name was refused before any password (FTP 530 to USER) */
 	char detail[256]; /* what the device said (printable) */
 };
 

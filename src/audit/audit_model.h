@@ -2,7 +2,8 @@
  * gives evidence for, and one verdict with its evidence per test and service.
  *
  * Provision ids are written EN303645-5.1-1 (ETSI EN 303 645 V2.1.1, clause 5)
- * and EN18031-1-AUM-6 (EN 18031-1:2024 requirement ids). */
+ * and EN18031-1-AUM-6 (EN 18031-1:2024 requirement ids); where they were
+ * checked: docs/internals/audit.md. */
 #ifndef IOTMON_AUDIT_MODEL_H
 #define IOTMON_AUDIT_MODEL_H
 

@@ -4,6 +4,7 @@
  * verdict model. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
@@ -213,12 +214,56 @@ static void test_verdicts(void **state)
 	audit_device_free(&d);
 }
 
+/* Every provision id names a requirement that exists: EN 18031-1:2024's
+ * requirement ids, and ETSI EN 303 645 V2.1.1 clause 5 provisions (sources
+ * in docs/internals/audit.md); and each test keeps its checked mapping. */
+static void test_provisions(void **state)
+{
+	static const char *const en18031_1[] = {
+		"ACM-1",   "ACM-2",   "AUM-1-1", "AUM-1-2", "AUM-2", "AUM-3", "AUM-4", "AUM-5-1", "AUM-5-2",
+		"AUM-6",   "SUM-1",   "SUM-2",   "SUM-3",   "SSM-1", "SSM-2", "SSM-3", "SCM-1",   "SCM-2",
+		"SCM-3",   "SCM-4",   "RLM-1",   "NMM-1",   "TCM-1", "CCK-1", "CCK-2", "CCK-3",   "GEC-1",
+		"GEC-2",   "GEC-3",   "GEC-4",   "GEC-5",   "GEC-6", "CRY-1", NULL};
+	static const char *const en303645[] = {"5.1-1", "5.1-2", "5.1-5", "5.3-8", "5.5-1",
+					       "5.5-5", "5.5-7", "5.6-1", "5.6-2", NULL};
+	static const char *const want[AT_COUNT] = {
+		[AT_DEFAULT_CREDENTIALS] = "EN303645-5.1-1 EN303645-5.1-2 EN18031-1-AUM-5-1",
+		[AT_BRUTEFORCE] = "EN303645-5.1-5 EN18031-1-AUM-6",
+		[AT_CLEARTEXT] = "EN303645-5.5-1 EN303645-5.5-7 EN18031-1-SCM-1 EN18031-1-SCM-2 EN18031-1-SCM-3",
+		[AT_WEAK_CRYPTO] = "EN303645-5.5-1 EN18031-1-CRY-1 EN18031-1-SCM-2 EN18031-1-SCM-3",
+		[AT_EXPOSED] = "EN303645-5.6-1 EN18031-1-GEC-2",
+		[AT_UNAUTHENTICATED] = "EN303645-5.5-5 EN303645-5.6-2 EN18031-1-ACM-1 EN18031-1-AUM-1-1",
+		[AT_OUTDATED] = "EN303645-5.3-8 EN18031-1-GEC-1",
+	};
+
+	(void)state;
+	for (int t = 0; t < AT_COUNT; t++) {
+		char got[256] = "";
+
+		for (size_t i = 0; audit_tests[t].provisions[i]; i++) {
+			const char *p = audit_tests[t].provisions[i];
+			const char *const *known = strncmp(p, "EN18031-1-", 10) == 0 ? en18031_1 : en303645;
+			const char *id = strncmp(p, "EN18031-1-", 10) == 0 ? p + 10 : p + 9;
+			bool found = false;
+
+			assert_true(strncmp(p, "EN18031-1-", 10) == 0 || strncmp(p, "EN303645-", 9) == 0);
+			for (size_t k = 0; known[k]; k++)
+				found = found || strcmp(known[k], id) == 0;
+			if (!found)
+				fail_msg("%s: unknown provision %s", audit_tests[t].id, p);
+			snprintf(got + strlen(got), sizeof(got) - strlen(got), "%s%s", *got ? " " : "", p);
+		}
+		assert_string_equal(got, want[t]);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ssh_kexinit), cmocka_unit_test(test_mqtt),
 		cmocka_unit_test(test_creds),	    cmocka_unit_test(test_vulns),
 		cmocka_unit_test(test_scope_and_targets), cmocka_unit_test(test_verdicts),
+		cmocka_unit_test(test_provisions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

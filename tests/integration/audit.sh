@@ -7,6 +7,31 @@
 . "$ROOT/tests/audit_lab.sh"
 audit_lab_up
 
+# Beside miniupnpd on device 7: an FTP server that refuses every user name
+# before a password (530 to USER, no anonymous login), so there is no
+# password login whose failures could be timed.
+cat >"$T/ftp530.py" <<'P'
+import socketserver
+class H(socketserver.StreamRequestHandler):
+    def handle(self):
+        self.wfile.write(b"220 Lab FTP\r\n")
+        for line in self.rfile:
+            cmd = line[:4].upper()
+            if cmd == b"QUIT":
+                self.wfile.write(b"221 Bye\r\n")
+                return
+            self.wfile.write(b"530 Login not permitted\r\n" if cmd == b"USER" else b"503 Login with USER first\r\n")
+socketserver.ThreadingTCPServer.allow_reuse_address = True
+socketserver.ThreadingTCPServer(("0.0.0.0", 21), H).serve_forever()
+P
+serve 7 $PY "$T/ftp530.py"
+i=0
+until dx 7 ss -lnt | grep -q ":21 "; do
+	i=$((i + 1))
+	[ $i -gt 100 ] && { not_ok "device 7 listens on 21"; break; }
+	sleep 0.1
+done
+
 ip netns exec "$AUD" tcpdump -i any -n -U -w "$T/cap.pcap" 2>"$T/tcpdump.err" &
 tcpdump_pid=$!
 at_exit "kill $tcpdump_pid 2>/dev/null"
@@ -56,6 +81,16 @@ jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))'
 fi
 check_eq "json: 8 devices" 8 "$(json_get "$T/lab.json" 'len(d["devices"])')"
 check_eq "json: provision ids" "True" "$(json_get "$T/lab.json" 'all(p.startswith(("EN303645-5.","EN18031-1-")) for x in d["devices"] for t in x["tests"] for p in t["provisions"])')"
+provisions() { # TEST: its provision ids on the first device, space-separated
+	json_get "$T/lab.json" "' '.join([t for t in d['devices'][0]['tests'] if t['id']=='$1'][0]['provisions'])"
+}
+# The ids checked against the sources named in docs/internals/audit.md.
+check_eq "json: default-credentials provisions" "EN303645-5.1-1 EN303645-5.1-2 EN18031-1-AUM-5-1" \
+	"$(provisions default-credentials)"
+check_eq "json: bruteforce-mitigation provisions" "EN303645-5.1-5 EN18031-1-AUM-6" "$(provisions bruteforce-mitigation)"
+check_eq "json: unauthenticated-services provisions" \
+	"EN303645-5.5-5 EN303645-5.6-2 EN18031-1-ACM-1 EN18031-1-AUM-1-1" "$(provisions unauthenticated-services)"
+check_eq "json: outdated-software provisions" "EN303645-5.3-8 EN18031-1-GEC-1" "$(provisions outdated-software)"
 
 verdict telnet-cam default-credentials fail
 evidence telnet-cam default-credentials "telnet/23 accepted user 'root' password 'xc3511'"
@@ -91,6 +126,10 @@ verdict nas cleartext-management fail
 verdict nas outdated-software fail
 evidence nas outdated-software "CVE-2021-30047"
 verdict nas default-credentials pass
+# vsftpd anonymous only answers USER root with 530 at once: no password
+# login to slow down, so not a brute-force failure.
+verdict nas bruteforce-mitigation not-applicable
+evidence nas bruteforce-mitigation "anonymous login only: none of [0-9]+ user names was asked for a password.*530"
 verdict nas exposed-services pass
 verdict nas weak-crypto not-applicable
 
@@ -111,6 +150,12 @@ verdict old-tls exposed-services pass
 verdict old-tls unauthenticated-services pass
 
 verdict upnp-gw exposed-services fail
+# Its FTP asks no user name for a password: nothing to time, no anonymous
+# login either, so inconclusive (not a fail from instant 530 replies).
+verdict upnp-gw bruteforce-mitigation inconclusive
+evidence upnp-gw bruteforce-mitigation "ftp/21 none of [0-9]+ user names was asked for a password.*530"
+verdict upnp-gw default-credentials pass
+verdict upnp-gw unauthenticated-services pass
 evidence upnp-gw exposed-services "ssdp/1900 answers SSDP M-SEARCH"
 
 for t in default-credentials bruteforce-mitigation cleartext-management weak-crypto exposed-services \
