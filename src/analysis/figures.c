@@ -173,10 +173,10 @@ static int by_devices(const void *a, const void *b)
 }
 
 /* Sorting moves rows, so the key index is dropped: the table is final. */
-static void table_finish(struct figures_table *t)
+static void table_finish(struct figures_table *t, int (*order)(const void *, const void *))
 {
 	if (t->n > 1) /* rows is NULL when empty: qsort's base must not be */
-		qsort(t->rows, t->n, sizeof(t->rows[0]), by_devices);
+		qsort(t->rows, t->n, sizeof(t->rows[0]), order);
 	free(t->index);
 	t->index = NULL;
 	t->index_cap = 0;
@@ -296,7 +296,7 @@ int figures_group(struct store *s, const struct figures_period *p, enum figures_
 
 	free(a.seen.slots);
 	free(a.seen_last.slots);
-	table_finish(t);
+	table_finish(t, by_devices);
 	return rc;
 }
 
@@ -361,11 +361,7 @@ int figures_ports(struct store *s, const struct figures_period *p, struct figure
 	}
 	free(a.infected.slots);
 	free(a.seen.slots);
-	if (t->n > 1)
-		qsort(t->rows, t->n, sizeof(t->rows[0]), by_port);
-	free(t->index);
-	t->index = NULL;
-	t->index_cap = 0;
+	table_finish(t, by_port);
 	return rc;
 }
 
