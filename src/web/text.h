@@ -162,6 +162,7 @@ enum text_id {
 	T_AXIS_PORT,
 	T_COL_PORT,
 	T_DRILL_PORTS,
+	T_PORTS_DATA_LINKS,
 
 	T_COUNT
 };

@@ -162,4 +162,5 @@ const char *const text_en[T_COUNT] = {
 	[T_AXIS_PORT] = "destination port",
 	[T_COL_PORT] = "Port",
 	[T_DRILL_PORTS] = "ports",
+	[T_PORTS_DATA_LINKS] = "The ports as data:",
 };

@@ -160,4 +160,5 @@ const char *const text_nl[T_COUNT] = {
 	[T_AXIS_PORT] = "doelpoort",
 	[T_COL_PORT] = "Poort",
 	[T_DRILL_PORTS] = "poorten",
+	[T_PORTS_DATA_LINKS] = "De poorten als gegevens:",
 };

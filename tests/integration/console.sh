@@ -20,6 +20,8 @@ cache_seconds = 5
 threads = 2
 rate_per_minute = 100000
 burst = 100000
+uncached_per_minute = 100000
+uncached_burst = 100000
 CONF
 "$IOTMON" serve -c "$T/web.conf" --db "$DB" --listen "127.0.0.1:$PORT" 2>"$T/serve.err" &
 SPID=$!

@@ -236,6 +236,17 @@ for label, q, where, args in (("all", "", "", ()), ("asn=64500", "&asn=64500", "
           [cell(row(html, str(port)), "devices") for port, _ in want])
     check("ports %s: a chart with axis titles" % label, True,
           '<figure id="chart-ports">' in html and "destination port" in html)
+# A network's page and a family's page show their ports, as /ports does.
+for page, q, want in (("/families", "&asn=64500", ports_want(" AND asn=?", (64500,))),
+                      ("/countries", "&family=mirai", ports_want(" AND family=?", ("mirai",)))):
+    st, html = get("%s?from=%s&to=%s%s" % (page, first, last, q))
+    check("%s?%s: its ports, HTML = a direct count" % (page, q[1:]), [str(d) for _, d in want],
+          [cell(row(html, str(port)), "devices") for port, _ in want])
+    check("%s?%s: links to the ports' CSV and JSON" % (page, q[1:]), True,
+          'href="/ports?from=%s&amp;to=%s&amp;%s&amp;format=csv"' % (first, last, q[1:]) in html and
+          'href="/ports?from=%s&amp;to=%s&amp;%s&amp;format=json"' % (first, last, q[1:]) in html)
+st, html = get("/families?from=%s&to=%s" % (first, last))
+check("an unfiltered families page has no ports section", False, 'id="ports-title"' in html)
 st, html = get("/networks?from=%s&to=%s" % (first, last))
 check("networks link to a network's ports", True, 'href="/ports?from=%s&amp;to=%s&amp;asn=64500"' % (first, last) in html)
 st, html = get("/families?from=%s&to=%s" % (first, last))
