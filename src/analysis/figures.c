@@ -93,6 +93,21 @@ static bool pairset_add(struct pairset *ps, uint32_t group, const struct ipaddr 
 	return true;
 }
 
+static bool pairset_has(const struct pairset *ps, uint32_t group, const struct ipaddr *ip)
+{
+	size_t i;
+
+	if (!ps->cap)
+		return false;
+	i = pair_hash(group, ip) & (ps->cap - 1);
+	while (ps->slots[i].group) {
+		if (ps->slots[i].group == group + 1 && ipaddr_equal(&ps->slots[i].ip, ip))
+			return true;
+		i = (i + 1) & (ps->cap - 1);
+	}
+	return false;
+}
+
 /* --- tables ------------------------------------------------------------ */
 
 void figures_table_init(struct figures_table *t)
@@ -158,10 +173,10 @@ static int by_devices(const void *a, const void *b)
 }
 
 /* Sorting moves rows, so the key index is dropped: the table is final. */
-static void table_finish(struct figures_table *t)
+static void table_finish(struct figures_table *t, int (*order)(const void *, const void *))
 {
 	if (t->n > 1) /* rows is NULL when empty: qsort's base must not be */
-		qsort(t->rows, t->n, sizeof(t->rows[0]), by_devices);
+		qsort(t->rows, t->n, sizeof(t->rows[0]), order);
 	free(t->index);
 	t->index = NULL;
 	t->index_cap = 0;
@@ -281,7 +296,72 @@ int figures_group(struct store *s, const struct figures_period *p, enum figures_
 
 	free(a.seen.slots);
 	free(a.seen_last.slots);
-	table_finish(t);
+	table_finish(t, by_devices);
+	return rc;
+}
+
+/* --- ports --------------------------------------------------------------- */
+
+struct ports_arg {
+	const struct figures_period *p;
+	struct figures_table *t;
+	struct pairset infected; /* (day in the period, source) within the filter */
+	struct pairset seen; /* (port, source) */
+};
+
+static int infected_cb(const struct observation *o, void *arg)
+{
+	struct ports_arg *a = arg;
+	int64_t d = o->day - a->p->from_day;
+
+	if (d >= 0 && d < a->p->days && family_ok(a->p, o))
+		pairset_add(&a->infected, (uint32_t)d, &o->ip);
+	return 0;
+}
+
+static int port_cb(const struct event *ev, void *arg)
+{
+	struct ports_arg *a = arg;
+	int64_t d = time_day_of(ev->time_us) - a->p->from_day;
+	char key[8];
+	size_t row;
+
+	if (!ev->dst_port || d < 0 || d >= a->p->days || !pairset_has(&a->infected, (uint32_t)d, &ev->src))
+		return 0;
+	if (!pairset_add(&a->seen, ev->dst_port, &ev->src))
+		return 0;
+	snprintf(key, sizeof(key), "%u", ev->dst_port);
+	row = table_row(a->t, key);
+	a->t->rows[row].asn = ev->dst_port;
+	a->t->rows[row].devices++;
+	return 0;
+}
+
+/* Ports sort by devices, then by number (not by their text). */
+static int by_port(const void *a, const void *b)
+{
+	const struct figures_row *x = a, *y = b;
+
+	if (x->devices != y->devices)
+		return x->devices > y->devices ? -1 : 1;
+	return x->asn < y->asn ? -1 : x->asn > y->asn;
+}
+
+int figures_ports(struct store *s, const struct figures_period *p, struct figures_table *t, struct err *err)
+{
+	struct ports_arg a = {.p = p, .t = t};
+	struct event_filter f;
+	int rc = group_observations(s, p, infected_cb, &a, err);
+
+	if (rc == 0 && a.infected.n) {
+		event_filter_init(&f);
+		f.since_us = p->from_day * 86400 * INT64_C(1000000);
+		f.until_us = (p->to_day + 1) * 86400 * INT64_C(1000000);
+		rc = store_query_events(s, &f, port_cb, &a, err);
+	}
+	free(a.infected.slots);
+	free(a.seen.slots);
+	table_finish(t, by_port);
 	return rc;
 }
 

@@ -78,6 +78,11 @@ void figures_table_free(struct figures_table *t);
 /* Groups the period's devices by country, network or family. */
 int figures_group(struct store *s, const struct figures_period *p, enum figures_by by, struct figures_table *t,
 		struct err *err);
+/* Infected devices per destination port: for each port, the distinct
+ * sources of the period's events to that port whose (source, day) has an
+ * observation within the filter. Rows keyed by the port number ("23"),
+ * asn = the port; events without a port are not counted. */
+int figures_ports(struct store *s, const struct figures_period *p, struct figures_table *t, struct err *err);
 /* One country of figures_countries. */
 struct figures_country {
 	char cc[3];

@@ -51,8 +51,8 @@ static int lookup(const struct enricher *self, const struct ipaddr *addr, struct
 	return 0;
 }
 
-/* Host i logs in on days d0 + (i % 3) .. d0 + 4, family mirai when
- * i % 5 == 0; one transaction for all of it. */
+/* Host i logs in on days d0 + (i % 3) .. d0 + 4 on port 2323 when
+ * i % 4 == 0, else 23, family mirai when i % 5 == 0; one transaction. */
 static struct store *fill(void)
 {
 	static const struct enricher enr = {lookup};
@@ -69,6 +69,7 @@ static struct store *fill(void)
 			event_init(ev);
 			ev->time_us = d * US_PER_DAY + i;
 			ev->kind = EVENT_LOGIN;
+			ev->dst_port = i % 4 ? 23 : 2323;
 			ipaddr_from_v4(0x2d000000u + (uint32_t)i, &ev->src);
 			strcpy(ev->sensor, "unit");
 			strcpy(ev->family, i % 5 == 0 ? "mirai" : "");
@@ -159,6 +160,55 @@ static void test_groups_and_days(void **state)
 	store_close(s);
 }
 
+static void test_ports(void **state)
+{
+	struct store *s = fill();
+	struct figures_period p;
+	struct figures_table t;
+	struct err err;
+
+	(void)state;
+	assert_int_equal(figures_period(s, &(struct figures_request){INT64_MIN, INT64_MAX, 0, false}, &p, &err), 0);
+	figures_table_init(&t);
+	assert_int_equal(figures_ports(s, &p, &t, &err), 0);
+	assert_int_equal(t.n, 2);
+	assert_string_equal(t.rows[0].key, "23");
+	assert_int_equal(t.rows[0].asn, 23);
+	assert_int_equal(t.rows[0].devices, 2250); /* each host once, though seen on up to 5 days */
+	assert_int_equal(find(&t, "2323")->devices, 750);
+	figures_table_free(&t);
+
+	/* a network: NL is AS1, the even hosts; equal counts sort by port number */
+	p.filter.has_asn = true;
+	p.filter.asn = 1;
+	figures_table_init(&t);
+	assert_int_equal(figures_ports(s, &p, &t, &err), 0);
+	assert_int_equal(t.n, 2);
+	assert_string_equal(t.rows[0].key, "23");
+	assert_int_equal(t.rows[0].devices, 750);
+	assert_string_equal(t.rows[1].key, "2323");
+	assert_int_equal(t.rows[1].devices, 750);
+	figures_table_free(&t);
+
+	/* a family over the first two days (hosts with i % 3 == 2 start later) */
+	assert_int_equal(figures_period(s, &(struct figures_request){INT64_MIN, d0 + 1, 2, false}, &p, &err), 0);
+	p.filter.has_family = true;
+	strcpy(p.filter.family, "mirai");
+	figures_table_init(&t);
+	assert_int_equal(figures_ports(s, &p, &t, &err), 0);
+	assert_int_equal(find(&t, "23")->devices, 300);
+	assert_int_equal(find(&t, "2323")->devices, 100);
+	figures_table_free(&t);
+
+	/* a country without devices: no ports */
+	strcpy(p.filter.cc, "FR");
+	figures_table_init(&t);
+	assert_int_equal(figures_ports(s, &p, &t, &err), 0);
+	assert_int_equal(t.n, 0);
+	figures_table_free(&t);
+	store_close(s);
+}
+
 static void test_countries(void **state)
 {
 	static const char csv[] = "cc,country,population,year,source\nNL,Netherlands,18000000,2024,test\n";
@@ -226,6 +276,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_groups_and_days, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_countries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_manufacturers, setup, teardown),
 	};

@@ -85,6 +85,7 @@ int page_countries(const struct web_request *rq, struct web_response *r);
 int page_networks(const struct web_request *rq, struct web_response *r);
 int page_manufacturers(const struct web_request *rq, struct web_response *r);
 int page_families(const struct web_request *rq, struct web_response *r);
+int page_ports(const struct web_request *rq, struct web_response *r);
 int page_remediation(const struct web_request *rq, struct web_response *r);
 int page_sensors(const struct web_request *rq, struct web_response *r);
 int page_robots(const struct web_request *rq, struct web_response *r);

@@ -163,6 +163,9 @@ static void drill(struct strbuf *b, const struct page_scope *sc, const char *pat
 	strbuf_puts(b, "</a>");
 }
 
+static int ports_section(const struct web_request *rq, const struct page_scope *sc, struct strbuf *b,
+			 struct err *err);
+
 void table_open(struct strbuf *b, const char *id)
 {
 	strbuf_printf(b, "<div class=\"scroll\"><table id=\"%s\"><tr>", id);
@@ -529,6 +532,11 @@ int page_countries(const struct web_request *rq, struct web_response *r)
 		para(b, line);
 	}
 	free(bars);
+	if (sc.p.filter.has_family && ports_section(rq, &sc, b, &err)) {
+		table_free(t);
+		figures_countries_free(&fc);
+		return web_store_error(r, &err);
+	}
 	page_close(r);
 out:
 	table_free(t);
@@ -632,6 +640,8 @@ int page_networks(const struct web_request *rq, struct web_response *r)
 		if (row->asn) {
 			snprintf(asn, sizeof(asn), "%u", row->asn);
 			drill(b, &sc, "/families", "asn", asn, T_DRILL_FAMILIES);
+			strbuf_puts(b, " ");
+			drill(b, &sc, "/ports", "asn", asn, T_DRILL_PORTS);
 			strbuf_puts(b, " ");
 			drill(b, &sc, "/", "asn", asn, T_NAV_OVERVIEW);
 		}
@@ -847,6 +857,8 @@ int page_families(const struct web_request *rq, struct web_response *r)
 		drill(b, &sc, "/countries", "family", key, T_DRILL_COUNTRIES);
 		strbuf_puts(b, " ");
 		drill(b, &sc, "/networks", "family", key, T_DRILL_NETWORKS);
+		strbuf_puts(b, " ");
+		drill(b, &sc, "/ports", "family", key, T_DRILL_PORTS);
 		strbuf_puts(b, "</td></tr>");
 		if (i < TOP_CHART)
 			bars[i] = (struct chart_bar){.label = name, .value = (double)ft.rows[i].devices};
@@ -856,6 +868,105 @@ int page_families(const struct web_request *rq, struct web_response *r)
 		para(b, text(T_NO_DATA));
 	bars_of(b, "chart-families", text(T_FAMILIES_CHART), text(T_AXIS_DEVICES), text(T_AXIS_FAMILY), bars,
 		n < TOP_CHART ? n : TOP_CHART, 0);
+	scope_data_links(b, &sc);
+	if (sc.p.filter.has_asn && ports_section(rq, &sc, b, &err)) {
+		table_free(t);
+		figures_table_free(&ft);
+		return web_store_error(r, &err);
+	}
+	page_close(r);
+out:
+	table_free(t);
+	figures_table_free(&ft);
+	return 0;
+}
+
+/* --- ports ------------------------------------------------------------------ */
+
+/* The table (TOP_TABLE rows) and chart of ports. */
+static void ports_html(struct strbuf *b, const struct figures_table *ft)
+{
+	size_t n = ft->n < TOP_TABLE ? ft->n : TOP_TABLE;
+	struct chart_bar bars[TOP_CHART];
+
+	table_open(b, "ports");
+	th(b, T_COL_PORT);
+	th(b, T_COL_DEVICES);
+	strbuf_puts(b, "</tr>");
+	for (size_t i = 0; i < n; i++) {
+		row_open(b, ft->rows[i].key);
+		td_text(b, "port", ft->rows[i].key);
+		td_num(b, "devices", ft->rows[i].devices);
+		strbuf_puts(b, "</tr>");
+		if (i < TOP_CHART)
+			bars[i] = (struct chart_bar){.label = ft->rows[i].key, .value = (double)ft->rows[i].devices};
+	}
+	table_close(b);
+	if (ft->n == 0)
+		para(b, text(T_NO_DATA));
+	bars_of(b, "chart-ports", text(T_PORTS_CHART), text(T_AXIS_DEVICES), text(T_AXIS_PORT), bars,
+		n < TOP_CHART ? n : TOP_CHART, 0);
+}
+
+/* A network's page (/families?asn=N) or a family's (/countries?family=F)
+ * shows its ports too, linking to /ports' CSV and JSON (the same numbers). */
+static int ports_section(const struct web_request *rq, const struct page_scope *sc, struct strbuf *b,
+			 struct err *err)
+{
+	struct figures_table ft;
+
+	figures_table_init(&ft);
+	if (figures_ports(rq->store, &sc->p, &ft, err)) {
+		figures_table_free(&ft);
+		return -1;
+	}
+	strbuf_puts(b, "<h3 id=\"ports-title\">");
+	strbuf_xml_escape(b, text(T_PORTS_TITLE));
+	strbuf_puts(b, "</h3>");
+	ports_html(b, &ft);
+	strbuf_puts(b, "<p class=\"data\">");
+	strbuf_xml_escape(b, text(T_PORTS_DATA_LINKS));
+	strbuf_puts(b, " <a class=\"csv\" ");
+	scope_href(b, "/ports", sc, true, "format", "csv");
+	strbuf_puts(b, ">CSV</a> <a class=\"json\" ");
+	scope_href(b, "/ports", sc, true, "format", "json");
+	strbuf_puts(b, ">JSON</a></p>");
+	figures_table_free(&ft);
+	return 0;
+}
+
+/* A network's or a family's ports (the drill-down of both pages). */
+int page_ports(const struct web_request *rq, struct web_response *r)
+{
+	static const struct table_column cols[] = {{"port", TABLE_INT, 0}, {"devices", TABLE_INT, 0}};
+	struct figures_table ft;
+	struct page_scope sc;
+	struct strbuf *b;
+	struct table *t;
+	struct err err;
+	size_t n;
+
+	if (scope_parse(rq, r, "/ports", 30, &sc))
+		return 0;
+	figures_table_init(&ft);
+	if (figures_ports(rq->store, &sc.p, &ft, &err)) {
+		figures_table_free(&ft);
+		return web_store_error(r, &err);
+	}
+	n = ft.n < TOP_TABLE ? ft.n : TOP_TABLE;
+	t = table_new(cols, 2);
+	for (size_t i = 0; i < n; i++) {
+		table_row(t);
+		table_int(t, ft.rows[i].asn);
+		table_int(t, (int64_t)ft.rows[i].devices);
+	}
+	if (scope_data(&sc, t, r))
+		goto out;
+	page_open(r, "/ports", T_PORTS_TITLE);
+	b = &r->body;
+	para(b, text(T_PORTS_INTRO));
+	scope_controls(b, &sc);
+	ports_html(b, &ft);
 	scope_data_links(b, &sc);
 	page_close(r);
 out:

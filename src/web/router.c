@@ -19,6 +19,7 @@ static const struct route routes[] = {
 	{"/networks", page_networks, scope_params, false, true, false},
 	{"/manufacturers", page_manufacturers, scope_params, false, true, false},
 	{"/families", page_families, scope_params, false, true, false},
+	{"/ports", page_ports, scope_params, false, true, false},
 	{"/remediation", page_remediation, p_none, false, true, false},
 	{"/sensors", page_sensors, p_sensors, false, true, false},
 	{"/audits", page_audits, p_none, false, true, false},

@@ -31,6 +31,7 @@
 #include "web/auth.h"
 #include "web/connguard.h"
 #include "web/handler.h"
+#include "web/pagecache.h"
 #include "web/peer.h"
 #include "web/ratelimit.h"
 #include "web/session.h"
@@ -39,16 +40,7 @@
 #include "web/web.h"
 
 #define URI_MAX 4096
-#define CACHE_SLOTS 64
 #define CACHE_KEY_MAX (256 + 1 + QUERY_CANONICAL_MAX)
-
-struct cache_entry {
-	char *key; /* path?query in canonical form (query_canonical) */
-	char *body;
-	size_t len;
-	const char *content_type;
-	int64_t expires_us; /* monotonic */
-};
 
 struct web_server {
 	struct web_options opt;
@@ -67,11 +59,7 @@ struct web_server {
 	pthread_cond_t pool_cond;
 	struct store **stores;
 	int nfree;
-	/* page cache */
-	pthread_mutex_t cache_lock;
-	struct cache_entry cache[CACHE_SLOTS];
-	size_t cache_bytes; /* bodies held, at most opt.cache_max_kb KiB */
-	struct metric *cache_gauge;
+	struct pagecache *cache; /* public pages, one computation per key at a time */
 };
 
 /* Per request: the URI exactly as the client sent it (MHD decodes the one
@@ -139,77 +127,6 @@ static void pool_put(struct web_server *w, struct store *s)
 	w->stores[w->nfree++] = s;
 	pthread_cond_signal(&w->pool_cond);
 	pthread_mutex_unlock(&w->pool_lock);
-}
-
-static bool cache_get(struct web_server *w, const char *key, struct web_response *r)
-{
-	int64_t now = time_mono_us();
-	bool hit = false;
-
-	pthread_mutex_lock(&w->cache_lock);
-	for (int i = 0; i < CACHE_SLOTS; i++) {
-		struct cache_entry *e = &w->cache[i];
-
-		if (e->key && e->expires_us > now && strcmp(e->key, key) == 0) {
-			strbuf_append(&r->body, e->body, e->len);
-			r->content_type = e->content_type;
-			r->status = 200;
-			hit = true;
-			break;
-		}
-	}
-	pthread_mutex_unlock(&w->cache_lock);
-	return hit;
-}
-
-static void cache_drop(struct web_server *w, struct cache_entry *e)
-{
-	w->cache_bytes -= e->len;
-	free(e->key);
-	free(e->body);
-	memset(e, 0, sizeof(*e));
-}
-
-/* Keeps a copy within CACHE_SLOTS entries and cache_max_kb bytes, pushing
- * out the copies that expire first; a page over a quarter of the budget is
- * not kept. */
-static void cache_put(struct web_server *w, const char *key, const struct web_response *r)
-{
-	size_t budget = (size_t)w->opt.cache_max_kb * 1024, len = r->body.len;
-	struct cache_entry *slot;
-
-	if (len > budget / 4)
-		return;
-	pthread_mutex_lock(&w->cache_lock);
-	for (int i = 0; i < CACHE_SLOTS; i++)
-		if (w->cache[i].key && strcmp(w->cache[i].key, key) == 0)
-			cache_drop(w, &w->cache[i]);
-	for (;;) {
-		struct cache_entry *first = NULL;
-
-		slot = NULL;
-		for (int i = 0; i < CACHE_SLOTS; i++) {
-			struct cache_entry *e = &w->cache[i];
-
-			if (!e->key)
-				slot = slot ? slot : e;
-			else if (!first || e->expires_us < first->expires_us)
-				first = e;
-		}
-		if (slot && w->cache_bytes + len <= budget)
-			break;
-		cache_drop(w, first); /* not NULL: a full table or bytes held */
-	}
-	slot->key = xstrdup(key);
-	slot->body = xmalloc(len + 1);
-	if (len)
-		memcpy(slot->body, r->body.data, len);
-	slot->len = len;
-	w->cache_bytes += len;
-	metric_set(w->cache_gauge, (int64_t)w->cache_bytes);
-	slot->content_type = r->content_type;
-	slot->expires_us = time_mono_us() + (int64_t)w->opt.cache_seconds * US_PER_SEC;
-	pthread_mutex_unlock(&w->cache_lock);
 }
 
 /* A path is routed only when it is plain: "/" then [A-Za-z0-9._-/], no
@@ -327,7 +244,7 @@ static void serve(struct web_server *w, struct MHD_Connection *c, const struct r
 	struct err err;
 	const struct route *route;
 	struct api_token token;
-	bool cached;
+	bool cached, flying = false;
 	struct web_request rq = {.query = &q, .opt = &w->opt, .population = w->population, .feed = &w->feeds.feed,
 				 .client = &ctx->client, .throttle = w->throttle, .worldmap = w->worldmap,
 				 .form = &form, .post = post, .sessions = w->sessions,
@@ -385,8 +302,9 @@ static void serve(struct web_server *w, struct MHD_Connection *c, const struct r
 		memcpy(key, path, plen);
 		key[plen] = '?';
 		query_canonical(&q, route->params, key + plen + 1);
-		if (cache_get(w, key, r))
+		if (pagecache_lookup(w->cache, key, r) == PAGECACHE_HIT)
 			goto done;
+		flying = true;
 	}
 	if (route->cache && (q.n > 0 || !cached)) {
 		int wait_s = 1;
@@ -410,11 +328,13 @@ static void serve(struct web_server *w, struct MHD_Connection *c, const struct r
 		rq.token = &token;
 	}
 	route->handler(&rq, r);
-	if (cached && r->status == 200)
-		cache_put(w, key, r);
+	if (flying) /* what the single flight saves is visible (tests, bench/web) */
+		metrics_count("iotmon_web_page_computations_total", NULL, "cacheable pages computed (cache misses)", 1);
 out:
 	pool_put(w, rq.store);
 done:
+	if (flying)
+		pagecache_finish(w->cache, key, r);
 	free(key);
 }
 
@@ -863,8 +783,8 @@ struct web_server *web_start(const struct web_options *o, struct err *err)
 	}
 	pthread_mutex_init(&w->pool_lock, NULL);
 	pthread_cond_init(&w->pool_cond, NULL);
-	pthread_mutex_init(&w->cache_lock, NULL);
-	w->cache_gauge = metric_get("iotmon_web_cache_bytes", NULL, METRIC_GAUGE, "bytes of pages the web cache holds");
+	w->cache = pagecache_new(o->cache_seconds, (size_t)o->cache_max_kb * 1024,
+				 metric_get("iotmon_web_cache_bytes", NULL, METRIC_GAUGE, "bytes of pages the web cache holds"));
 	w->stores = xcalloc((size_t)o->threads, sizeof(*w->stores));
 	for (int i = 0; i < o->threads; i++) {
 		w->stores[i] = store_open(o->db_path, STORE_READONLY, err);
@@ -920,6 +840,7 @@ fail:
 		if (w->stores[i])
 			store_close(w->stores[i]);
 	free(w->stores);
+	pagecache_free(w->cache);
 	ratelimit_free(w->rl);
 	auth_throttle_free(w->throttle);
 	ratelimit_free(w->uncached);
@@ -946,10 +867,7 @@ void web_stop(struct web_server *w)
 	for (int i = 0; i < w->opt.threads; i++)
 		store_close(w->stores[i]);
 	free(w->stores);
-	for (int i = 0; i < CACHE_SLOTS; i++) {
-		free(w->cache[i].key);
-		free(w->cache[i].body);
-	}
+	pagecache_free(w->cache);
 	ratelimit_free(w->rl);
 	auth_throttle_free(w->throttle);
 	ratelimit_free(w->uncached);
@@ -961,6 +879,5 @@ void web_stop(struct web_server *w)
 	outbox_config_free(&w->feeds);
 	pthread_mutex_destroy(&w->pool_lock);
 	pthread_cond_destroy(&w->pool_cond);
-	pthread_mutex_destroy(&w->cache_lock);
 	free(w);
 }

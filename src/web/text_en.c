@@ -156,4 +156,11 @@ const char *const text_en[T_COUNT] = {
 	[T_MAP_NO_DATA] = "no data",
 	[T_MAP_MISSING] = "The world map is not installed (scripts/data.sh fetches it from Natural Earth); the table below has every figure.",
 	[T_MAP_CREDIT] = "Map: Natural Earth (public domain).",
+	[T_PORTS_TITLE] = "Ports",
+	[T_PORTS_INTRO] = "Infected devices per destination port in the period: a device counts once for each port it was seen on.",
+	[T_PORTS_CHART] = "Infected devices per destination port",
+	[T_AXIS_PORT] = "destination port",
+	[T_COL_PORT] = "Port",
+	[T_DRILL_PORTS] = "ports",
+	[T_PORTS_DATA_LINKS] = "The ports as data:",
 };

@@ -154,4 +154,11 @@ const char *const text_nl[T_COUNT] = {
 	[T_MAP_NO_DATA] = "geen gegevens",
 	[T_MAP_MISSING] = "De wereldkaart is niet geïnstalleerd (scripts/data.sh haalt hem op bij Natural Earth); de tabel hieronder bevat alle cijfers.",
 	[T_MAP_CREDIT] = "Kaart: Natural Earth (publiek domein).",
+	[T_PORTS_TITLE] = "Poorten",
+	[T_PORTS_INTRO] = "Besmette apparaten per doelpoort in de periode: een apparaat telt eenmaal mee voor elke poort waarop het is gezien.",
+	[T_PORTS_CHART] = "Besmette apparaten per doelpoort",
+	[T_AXIS_PORT] = "doelpoort",
+	[T_COL_PORT] = "Poort",
+	[T_DRILL_PORTS] = "poorten",
+	[T_PORTS_DATA_LINKS] = "De poorten als gegevens:",
 };

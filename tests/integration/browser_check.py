@@ -137,7 +137,8 @@ try:
     pages = [("overview", "/?" + q), ("countries", "/countries?" + q), ("networks", "/networks?" + q),
              ("manufacturers", "/manufacturers?" + q), ("families", "/families?" + q),
              ("remediation", "/remediation"), ("sensors", "/sensors"), ("portal-login", "/portal/login"),
-             ("countries-nl", "/countries?family=mirai&" + q), ("networks-cc", "/networks?cc=NL&" + q)]
+             ("countries-nl", "/countries?family=mirai&" + q), ("networks-cc", "/networks?cc=NL&" + q),
+             ("ports-network", "/ports?asn=64500&" + q), ("ports-family", "/ports?family=mirai&" + q)]
     rep = {c["cc"]: c for c in json.load(open(report_json))["countries"]}
     ipre = re.compile(r"(?<![\w.:])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])|(?<![\w:])(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F:]*(?![\w:])")
     for width in (390, 1280):

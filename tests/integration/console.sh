@@ -20,6 +20,8 @@ cache_seconds = 5
 threads = 2
 rate_per_minute = 100000
 burst = 100000
+uncached_per_minute = 100000
+uncached_burst = 100000
 CONF
 "$IOTMON" serve -c "$T/web.conf" --db "$DB" --listen "127.0.0.1:$PORT" 2>"$T/serve.err" &
 SPID=$!
@@ -27,6 +29,10 @@ at_exit "kill $SPID 2>/dev/null"
 if wait_for_line "$T/serve.err" "serving" 10; then ok "serve starts"; else not_ok "serve starts" "$(cat "$T/serve.err")"; fi
 # Eight visitors at once on a page nobody asked for yet: one computation,
 # eight identical answers (the page cache's single flight).
+computations() {
+	curl -s "http://127.0.0.1:$PORT/metrics" | awk '$1 == "iotmon_web_page_computations_total" {v = $2} END {print v + 0}'
+}
+BEFORE=$(computations)
 BURST=""
 for i in 1 2 3 4 5 6 7 8; do
 	curl -s -o "$T/burst.$i" -w '%{http_code}\n' "http://127.0.0.1:$PORT/networks?period=all&cc=DE" >"$T/burst.$i.code" &
@@ -35,6 +41,8 @@ done
 for p in $BURST; do wait "$p"; done
 check_eq "a burst on one uncached page: eight 200s" 8 "$(cat "$T"/burst.*.code | grep -c '^200$')"
 check_eq "and eight identical pages" 1 "$(md5sum "$T"/burst.[1-8] | cut -d' ' -f1 | sort -u | wc -l)"
+sleep 5.2 # /metrics is cached for cache_seconds too
+check_eq "computed once (plus the first /metrics)" $((BEFORE + 2)) "$(computations)"
 $PY "$ROOT/tests/integration/console_figures.py" "http://127.0.0.1:$PORT" "$DB" "$IOTMON" "$T/population.csv"
 
 # Every public page in headless Chromium at 390 and 1280 px: screenshots in

@@ -139,6 +139,52 @@ for m in rep["models"]:
           cell(row(html, "%s/%s/%s" % (m["vendor"], m["model"], m["firmware"])), "devices"))
 check("manufacturers: rows shown", True, len(rep["models"]) > 0)
 
+# Overview, networks and families: HTML = CSV = JSON = the report (the
+# overview's focus countries) or a direct count over the observations.
+q = "from=%s&to=%s" % (first, last)
+days = [(datetime.date.fromisoformat(first) + datetime.timedelta(days=k)).isoformat()
+        for k in range((datetime.date.fromisoformat(last) - datetime.date.fromisoformat(first)).days + 1)]
+rep = {c["cc"]: {d["day"]: d["infected"] for d in c["daily"]} for c in report("countries", "--from", first, "--to", last)["countries"]}
+st, html = get("/?" + q)
+st, js = get("/?%s&format=json" % q)
+st, cs = get("/?%s&format=csv" % q)
+js = json.loads(js)
+per_day = dict(con.execute("SELECT day, count(*) FROM observations WHERE day BETWEEN ? AND ? GROUP BY day",
+                           (first, last)).fetchall())
+for cc in ("NL", "DE"):
+    check("overview: %s per day, JSON = report" % cc, [rep.get(cc, {}).get(d, 0) for d in days],
+          [r["devices"] for r in js if r["series"] == cc])
+    check("overview: %s on the last day, HTML = report" % cc, rep.get(cc, {}).get(last, 0),
+          cell(row(html, cc), "last-day"))
+check("overview: the focus countries have devices", True, all(sum(rep.get(cc, {}).values()) > 0 for cc in ("NL", "DE")))
+check("overview: every country per day, JSON = the observations", [per_day.get(d, 0) for d in days],
+      [r["devices"] for r in js if r["series"] == "*"])
+check("overview: CSV = JSON", [(r["day"], r["series"], str(r["devices"])) for r in js],
+      [(r["day"], r["series"], r["devices"]) for r in csv.DictReader(io.StringIO(cs))])
+m = re.search(r'id="focus-last-day" data-value="(\d+)"', html)
+check("overview: the focus countries' last day, HTML = report", sum(rep.get(cc, {}).get(last, 0) for cc in ("NL", "DE")),
+      m.group(1) if m else None)
+m = re.search(r'id="all-last-day" data-value="(\d+)"', html)
+check("overview: every country's last day, HTML = the observations", per_day.get(last, 0), m.group(1) if m else None)
+
+for page, col, label, sql in (
+        ("networks", "asn", "AS", "asn"),
+        ("families", "family", "", "CASE family WHEN '' THEN 'unknown' ELSE family END")):
+    want = con.execute("SELECT %s, count(DISTINCT ip), count(DISTINCT CASE WHEN day = ? THEN ip END), count(*) "
+                       "FROM observations WHERE day BETWEEN ? AND ? GROUP BY 1 ORDER BY 1" % sql,
+                       (last, first, last)).fetchall()
+    st, html = get("/%s?%s" % (page, q))
+    st, js = get("/%s?%s&format=json" % (page, q))
+    st, cs = get("/%s?%s&format=csv" % (page, q))
+    js = json.loads(js)
+    got = sorted((r[col], r["devices"], r["last_day"], r["device_days"]) for r in js)
+    check("%s: JSON = the observations (devices, last day, device-days)" % page, [tuple(w) for w in want], got)
+    check("%s: rows shown" % page, True, len(want) > 1)
+    check("%s: CSV = JSON" % page, sorted((str(a), str(b), str(c), str(d)) for a, b, c, d in got),
+          sorted((r[col], r["devices"], r["last_day"], r["device_days"]) for r in csv.DictReader(io.StringIO(cs))))
+    check("%s: HTML = JSON" % page, [(str(r[1]), str(r[2])) for r in got],
+          [(cell(row(html, str(r[0])), "devices"), cell(row(html, str(r[0])), "last-day")) for r in got])
+
 # Drill-down: country -> networks -> families; family -> countries.
 st, html = get("/countries?from=%s&to=%s" % (first, last))
 check("countries link to their networks", True, 'href="/networks?from=%s&amp;to=%s&amp;cc=NL"' % (first, last) in html)
@@ -155,6 +201,57 @@ st, js = get("/countries?from=%s&to=%s&family=mirai&format=json" % (first, last)
 want = con.execute("SELECT cc, count(DISTINCT ip) FROM observations WHERE family='mirai' AND day BETWEEN ? AND ?"
                    " GROUP BY cc ORDER BY cc", (first, last)).fetchall()
 check("countries?family=mirai: the family's countries", want, sorted((c["cc"], c["devices"]) for c in json.loads(js)))
+
+# Ports: a network's and a family's infected devices per destination port,
+# equal to a direct count over `iotmon events` (distinct sources per port
+# among events whose (source, day) has an observation within the filter).
+evs = [json.loads(l) for l in subprocess.run(
+    [iotmon, "events", "--db", db, "--since", first,
+     "--until", (datetime.date.fromisoformat(last) + datetime.timedelta(days=1)).isoformat()],
+    check=True, capture_output=True, text=True).stdout.splitlines()]
+
+
+def ports_want(where, args):
+    infected = set(con.execute("SELECT ip, day FROM observations WHERE day BETWEEN ? AND ?" + where,
+                               (first, last) + args).fetchall())
+    seen = {}
+    for e in evs:
+        if e.get("dst_port") and (e["src_ip"], e["time"][:10]) in infected:
+            seen.setdefault(e["dst_port"], set()).add(e["src_ip"])
+    return sorted((port, len(ips)) for port, ips in seen.items())
+
+
+for label, q, where, args in (("all", "", "", ()), ("asn=64500", "&asn=64500", " AND asn=?", (64500,)),
+                              ("family=mirai", "&family=mirai", " AND family=?", ("mirai",))):
+    want = ports_want(where, args)
+    st, html = get("/ports?from=%s&to=%s%s" % (first, last, q))
+    st, js = get("/ports?from=%s&to=%s%s&format=json" % (first, last, q))
+    st, cs = get("/ports?from=%s&to=%s%s&format=csv" % (first, last, q))
+    check("ports %s: ports counted (two without a filter)" % label, True, len(want) > (1 if label == "all" else 0))
+    check("ports %s: JSON = a direct count over iotmon events" % label, want,
+          sorted((p["port"], p["devices"]) for p in json.loads(js)))
+    check("ports %s: CSV = JSON" % label, want,
+          sorted((int(p["port"]), int(p["devices"])) for p in csv.DictReader(io.StringIO(cs))))
+    check("ports %s: HTML = JSON" % label, [str(d) for _, d in want],
+          [cell(row(html, str(port)), "devices") for port, _ in want])
+    check("ports %s: a chart with axis titles" % label, True,
+          '<figure id="chart-ports">' in html and "destination port" in html)
+# A network's page and a family's page show their ports, as /ports does.
+for page, q, want in (("/families", "&asn=64500", ports_want(" AND asn=?", (64500,))),
+                      ("/countries", "&family=mirai", ports_want(" AND family=?", ("mirai",)))):
+    st, html = get("%s?from=%s&to=%s%s" % (page, first, last, q))
+    check("%s?%s: its ports, HTML = a direct count" % (page, q[1:]), [str(d) for _, d in want],
+          [cell(row(html, str(port)), "devices") for port, _ in want])
+    check("%s?%s: links to the ports' CSV and JSON" % (page, q[1:]), True,
+          'href="/ports?from=%s&amp;to=%s&amp;%s&amp;format=csv"' % (first, last, q[1:]) in html and
+          'href="/ports?from=%s&amp;to=%s&amp;%s&amp;format=json"' % (first, last, q[1:]) in html)
+st, html = get("/families?from=%s&to=%s" % (first, last))
+check("an unfiltered families page has no ports section", False, 'id="ports-title"' in html)
+st, html = get("/networks?from=%s&to=%s" % (first, last))
+check("networks link to a network's ports", True, 'href="/ports?from=%s&amp;to=%s&amp;asn=64500"' % (first, last) in html)
+st, html = get("/families?from=%s&to=%s" % (first, last))
+check("families link to a family's ports", True,
+      'href="/ports?from=%s&amp;to=%s&amp;family=mirai"' % (first, last) in html)
 st, html = get("/networks?from=%s&to=%s&cc=NL" % (first, last))
 check("a filtered page says so and links back", True, 'id="filter"' in html and "Show all" in html)
 

@@ -279,6 +279,7 @@ if pg_test_db PG web; then
 	at_exit "kill $PGSPID 2>/dev/null"
 	if wait_for_line "$T/pgserve.err" "serving" 10; then ok "serve starts on PostgreSQL"; else not_ok "serve starts on PostgreSQL" "$(cat "$T/pgserve.err")"; fi
 	for u in "/?to=$TO" "/countries?to=$TO" "/networks?to=$TO" "/manufacturers?to=$TO" "/families?to=$TO" \
+		"/ports?to=$TO&asn=64500" "/ports?to=$TO&family=mirai&format=json" \
 		"/remediation" "/sensors" "$I?limit=1000" "$I?limit=7" "$I?date=2025-03-10&network=AS64500&limit=1000" \
 		"$I?cursor=64500.2025-03-05.198.51.100.11&limit=5" "/api/v1/networks" "$F?date=2025-03-10&format=json" \
 		"$F?date=2025-03-10&format=csv" "$F?date=2025-03-20&format=json" "$F?date=2025-03-10&network=AS64503"; do

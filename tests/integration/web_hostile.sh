@@ -119,11 +119,12 @@ for BIN in $BINS; do
 		"$($ATT get "$PORT" 127.3.0.1 /api/v1/networks "$TOKEN")"
 
 	# Cache: one page in many spellings is one computation; a budget of 4
-	# uncached pages per address, then 429.
+	# uncached pages per address, then 429. (/networks: with the world map
+	# installed /countries is over a quarter of cache_max_kb, never kept.)
 	codes=""
 	for q in "days=30&to=2025-03-20" "to=2025-03-20&days=30" "days=030&to=2025-03-20" \
 		"days=%33%30&to=2025-03-20" "to=%32025-03-20&days=0030" "days=31" "days=32" "days=33" "days=34"; do
-		codes="$codes $($ATT get "$PORT" 127.0.0.7 "/countries?$q" | cut -d' ' -f1)"
+		codes="$codes $($ATT get "$PORT" 127.0.0.7 "/networks?$q" | cut -d' ' -f1)"
 	done
 	check_eq "$B cache: five spellings of one page cost one computation; the budget of 4 then gives 429" \
 		" 200 200 200 200 200 200 200 200 429" "$codes"
