@@ -13,6 +13,16 @@ if [ ! -f "$VAR/.sample-loaded" ]; then
 	./scripts/sample-data.py devices "$VAR/iotmon.db"
 	touch "$VAR/.sample-loaded"
 fi
+# As root, the daemon drops to etc/iotmon.conf's [general] user after binding,
+# and its sensor child opens the Cowrie log there only after the drop: the
+# var folder belongs to that user, and nobody else may read the evidence.
+if [ "$(id -u)" = 0 ]; then
+	user=$(sed -n 's/^user *= *//p' etc/iotmon.conf | head -n 1)
+	if [ -n "$user" ]; then
+		chown -R "$user" "$VAR"
+		chmod 750 "$VAR"
+	fi
+fi
 # On a terminal, run iotmon as its own foreground job (job control), so
 # Ctrl-C reaches iotmon alone: it stops cleanly and exits 0, and so do this
 # script and make, instead of make dying of the same SIGINT.

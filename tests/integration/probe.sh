@@ -137,7 +137,8 @@ check_eq "global rate: all three still named" 3 "$(grep -c -E 'Hikvision|XiongMa
 # once an observation exists, and leaves the others alone.
 mkdir -p "$T/svc"
 chmod 755 "$T"
-chmod 777 "$T/svc"
+chown nobody "$T/svc" # the daemon writes its store here after dropping to nobody
+chmod 750 "$T/svc"
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 for a in 4 5 9; do
 	echo "{\"time\":\"$now\",\"kind\":\"login\",\"src_ip\":\"10.199.0.$a\",\"username\":\"root\",\"password\":\"xc3511\"}"

@@ -2,6 +2,10 @@
 #include "cowrie_log.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <pwd.h>
+#include <sys/stat.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +22,38 @@ struct cowrie_log {
 	char *path;
 	bool failed; /* a write failed: logged once */
 };
+
+int cowrie_log_prepare(const char *path, const char *user, struct err *err)
+{
+	struct passwd *pw;
+	struct stat st;
+	char dir[4096];
+	int fd;
+
+	if (geteuid() != 0 || !user || !user[0] || !path || !path[0] || lstat(path, &st) == 0)
+		return 0;
+	pw = getpwnam(user);
+	if (!pw)
+		return err_set(err, "%s: no such user for the Cowrie log: %s", path, user);
+	snprintf(dir, sizeof(dir), "%s", path);
+	dirname(dir);
+	if (stat(dir, &st) != 0) {
+		if (mkdir(dir, 0750) != 0)
+			return err_set(err, "%s: %s", dir, strerror(errno));
+		if (chown(dir, pw->pw_uid, pw->pw_gid) != 0)
+			return err_set(err, "%s: chown: %s", dir, strerror(errno));
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return err_set(err, "%s: %s", path, strerror(errno));
+	if (fchown(fd, pw->pw_uid, pw->pw_gid) != 0) {
+		err_set(err, "%s: chown: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
 
 struct cowrie_log *cowrie_log_open(const char *path, struct err *err)
 {

@@ -18,6 +18,10 @@ struct cowrie_log;
 
 /* Appends to path (missing parent folders are created). */
 struct cowrie_log *cowrie_log_open(const char *path, struct err *err);
+/* As root, before the privilege drop: a missing log (and its missing
+ * folder, one level) is made for user, who opens it after the drop. An
+ * existing file is left as it is; not root or no user: nothing to do. */
+int cowrie_log_prepare(const char *path, const char *user, struct err *err);
 /* Flushes and closes; NULL is fine. */
 void cowrie_log_close(struct cowrie_log *log);
 void cowrie_log_flush(struct cowrie_log *log);

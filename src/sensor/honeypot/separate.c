@@ -15,6 +15,7 @@
 #include "core/privsep.h"
 #include "core/socket_sink.h"
 #include "core/xalloc.h"
+#include "cowrie_log.h"
 
 /* The child's metrics that /metrics (served by the parent) shows. */
 static const char *const child_metrics[] = {"iotmon_sessions_open", "iotmon_honeypot_", NULL};
@@ -70,7 +71,7 @@ struct honeypot_proc *honeypot_proc_start(const struct honeypot_config *hc, cons
 	size_t nkeep;
 	pid_t parent;
 
-	if (privsep_socketpair(fds, err))
+	if (cowrie_log_prepare(hc->cowrie_log, user, err) || privsep_socketpair(fds, err))
 		return NULL;
 	child_sink = socket_sink_new(fds[1]);
 	hp = honeypot_new(hc, child_sink, err);
