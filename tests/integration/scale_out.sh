@@ -17,6 +17,8 @@ fi
 
 ROOT_USER=""
 [ "$(id -u)" = 0 ] && ROOT_USER="user = nobody"
+# The honeypot child opens its Cowrie log in $T after dropping to nobody.
+[ "$(id -u)" = 0 ] && chmod 711 "$T"
 . "$ROOT/tests/pg.sh"
 # The central store: PostgreSQL when tests/run.sh provides a cluster (the
 # deployment's store), else SQLite; the cluster part below always uses SQLite.
