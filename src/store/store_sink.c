@@ -217,6 +217,8 @@ static int store_sink_emit(struct sink *base, const struct event *ev)
 	       !s->stopping) {
 		if (s->opt.never_block) {
 			static struct log_limit full = LOG_LIMIT_INIT;
+			/* Read under the lock: the writer changes both. */
+			size_t waiting = s->count, waiting_kib = s->queued_bytes >> 10;
 
 			s->emitted++;
 			s->dropped++;
@@ -225,7 +227,7 @@ static int store_sink_emit(struct sink *base, const struct event *ev)
 			log_limited(&full, LOG_WARN,
 				    "store: %zu events (%zu KiB) wait for the store (queue_max, queue_max_mb); "
 				    "new events dropped",
-				    s->count, s->queued_bytes >> 10);
+				    waiting, waiting_kib);
 			return -1;
 		}
 		pthread_cond_wait(&s->space, &s->lock);

@@ -990,7 +990,9 @@ static int run_simple(struct ctx *c, bool *exit_shell)
 		return 0;
 	}
 	if (strcmp(name, "help") == 0) {
-		puts_(c, c->sh->p->help);
+		/* a profile without a built-in list prints none */
+		if (c->sh->p->help)
+			puts_(c, c->sh->p->help);
 		return 0;
 	}
 	if (strcmp(name, "busybox") == 0 && c->argc >= 2 && (strcmp(c->argv[1], "sh") == 0 || strcmp(c->argv[1], "ash") == 0)) {
