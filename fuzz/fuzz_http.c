@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (http_parse((const char *)data, size, 4096, 8192, &r) != HTTP_COMPLETE)
 		return 0;
-	if (r.consumed > size || r.body + r.body_len > (const char *)data + size)
+	if (r.consumed > size || (r.body && r.body + r.body_len > (const char *)data + size))
 		__builtin_trap();
 	memset(&p, 0, sizeof(p));
 	p.busybox_version = "BusyBox";
