@@ -2,10 +2,12 @@
 # Privilege separation of `iotmon honeypot` (issue #15): the process that
 # holds the listening socket is not the one that holds the store; it runs
 # as the service user with an empty bounding set, NoNewPrivs and a seccomp
-# filter, and its events reach the store through the parent.
+# filter, and its events reach the store through the parent. All of it runs
+# against the release build, then again against the ASan build when present
+# (PRIVSEP_BIN: the binary under test; its checks are prefixed "asan:").
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/honeypot_helpers.sh"
-HP_BIN=$IOTMON # sanitizers and seccomp do not mix: the release build
+HP_BIN=${PRIVSEP_BIN:-$IOTMON}
 hp_start ps
 
 # check_holder WHAT PORT STORE_PID DB: the process holding the listening
@@ -75,7 +77,7 @@ WPORT=$(free_port)
 	echo "telnet = 127.0.0.1:$RPORT"
 	echo "http ="
 } >"$T/run.conf"
-"$IOTMON" run -c "$T/run.conf" --db "$T/run.db" 2>"$T/run.err" &
+"$HP_BIN" run -c "$T/run.conf" --db "$T/run.db" 2>"$T/run.err" &
 rpid=$!
 at_exit "kill $rpid 2>/dev/null"
 wait_for_line "$T/run.err" "ready" 20 || not_ok "run ready" "$(cat "$T/run.err")"
@@ -146,7 +148,7 @@ check_eq "run: the login's command reached the store" 1 \
 	"$("$IOTMON" events --db "$T/run.db" --kind command | grep -c '"input":"echo via-run"')"
 
 # kill -9 of run: the web child dies with it (PR_SET_PDEATHSIG).
-"$IOTMON" run -c "$T/run.conf" --db "$T/run.db" 2>"$T/run2.err" &
+"$HP_BIN" run -c "$T/run.conf" --db "$T/run.db" 2>"$T/run2.err" &
 rpid=$!
 at_exit "kill $rpid 2>/dev/null"
 wait_for_line "$T/run2.err" "ready" 20 || not_ok "run ready again" "$(cat "$T/run2.err")"
@@ -159,3 +161,12 @@ while [ -n "$web" ] && kill -0 "$web" 2>/dev/null && [ $i -lt 50 ]; do
 	i=$((i + 1))
 done
 check_cmd "run killed: the web child ($web) exits within 5 s" sh -c "test -n '$web' && test $i -lt 50"
+
+# The same against the ASan build (tests/honeypot_helpers.sh picks it when
+# present): the seccomp filter must allow what the sanitizer's runtime does,
+# and the separated processes must not corrupt memory.
+if [ -z "${PRIVSEP_BIN:-}" ] && [ "$HP_BIN" = "$IOTMON" ] && [ -x "$ROOT/build/asan/iotmon" ]; then
+	PRIVSEP_BIN=$ROOT/build/asan/iotmon sh "$0" | sed 's/^\(not \)\{0,1\}ok - /&asan: /'
+elif [ -n "${PRIVSEP_BIN:-}" ]; then
+	check_eq "no sanitizer report" 0 "$(cat "$T"/*.err | grep -c 'ERROR: AddressSanitizer\|runtime error\|LeakSanitizer')"
+fi
