@@ -60,6 +60,12 @@ void cli_bad_option(const struct cli *cli)
 	exit(EXIT_USAGE);
 }
 
+void cli_finish_options(const struct cli *cli, int argc, char **argv)
+{
+	if (optind < argc)
+		cli_usage_error(cli, "unexpected argument: %s", argv[optind]);
+}
+
 int cli_error(const char *fmt, ...)
 {
 	char msg[1024];

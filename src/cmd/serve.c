@@ -64,8 +64,7 @@ int cmd_serve(int argc, char **argv)
 		else
 			cli_bad_option(&cli);
 	}
-	if (optind < argc)
-		cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
+	cli_finish_options(&cli, argc, argv);
 	if (cli_load_config(&cli))
 		return EXIT_ERROR;
 	if (!cli_store_target(&cli)) {
