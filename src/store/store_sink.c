@@ -355,6 +355,7 @@ struct sink *store_sink_new(struct store *store, const struct store_sink_options
 		s->opt.batch_max = s->opt.queue_max;
 	if (s->opt.give_up_ms <= 0)
 		s->opt.give_up_ms = 3000;
+	s->commit_us = (int64_t)s->opt.interval_ms * 1000 / 2; /* until one is measured */
 	dropped_counter(); /* /metrics shows 0 before the first loss */
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_condattr_init(&ca);
