@@ -78,6 +78,11 @@ int privsep_drop(const char *user, struct err *err)
 
 int privsep_confine(struct err *err)
 {
+	return privsep_confine_with(NULL, 0, err);
+}
+
+int privsep_confine_with(const int *extra, size_t n, struct err *err)
+{
 	scmp_filter_ctx ctx;
 	int rc;
 
@@ -89,6 +94,8 @@ int privsep_confine(struct err *err)
 	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
 	for (size_t i = 0; !rc && i < sizeof(allowed) / sizeof(allowed[0]); i++)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, extra[i], 0);
 	if (!rc)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);
