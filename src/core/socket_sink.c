@@ -379,7 +379,7 @@ int socket_relay_wait_started(struct socket_relay *r, int timeout_ms, struct err
 		rc = err_set(err, "the child exited during start-up");
 		break;
 	default:
-		rc = err_set(err, "the child did not start within %d s", timeout_ms / 1000);
+		rc = err_set(err, "the child did not start within %g s", timeout_ms / 1000.0);
 	}
 	pthread_mutex_unlock(&r->lock);
 	return rc;
