@@ -85,11 +85,22 @@ user = nobody
 data_dir = $ROOT/data
 [store]
 path = $T/run/run.db
+[web]
+enabled = true
+listen = 127.0.0.1:8080
 [telescope]
 interface = $VB
 flush_interval = 3600
 CONF
 chmod 600 "$T/run/iotmon.conf"
+# A missing interface in run: no ready, one error line, exit 1.
+sed "s/^interface = .*/interface = nosuch$$/" "$T/run/iotmon.conf" >"$T/run/missing.conf"
+chmod 600 "$T/run/missing.conf"
+check_exit "run: the capture child cannot open its interface: exit 1" 1 \
+	timeout 30 ip netns exec "$B" "$IOTMON" run -c "$T/run/missing.conf" --db "$T/run/missing.db"
+check_eq "run: no ready line" 0 "$(grep -c ': ready' "$T/.err")"
+check_eq "run: one error line, naming the interface" 1 "$(grep -c "error: telescope: nosuch$$" "$T/.err")"
+
 ip netns exec "$B" "$IOTMON" run -c "$T/run/iotmon.conf" 2>"$T/run/err" &
 rpid=$!
 at_exit "kill $rpid 2>/dev/null"
@@ -122,6 +133,17 @@ check_cmd "run holds the store" sh -c "ls -l /proc/$rpid/fd | grep -q 'run\.db'"
 
 syns 10.99.5.1 10.88.14 5
 sleep 1
+# The child's counters on the dashboard's /metrics (B's loopback), relayed
+# twice every 0.5 s (child to run, run to the web child).
+i=0
+while [ $i -lt 50 ]; do
+	ip netns exec "$B" curl -s http://127.0.0.1:8080/metrics >"$T/run/metrics"
+	grep -q '^iotmon_packets_processed_total{sensor="telescope"} [1-9]' "$T/run/metrics" && break
+	sleep 0.2
+	i=$((i + 1))
+done
+check_grep "/metrics: the capture child's packets" '^iotmon_packets_processed_total{sensor="telescope"} [1-9]' "$T/run/metrics"
+check_grep "/metrics: the kernel's drops" '^iotmon_telescope_kernel_drops_total 0' "$T/run/metrics"
 start=$(date +%s)
 kill -TERM "$rpid"
 wait "$rpid"
