@@ -190,6 +190,8 @@ static int capture_live(struct cli *cli, const char *iface, const char *bpf, dou
 		log_info("telescope: %llu packets captured on %s, %llu dropped by the kernel", (unsigned long long)packets,
 			 iface, (unsigned long long)drops);
 	if (sink) {
+		if (sink_flush(sink, &err))
+			rc = cli_error("%s", err.msg);
 		sink_stats(sink, &st);
 		if (sink_close(sink, &err))
 			rc = cli_error("%s", err.msg);
