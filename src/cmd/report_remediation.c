@@ -134,7 +134,5 @@ int report_remediation(int argc, char **argv)
 	}
 	fwrite(out.data, 1, out.len, stdout);
 	strbuf_free(&out);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		return cli_error("writing to stdout failed");
-	return EXIT_OK;
+	return cli_flush_stdout();
 }

@@ -141,7 +141,5 @@ int cmd_token(int argc, char **argv)
 	config_free(cli.cfg);
 	if (rc)
 		return cli_error("%s", err.msg);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		return cli_error("writing to stdout failed");
-	return EXIT_OK;
+	return cli_flush_stdout();
 }

@@ -283,7 +283,5 @@ int cmd_treatment(int argc, char **argv)
 	}
 	store_close(store);
 	config_free(cli.cfg);
-	if (rc == EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
-		return cli_error("writing to stdout failed");
-	return rc;
+	return rc == EXIT_OK ? cli_flush_stdout() : rc;
 }
