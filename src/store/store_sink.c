@@ -263,7 +263,9 @@ static int store_sink_emit(struct sink *base, const struct event *ev)
 	event_copy(&s->queue[(s->head + s->count++) % s->cap], ev);
 	s->queued_bytes += bytes;
 	s->emitted++;
-	if (s->count >= s->opt.batch_max)
+	/* The first event after a quiet spell: the writer sleeps up to a
+	 * second with nothing to wait for and must set its deadline now. */
+	if (s->count >= s->opt.batch_max || s->count == 1)
 		pthread_cond_signal(&s->wake_writer);
 	pthread_mutex_unlock(&s->lock);
 	return 0;
