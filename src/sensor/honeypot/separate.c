@@ -11,11 +11,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/fdpass.h"
 #include "core/log.h"
 #include "core/privsep.h"
 #include "core/socket_sink.h"
 #include "core/xalloc.h"
 #include "cowrie_log.h"
+#include "cowrie_rotate.h"
 
 /* The child's metrics that /metrics (served by the parent) shows. */
 static const char *const child_metrics[] = {"iotmon_sessions_open", "iotmon_honeypot_", NULL};
@@ -24,11 +26,31 @@ struct honeypot_proc {
 	pid_t child;
 	int fd; /* the parent's end until the relay takes it */
 	struct socket_relay *relay;
+	int ctl; /* the parent's end, also for passing descriptors to the child */
+	struct cowrie_rotator *rotator;
 	char describe[1024];
 };
 
-static int child_main(struct honeypot *hp, struct sink *sink, const char *user, pid_t parent)
+/* In the child: the new day's Cowrie log from the parent's rotator. */
+static void take_fd(enum fdpass_what what, int fd, void *arg)
 {
+	if (what == FDPASS_COWRIE_LOG)
+		honeypot_switch_cowrie(arg, fd);
+	else
+		close(fd);
+}
+
+/* In the parent, from the rotator's thread. */
+static int give_cowrie_log(int fd, void *arg, struct err *err)
+{
+	const struct honeypot_proc *p = arg;
+
+	return fdpass_send(p->ctl, FDPASS_COWRIE_LOG, fd, err);
+}
+
+static int child_main(struct honeypot *hp, struct sink *sink, int fd, const char *user, pid_t parent)
+{
+	struct fdpass_receiver *fds = NULL;
 	sigset_t stop;
 	struct err err;
 	int sig;
@@ -50,13 +72,16 @@ static int child_main(struct honeypot *hp, struct sink *sink, const char *user, 
 		return 1;
 	}
 	if (honeypot_start(hp, &err) || socket_sink_pump_metrics(sink, child_metrics, 500, &err) ||
-	    privsep_confine(&err)) {
+	    !(fds = fdpass_receiver_start(fd, take_fd, hp, &err)) || privsep_confine(&err)) {
 		log_error("honeypot: %s", err.msg);
+		fdpass_receiver_stop(fds);
 		honeypot_stop(hp);
 		return 1;
 	}
 	log_info("honeypot child %d: NoNewPrivs, seccomp, %s", (int)getpid(), honeypot_describe(hp));
 	sigwait(&stop, &sig);
+	if (fdpass_receiver_stop(fds))
+		log_warn("honeypot: malformed descriptor messages from the parent refused");
 	honeypot_stop(hp);
 	sink_close(sink, NULL);
 	return 0;
@@ -71,6 +96,7 @@ struct honeypot_proc *honeypot_proc_start(const struct honeypot_config *hc, cons
 	size_t nkeep;
 	pid_t parent;
 
+	cowrie_rotate_at_start(hc->cowrie_log, hc->cowrie_retention_days);
 	if (cowrie_log_prepare(hc->cowrie_log, user, err) || privsep_socketpair(fds, err))
 		return NULL;
 	child_sink = socket_sink_new(fds[1]);
@@ -96,12 +122,20 @@ struct honeypot_proc *honeypot_proc_start(const struct honeypot_config *hc, cons
 		nkeep = honeypot_fds(hp, keep, sizeof(keep) / sizeof(keep[0]) - 1);
 		keep[nkeep++] = fds[1];
 		privsep_close_all_but(keep, nkeep);
-		_exit(child_main(hp, child_sink, user, parent));
+		_exit(child_main(hp, child_sink, fds[1], user, parent));
 	}
 	/* The parent keeps no listener and no attacker byte. */
 	honeypot_stop(hp);
 	sink_close(child_sink, NULL);
-	p->fd = fds[0];
+	p->fd = p->ctl = fds[0];
+	if (hc->cowrie_log && hc->cowrie_log[0]) {
+		p->rotator = cowrie_rotator_start(hc->cowrie_log, user, hc->cowrie_retention_days, give_cowrie_log,
+						  p, err);
+		if (!p->rotator) {
+			honeypot_proc_stop(p, NULL);
+			return NULL;
+		}
+	}
 	return p;
 }
 
@@ -126,6 +160,8 @@ int honeypot_proc_stop(struct honeypot_proc *p, struct err *err)
 {
 	int status = 0, rc = 0;
 
+	/* Before the relay closes the socket the rotator sends on. */
+	cowrie_rotator_stop(p->rotator);
 	kill(p->child, SIGTERM);
 	while (waitpid(p->child, &status, 0) < 0 && errno == EINTR)
 		;
