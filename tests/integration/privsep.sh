@@ -99,6 +99,7 @@ web=$(socket_holder "$winode")
 check_cmd "web: the listening socket is held by a child ($web), not by run $rpid" \
 	sh -c "test -n '$web' && test '$web' != $rpid && test \"\$(awk '/^PPid:/ {print \$2}' /proc/$web/status)\" = $rpid"
 check_eq "web: holder NoNewPrivs 1" 1 "$(awk '/^NoNewPrivs:/ {print $2}' "/proc/$web/status")"
+check_eq "web: holder Seccomp 2 (filter)" 2 "$(awk '/^Seccomp:/ {print $2}' "/proc/$web/status")"
 if [ "$(id -u)" = 0 ]; then
 	n=$(id -u nobody)
 	check_eq "web: holder runs as nobody" "$n$n$n$n" "$(awk '/^Uid:/ {print $2 $3 $4 $5}' "/proc/$web/status")"
