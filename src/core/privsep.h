@@ -31,6 +31,9 @@ int privsep_drop(const char *user, struct err *err);
 /* Then, once its files are open and its threads started: NoNewPrivs and
  * the seccomp filter on every thread. */
 int privsep_confine(struct err *err);
+/* The same with the n system calls in extra allowed too (a child kind's
+ * own needs, such as a capture's poll). */
+int privsep_confine_with(const int *extra, size_t n, struct err *err);
 /* The web child's filter, once its store connections are open and before
  * its threads start: NoNewPrivs, and everything allowed but what a web
  * server never needs (exec, ptrace, other processes' memory, mount, bpf,
