@@ -96,7 +96,7 @@ static int child_main(struct web_options *o, int listen_fd, int fd, const char *
 		web_stop(w);
 		return 1;
 	}
-	log_info("web child %d: NoNewPrivs, read-only store, http://%s:%u/", (int)getpid(), o->host, web_port(w));
+	log_info("web child %d: NoNewPrivs, seccomp, read-only store, http://%s:%u/", (int)getpid(), o->host, web_port(w));
 	report(fd, "ok");
 	sigwait(&stop, &sig);
 	web_stop(w);
