@@ -21,7 +21,7 @@ const struct config_key config_keys[] = {
 	{"store", "path", CONFIG_STRING, "var/iotmon.db", 0, 0, NULL, "SQLite database file (when url is empty)"},
 	{"store", "retention_days", CONFIG_INT, "0", 0, 36500, NULL,
 	 "events older than this many UTC days are dropped by writers (whole day partitions on PostgreSQL);"
-	 " observations stay; 0 keeps events forever"},
+	 " observations stay; rotated Cowrie logs as old are deleted; 0 keeps events forever"},
 	{"store", "batch_size", CONFIG_INT, "5000", 1, 1000000, NULL, "events per transaction at most"},
 	{"store", "batch_interval_ms", CONFIG_INT, "1000", 10, 1000, NULL,
 	 "an accepted event is committed within this time"},

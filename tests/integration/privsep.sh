@@ -101,6 +101,7 @@ web=$(socket_holder "$winode")
 check_cmd "web: the listening socket is held by a child ($web), not by run $rpid" \
 	sh -c "test -n '$web' && test '$web' != $rpid && test \"\$(awk '/^PPid:/ {print \$2}' /proc/$web/status)\" = $rpid"
 check_eq "web: holder NoNewPrivs 1" 1 "$(awk '/^NoNewPrivs:/ {print $2}' "/proc/$web/status")"
+check_eq "web: holder Seccomp 2 (filter)" 2 "$(awk '/^Seccomp:/ {print $2}' "/proc/$web/status")"
 if [ "$(id -u)" = 0 ]; then
 	n=$(id -u nobody)
 	check_eq "web: holder runs as nobody" "$n$n$n$n" "$(awk '/^Uid:/ {print $2 $3 $4 $5}' "/proc/$web/status")"
@@ -161,6 +162,20 @@ while [ -n "$web" ] && kill -0 "$web" 2>/dev/null && [ $i -lt 50 ]; do
 	i=$((i + 1))
 done
 check_cmd "run killed: the web child ($web) exits within 5 s" sh -c "test -n '$web' && test $i -lt 50"
+
+# `iotmon serve` (the dashboard alone) loads the web child's filter too.
+SPORT=$(free_port)
+"$HP_BIN" serve --db "$T/run.db" --listen "127.0.0.1:$SPORT" 2>"$T/serve.err" &
+spid=$!
+at_exit "kill $spid 2>/dev/null"
+wait_for_line "$T/serve.err" "serving" 20 || not_ok "serve ready" "$(cat "$T/serve.err")"
+check_eq "serve: Seccomp 2 (filter)" 2 "$(awk '/^Seccomp:/ {print $2}' "/proc/$spid/status")"
+check_eq "serve: NoNewPrivs 1" 1 "$(awk '/^NoNewPrivs:/ {print $2}' "/proc/$spid/status")"
+check_eq "serve: the dashboard answers under it" 200 \
+	"$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$SPORT/")"
+kill -TERM $spid
+wait $spid
+check_eq "serve: SIGTERM exit status 0" 0 "$?"
 
 # The same against the ASan build (tests/honeypot_helpers.sh picks it when
 # present): the seccomp filter must allow what the sanitizer's runtime does,

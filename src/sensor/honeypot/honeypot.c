@@ -132,6 +132,7 @@ struct honeypot {
 	struct hp_credentials creds;
 	struct hp_exploits *exploits;
 	struct cowrie_log *cowrie;
+	int cowrie_next; /* the new day's Cowrie log, handed over by another thread; -1: none */
 	struct listener listeners[MAX_LISTENERS];
 	size_t nlisteners;
 	int ep;
@@ -170,6 +171,7 @@ int honeypot_config_from(const struct config *cfg, struct honeypot_config *hc, s
 	hc->profile = config_str(cfg, s, "profile");
 	hc->port_profiles = config_str(cfg, s, "port_profiles");
 	hc->cowrie_log = config_str(cfg, s, "cowrie_log");
+	hc->cowrie_retention_days = (int)config_int(cfg, "store", "retention_days");
 	hc->sensor = config_str(cfg, "general", "sensor_name");
 	hc->accept_listed = config_bool(cfg, s, "accept_default_credentials");
 	hc->accept_after = (unsigned)config_int(cfg, s, "accept_after");
@@ -1337,6 +1339,22 @@ static void bury(struct honeypot *hp)
 	}
 }
 
+/* Between two batches of events, so no line is split across two files. */
+static void switch_cowrie_due(struct honeypot *hp)
+{
+	int fd = __atomic_exchange_n(&hp->cowrie_next, -1, __ATOMIC_ACQ_REL);
+	struct err err;
+
+	if (fd < 0)
+		return;
+	if (!hp->cowrie)
+		close(fd);
+	else if (cowrie_log_switch(hp->cowrie, fd, &err))
+		log_error("honeypot: %s", err.msg);
+	else
+		log_info("honeypot: Cowrie log switched to the new day's file");
+}
+
 static void *loop(void *arg)
 {
 	struct honeypot *hp = arg;
@@ -1376,6 +1394,7 @@ static void *loop(void *arg)
 				report_refusals(hp);
 			last_sweep = time_mono_us();
 		}
+		switch_cowrie_due(hp);
 		cowrie_log_flush(hp->cowrie);
 	}
 	while (hp->sessions)
@@ -1500,6 +1519,8 @@ static void honeypot_free(struct honeypot *hp)
 			hp->refusals[i] = r->next;
 			free(r);
 		}
+	if (hp->cowrie_next >= 0)
+		close(hp->cowrie_next);
 	cowrie_log_close(hp->cowrie);
 	hp_profiles_free(hp->profiles);
 	hp_credentials_free(&hp->creds);
@@ -1515,7 +1536,7 @@ struct honeypot *honeypot_new(const struct honeypot_config *hc, struct sink *sin
 
 	hp->cfg = *hc;
 	hp->sink = sink;
-	hp->ep = hp->wake.fd = -1;
+	hp->ep = hp->wake.fd = hp->cowrie_next = -1;
 	if (getrandom(&hp->id_seed, sizeof(hp->id_seed), 0) != sizeof(hp->id_seed))
 		hp->id_seed = (uint64_t)time_now_us() ^ (uint64_t)getpid() << 32;
 	hp->profiles = hp_profiles_load(hc->profiles_path, err);
@@ -1606,6 +1627,15 @@ void honeypot_stop(struct honeypot *hp)
 		pthread_join(hp->thread, NULL);
 	}
 	honeypot_free(hp);
+}
+
+void honeypot_switch_cowrie(struct honeypot *hp, int fd)
+{
+	int old = __atomic_exchange_n(&hp->cowrie_next, fd, __ATOMIC_ACQ_REL);
+
+	/* The loop looks at least every 100 ms (its epoll timeout). */
+	if (old >= 0)
+		close(old);
 }
 
 size_t honeypot_fds(const struct honeypot *hp, int *fds, size_t max)
