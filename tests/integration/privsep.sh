@@ -179,9 +179,12 @@ check_eq "serve: SIGTERM exit status 0" 0 "$?"
 
 # The same against the ASan build (tests/honeypot_helpers.sh picks it when
 # present): the seccomp filter must allow what the sanitizer's runtime does,
-# and the separated processes must not corrupt memory.
+# and the separated processes must not corrupt memory. LeakSanitizer stops
+# the world with ptrace at exit, which the filters refuse by design ("fatal
+# error", exit 1): leaks are left to the unit tests under ASan.
 if [ -z "${PRIVSEP_BIN:-}" ] && [ "$HP_BIN" = "$IOTMON" ] && [ -x "$ROOT/build/asan/iotmon" ]; then
-	PRIVSEP_BIN=$ROOT/build/asan/iotmon sh "$0" | sed 's/^\(not \)\{0,1\}ok - /&asan: /'
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" PRIVSEP_BIN=$ROOT/build/asan/iotmon sh "$0" |
+		sed 's/^\(not \)\{0,1\}ok - /&asan: /'
 elif [ -n "${PRIVSEP_BIN:-}" ]; then
 	check_eq "no sanitizer report" 0 "$(cat "$T"/*.err | grep -c 'ERROR: AddressSanitizer\|runtime error\|LeakSanitizer')"
 fi
