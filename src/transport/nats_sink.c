@@ -1,7 +1,8 @@
 /* nats_sink.c - the JetStream publisher behind nats_sink.h.
  *
- * emit() only queues a copy; one publisher thread turns queued events into
- * messages and publishes them asynchronously. The client library calls
+ * emit() turns the event into its message at once (the binary event form of
+ * event_wire.h: no JSON tree, no copy of the event) and queues it; one
+ * publisher thread hands queued messages to the library asynchronously. The client library calls
  * on_ack() from its own thread for every answer: a positive one counts the
  * event as accepted, a negative one puts the message on the retry list.
  * Answers that never come (the server died between storing and answering)
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/event_wire.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/timeutil.h"
@@ -33,12 +35,12 @@ struct nats_sink {
 
 	pthread_mutex_t lock;
 	pthread_cond_t wake, space, progress;
-	struct event *queue; /* waiting events, owned copies */
-	size_t count, cap;
+	struct msg_list queue; /* built by emit(), not yet handed to the library */
 	struct msg_list retry; /* refused or unanswered messages, ours again */
-	uint64_t emitted, acked, duplicates, republished, refused;
+	uint64_t emitted, acked, duplicates, republished, refused, dropped;
 	int64_t inflight; /* handed to the library, not answered */
 	int64_t last_progress_us;
+	int waiters; /* threads in wait_acked(): only then is each answer signalled */
 	bool stopping, abandon, stream_ready;
 	pthread_t thread;
 
@@ -67,6 +69,10 @@ static void on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void
 	struct nats_sink *s = closure;
 
 	(void)js;
+	if (pa) {
+		natsMsg_Destroy(msg);
+		metric_add(s->m_acked, 1);
+	}
 	pthread_mutex_lock(&s->lock);
 	s->inflight--;
 	s->last_progress_us = time_mono_us();
@@ -74,9 +80,8 @@ static void on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void
 		s->acked++;
 		if (pa->Duplicate)
 			s->duplicates++;
-		metric_add(s->m_acked, 1);
-		natsMsg_Destroy(msg);
-		pthread_cond_broadcast(&s->progress);
+		if (s->waiters)
+			pthread_cond_broadcast(&s->progress);
 	} else {
 		/* No stream yet (a leaf restarting), a full stream, a timeout:
 		 * publish it again from the publisher thread. */
@@ -89,40 +94,64 @@ static void on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void
 	pthread_mutex_unlock(&s->lock);
 }
 
+/* The message of one event: binary event form (JSON only for an event too
+ * large for it), subject PREFIX.<sensor>, the identity as message id. */
 static natsMsg *event_msg(const struct nats_sink *s, const struct event *ev)
 {
-	char subject[JS_SUBJECT_MAX], id[JS_MSG_ID_MAX];
-	char *json = event_to_json(ev);
+	const char *texts[] = {ev->username, ev->password, ev->input, ev->url, ev->cve, ev->extra};
+	char subject[JS_SUBJECT_MAX], id[JS_MSG_ID_MAX], *json = NULL;
+	uint8_t small[8192], *buf = small;
+	size_t bound = 1024, len;
 	natsMsg *m = NULL;
+	natsStatus st;
 
+	/* The fixed part is a few hundred bytes; texts go as length + bytes. */
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		bound += texts[i] ? strlen(texts[i]) + 4 : 4;
+	if (bound > sizeof(small))
+		buf = xmalloc(EVENT_WIRE_MAX);
+	len = event_wire_encode(ev, buf);
+	if (len == 0) {
+		json = event_to_json(ev);
+		len = strlen(json);
+	}
 	js_event_subject(s->opt.js.subject_prefix, ev->sensor, subject);
 	js_event_msg_id(ev, id);
-	if (natsMsg_Create(&m, subject, NULL, json, (int)strlen(json)) != NATS_OK ||
-	    natsMsgHeader_Set(m, "Nats-Msg-Id", id) != NATS_OK) {
+	st = natsMsg_Create(&m, subject, NULL, json ? json : (const char *)buf, (int)len);
+	if (st == NATS_OK)
+		st = natsMsgHeader_Set(m, "Nats-Msg-Id", id);
+	if (st != NATS_OK) {
 		natsMsg_Destroy(m);
 		m = NULL;
 	}
+	if (buf != small)
+		free(buf);
 	free(json);
 	return m;
 }
 
-/* Publishes m (ours until the library takes it); false leaves it in *left. */
-static bool publish(struct nats_sink *s, natsMsg *m, struct msg_list *left)
+/* Hands msgs[0..n) to the library (ours until it takes one); what it
+ * refuses goes to *left with everything after it. Returns false then. */
+static bool publish_all(struct nats_sink *s, natsMsg **msgs, size_t n, struct msg_list *left)
 {
-	bool idle;
+	size_t i = 0;
 
-	pthread_mutex_lock(&s->lock);
-	idle = s->inflight == 0;
-	s->inflight++;
-	if (idle)
-		s->last_progress_us = time_mono_us();
-	pthread_mutex_unlock(&s->lock);
-	if (js_PublishMsgAsync(s->js, &m, NULL) == NATS_OK)
+	if (n == 0)
 		return true;
 	pthread_mutex_lock(&s->lock);
-	s->inflight--;
+	if (s->inflight == 0)
+		s->last_progress_us = time_mono_us();
+	s->inflight += (int64_t)n;
 	pthread_mutex_unlock(&s->lock);
-	list_push(left, m);
+	while (i < n && js_PublishMsgAsync(s->js, &msgs[i], NULL) == NATS_OK)
+		i++;
+	if (i == n)
+		return true;
+	pthread_mutex_lock(&s->lock);
+	s->inflight -= (int64_t)(n - i);
+	pthread_mutex_unlock(&s->lock);
+	for (; i < n; i++)
+		list_push(left, msgs[i]);
 	return false;
 }
 
@@ -193,85 +222,68 @@ static void pause_ms(long ms)
 static void *publisher_main(void *arg)
 {
 	struct nats_sink *s = arg;
-	struct msg_list retry = {0}, left = {0};
-	struct event *batch = NULL;
-	size_t n = 0, done = 0;
+	struct msg_list retry = {0}, left = {0}, batch = {0};
 
 	for (;;) {
 		pthread_mutex_lock(&s->lock);
-		while (!s->stopping && s->count == 0 && s->retry.n == 0 && !left.n && done == n && s->inflight == 0)
+		while (!s->stopping && s->queue.n == 0 && s->retry.n == 0 && !left.n && s->inflight == 0)
 			pthread_cond_wait(&s->wake, &s->lock);
-		if (s->stopping &&
-		    (s->abandon || (s->count == 0 && s->retry.n == 0 && !left.n && done == n && s->inflight == 0))) {
+		if (s->stopping && (s->abandon || (s->queue.n == 0 && s->retry.n == 0 && !left.n && s->inflight == 0))) {
 			pthread_mutex_unlock(&s->lock);
 			break;
 		}
-		/* Take what the library refused and, once the last batch is out,
-		 * every queued event (swapping buffers: emitters never wait on
-		 * the network). */
+		/* Take what the library refused and every queued message
+		 * (swapping arrays: emitters never wait on the network). */
 		retry = s->retry;
 		s->retry = (struct msg_list){0};
-		if (done == n && s->count) {
-			free(batch);
+		if (s->queue.n) {
+			struct msg_list t = batch;
+
 			batch = s->queue;
-			n = s->count;
-			done = 0;
-			s->queue = NULL;
-			s->count = s->cap = 0;
+			s->queue = t;
+			s->queue.n = 0;
 			pthread_cond_broadcast(&s->space);
 		}
 		pthread_mutex_unlock(&s->lock);
 
-		for (size_t i = 0; i < left.n; i++)
-			list_push(&retry, left.v[i]);
-		left.n = 0;
+		/* Oldest first: what was refused before, then the new ones. */
+		for (size_t i = 0; i < retry.n; i++)
+			list_push(&left, retry.v[i]);
+		free(retry.v);
+		retry = (struct msg_list){0};
+		for (size_t i = 0; i < batch.n; i++)
+			list_push(&left, batch.v[i]);
+		batch.n = 0;
 		if (!stream_ready(s)) {
-			for (size_t i = 0; i < retry.n; i++)
-				list_push(&left, retry.v[i]);
-			retry.n = 0;
 			pause_ms(100);
 			continue;
 		}
-		bool failed = false;
-		for (size_t i = 0; i < retry.n; i++)
-			failed |= !publish(s, retry.v[i], &left);
-		retry.n = 0;
-		while (done < n && !failed) {
-			natsMsg *m = event_msg(s, &batch[done]);
+		struct msg_list todo = left;
+		bool failed;
 
-			event_free(&batch[done]);
-			done++;
-			if (!m) {
-				log_error("nats: cannot build a message (out of memory); event lost");
-				continue;
-			}
-			failed |= !publish(s, m, &left);
-		}
+		left = (struct msg_list){0};
+		failed = !publish_all(s, todo.v, todo.n, &left);
+		free(todo.v);
 		reclaim_unanswered(s);
-		if (failed || done == n) {
-			/* Nothing more to push now: wait a little for answers (or
-			 * for the connection) before looking again. */
-			pthread_mutex_lock(&s->lock);
-			if (s->count == 0 && s->retry.n == 0 && s->inflight > 0 && !failed) {
-				struct timespec ts;
+		/* Nothing more to push now: wait a little for answers (or for
+		 * the connection) before looking again. */
+		pthread_mutex_lock(&s->lock);
+		if (!failed && s->queue.n == 0 && s->retry.n == 0 && s->inflight > 0) {
+			struct timespec ts;
 
-				clock_gettime(CLOCK_REALTIME, &ts);
-				ts.tv_nsec += 100 * 1000000;
-				if (ts.tv_nsec >= 1000000000) {
-					ts.tv_sec++;
-					ts.tv_nsec -= 1000000000;
-				}
-				pthread_cond_timedwait(&s->wake, &s->lock, &ts);
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ts.tv_nsec += 100 * 1000000;
+			if (ts.tv_nsec >= 1000000000) {
+				ts.tv_sec++;
+				ts.tv_nsec -= 1000000000;
 			}
-			pthread_mutex_unlock(&s->lock);
-			if (failed)
-				pause_ms(50);
+			pthread_cond_timedwait(&s->wake, &s->lock, &ts);
 		}
+		pthread_mutex_unlock(&s->lock);
+		if (failed)
+			pause_ms(50);
 	}
-	for (; done < n; done++)
-		event_free(&batch[done]);
-	free(batch);
-	list_free(&retry);
+	list_free(&batch);
 	list_free(&left);
 	return NULL;
 }
@@ -279,17 +291,20 @@ static void *publisher_main(void *arg)
 static int nats_emit(struct sink *base, const struct event *ev)
 {
 	struct nats_sink *s = (struct nats_sink *)base;
+	natsMsg *m = event_msg(s, ev);
 
 	pthread_mutex_lock(&s->lock);
-	while (s->count >= s->opt.queue_max && !s->stopping)
-		pthread_cond_wait(&s->space, &s->lock);
-	if (s->count == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 1024;
-		s->queue = xrealloc(s->queue, s->cap * sizeof(*s->queue));
-	}
-	event_copy(&s->queue[s->count++], ev);
 	s->emitted++;
-	if (s->count == 1)
+	if (!m) {
+		s->dropped++;
+		pthread_mutex_unlock(&s->lock);
+		log_error("nats: cannot build a message (out of memory); event dropped");
+		return -1;
+	}
+	while (s->queue.n >= s->opt.queue_max && !s->stopping)
+		pthread_cond_wait(&s->space, &s->lock);
+	list_push(&s->queue, m);
+	if (s->queue.n == 1)
 		pthread_cond_signal(&s->wake);
 	pthread_mutex_unlock(&s->lock);
 	return 0;
@@ -303,7 +318,8 @@ static int wait_acked(struct nats_sink *s, struct err *err)
 	int rc = 0;
 
 	pthread_mutex_lock(&s->lock);
-	target = s->emitted;
+	target = s->emitted - s->dropped;
+	s->waiters++;
 	pthread_cond_signal(&s->wake);
 	while (s->acked < target && time_mono_us() < deadline) {
 		struct timespec ts;
@@ -312,6 +328,7 @@ static int wait_acked(struct nats_sink *s, struct err *err)
 		ts.tv_sec += 1;
 		pthread_cond_timedwait(&s->progress, &s->lock, &ts);
 	}
+	s->waiters--;
 	if (s->acked < target)
 		rc = err_set(err, "nats: %llu events not acknowledged by JetStream (stream %s at %s)",
 			     (unsigned long long)(target - s->acked), s->opt.js.stream, s->opt.js.url);
@@ -333,6 +350,7 @@ static void nats_stats(struct sink *base, struct sink_stats *out)
 	out->committed = s->acked;
 	out->inserted = s->acked - s->duplicates;
 	out->failed_batches = s->refused + s->republished;
+	out->dropped = s->dropped;
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -346,9 +364,6 @@ static int nats_close(struct sink *base, struct err *err)
 	s->stopping = true;
 	if (rc) {
 		/* Given up: let the thread end with the rest unanswered. */
-		for (size_t i = 0; i < s->count; i++)
-			event_free(&s->queue[i]);
-		s->count = 0;
 		s->abandon = true;
 	}
 	pthread_cond_broadcast(&s->wake);
@@ -359,7 +374,7 @@ static int nats_close(struct sink *base, struct err *err)
 		natsMsgList_Destroy(&pending);
 	js_disconnect(s->nc, s->js);
 	list_free(&s->retry);
-	free(s->queue);
+	list_free(&s->queue);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->wake);
 	pthread_cond_destroy(&s->space);
