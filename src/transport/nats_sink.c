@@ -22,6 +22,11 @@
 #include "core/timeutil.h"
 #include "core/xalloc.h"
 
+/* The publisher hands messages to the library when this many are queued or
+ * the oldest has waited this long. */
+#define PUBLISH_BATCH 256
+#define PUBLISH_DELAY_US 2000
+
 struct msg_list {
 	natsMsg **v;
 	size_t n, cap;
@@ -41,6 +46,7 @@ struct nats_sink {
 	int64_t inflight; /* handed to the library, not answered */
 	int64_t last_progress_us;
 	int waiters; /* threads in wait_acked(): only then is each answer signalled */
+	int64_t queued_us; /* when the oldest queued message was queued */
 	bool stopping, abandon, stream_ready;
 	pthread_t thread;
 
@@ -219,6 +225,32 @@ static void pause_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* Waits (lock held) until there is work: PUBLISH_BATCH queued messages, or
+ * queued ones PUBLISH_DELAY_US old (batching by size and time spares a
+ * wake-up per event), refused ones, or the end; at most 100 ms while answers
+ * are outstanding, so that missing ones are noticed. */
+static void wait_for_work(struct nats_sink *s, bool have_left)
+{
+	for (;;) {
+		int64_t now = time_mono_us(), deadline;
+		struct timespec ts;
+
+		if (have_left || s->retry.n || s->queue.n >= PUBLISH_BATCH ||
+		    (s->queue.n && (s->stopping || now - s->queued_us >= PUBLISH_DELAY_US)) ||
+		    (s->stopping && (s->abandon || s->inflight == 0)))
+			return;
+		if (s->queue.n == 0 && s->inflight == 0) {
+			pthread_cond_wait(&s->wake, &s->lock);
+			continue;
+		}
+		deadline = s->queue.n ? s->queued_us + PUBLISH_DELAY_US : now + 100 * 1000;
+		ts.tv_sec = deadline / US_PER_SEC;
+		ts.tv_nsec = (long)(deadline % US_PER_SEC) * 1000;
+		if (pthread_cond_timedwait(&s->wake, &s->lock, &ts) != 0 && s->queue.n == 0)
+			return;
+	}
+}
+
 static void *publisher_main(void *arg)
 {
 	struct nats_sink *s = arg;
@@ -226,8 +258,7 @@ static void *publisher_main(void *arg)
 
 	for (;;) {
 		pthread_mutex_lock(&s->lock);
-		while (!s->stopping && s->queue.n == 0 && s->retry.n == 0 && !left.n && s->inflight == 0)
-			pthread_cond_wait(&s->wake, &s->lock);
+		wait_for_work(s, left.n > 0);
 		if (s->stopping && (s->abandon || (s->queue.n == 0 && s->retry.n == 0 && !left.n && s->inflight == 0))) {
 			pthread_mutex_unlock(&s->lock);
 			break;
@@ -265,21 +296,6 @@ static void *publisher_main(void *arg)
 		failed = !publish_all(s, todo.v, todo.n, &left);
 		free(todo.v);
 		reclaim_unanswered(s);
-		/* Nothing more to push now: wait a little for answers (or for
-		 * the connection) before looking again. */
-		pthread_mutex_lock(&s->lock);
-		if (!failed && s->queue.n == 0 && s->retry.n == 0 && s->inflight > 0) {
-			struct timespec ts;
-
-			clock_gettime(CLOCK_REALTIME, &ts);
-			ts.tv_nsec += 100 * 1000000;
-			if (ts.tv_nsec >= 1000000000) {
-				ts.tv_sec++;
-				ts.tv_nsec -= 1000000000;
-			}
-			pthread_cond_timedwait(&s->wake, &s->lock, &ts);
-		}
-		pthread_mutex_unlock(&s->lock);
 		if (failed)
 			pause_ms(50);
 	}
@@ -303,8 +319,11 @@ static int nats_emit(struct sink *base, const struct event *ev)
 	}
 	while (s->queue.n >= s->opt.queue_max && !s->stopping)
 		pthread_cond_wait(&s->space, &s->lock);
+	if (s->queue.n == 0)
+		s->queued_us = time_mono_us();
 	list_push(&s->queue, m);
-	if (s->queue.n == 1)
+	/* The first starts the publisher's clock, a full batch ends it. */
+	if (s->queue.n == 1 || s->queue.n == PUBLISH_BATCH)
 		pthread_cond_signal(&s->wake);
 	pthread_mutex_unlock(&s->lock);
 	return 0;
@@ -388,6 +407,7 @@ static const struct sink_ops nats_sink_ops = {"nats", nats_emit, nats_flush, nat
 struct sink *nats_sink_new(const struct nats_sink_options *opt, struct err *err)
 {
 	struct nats_sink *s = xcalloc(1, sizeof(*s));
+	pthread_condattr_t monotonic;
 	jsOptions jo;
 
 	s->base.ops = &nats_sink_ops;
@@ -401,7 +421,10 @@ struct sink *nats_sink_new(const struct nats_sink_options *opt, struct err *err)
 	if (s->opt.close_timeout_ms <= 0)
 		s->opt.close_timeout_ms = 30000;
 	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->wake, NULL);
+	pthread_condattr_init(&monotonic);
+	pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->wake, &monotonic);
+	pthread_condattr_destroy(&monotonic);
 	pthread_cond_init(&s->space, NULL);
 	pthread_cond_init(&s->progress, NULL);
 	s->m_acked = metric_get("iotmon_transport_acked_total", NULL, METRIC_COUNTER,
