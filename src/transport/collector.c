@@ -7,11 +7,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/event_wire.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
+#include "event_batch.h"
 
 #define NS_PER_SEC INT64_C(1000000000)
 #define FETCH_WAIT_MS 1000
@@ -20,11 +20,12 @@
 #define LOG_EVERY_US (10 * US_PER_SEC)
 
 /* Decoded events and the messages they came in (acknowledged once the
- * events are committed). */
+ * events are committed); a message may hold many events (event_batch.h). */
 struct batch {
 	struct event *evs;
-	natsMsg **msgs;
 	size_t n, cap;
+	natsMsg **msgs;
+	size_t nmsgs, capmsgs;
 };
 
 struct collector {
@@ -204,25 +205,44 @@ static void update_lag(struct collector *c, natsMsg *last)
 	metric_set(c->m_lag, c->st->lag);
 }
 
-static void batch_push(struct batch *b, const struct event *ev, natsMsg *m)
+/* Takes evs[0, n) (moved, not copied) and the message they came in. */
+static void batch_push(struct batch *b, const struct event *evs, size_t n, natsMsg *m)
 {
-	if (b->n == b->cap) {
-		b->cap = b->cap ? b->cap * 2 : 1024;
+	if (b->n + n > b->cap) {
+		b->cap = b->n + n > b->cap * 2 ? b->n + n + 1024 : b->cap * 2;
 		b->evs = xrealloc(b->evs, b->cap * sizeof(*b->evs));
-		b->msgs = xrealloc(b->msgs, b->cap * sizeof(*b->msgs));
 	}
-	b->evs[b->n] = *ev;
-	b->msgs[b->n++] = m;
+	if (n)
+		memcpy(b->evs + b->n, evs, n * sizeof(*evs));
+	b->n += n;
+	if (b->nmsgs == b->capmsgs) {
+		b->capmsgs = b->capmsgs ? b->capmsgs * 2 : 256;
+		b->msgs = xrealloc(b->msgs, b->capmsgs * sizeof(*b->msgs));
+	}
+	b->msgs[b->nmsgs++] = m;
+}
+
+/* Moves everything in src to the end of dst. */
+static void batch_move(struct batch *dst, struct batch *src)
+{
+	if (src->nmsgs == 0)
+		return;
+	/* Every event goes with the last message: the writer only needs
+	 * both lists whole. */
+	for (size_t i = 0; i + 1 < src->nmsgs; i++)
+		batch_push(dst, NULL, 0, src->msgs[i]);
+	batch_push(dst, src->evs, src->n, src->msgs[src->nmsgs - 1]);
+	src->n = src->nmsgs = 0;
 }
 
 /* Frees the events and messages; keeps the arrays for the next batch. */
 static void batch_clear(struct batch *b)
 {
-	for (size_t i = 0; i < b->n; i++) {
+	for (size_t i = 0; i < b->n; i++)
 		event_free(&b->evs[i]);
+	for (size_t i = 0; i < b->nmsgs; i++)
 		natsMsg_Destroy(b->msgs[i]);
-	}
-	b->n = 0;
+	b->n = b->nmsgs = 0;
 }
 
 static void batch_free(struct batch *b)
@@ -236,17 +256,25 @@ static void batch_free(struct batch *b)
 /* Tells the server we still hold these messages (no redelivery). */
 static void batch_in_progress(const struct batch *b)
 {
-	for (size_t i = 0; i < b->n; i++)
+	for (size_t i = 0; i < b->nmsgs; i++)
 		natsMsg_InProgress(b->msgs[i], NULL);
 }
 
-/* Sensors publish the binary event form (event_wire.h, "IE" first);
- * a JSON line (older sensors, an operator's `nats pub`) is read too. */
-static int decode_event(const char *data, size_t len, struct event *ev, struct err *err)
+/* Sensors publish batches of events in the binary form (event_batch.h);
+ * one event as a JSON line (older sensors, an event too large for the
+ * binary form, an operator's `nats pub`) is read too. */
+static int decode_events(const char *data, size_t len, struct event **evs, size_t *n, struct err *err)
 {
-	if (len >= 2 && data[0] == 'I' && data[1] == 'E')
-		return event_wire_decode((const uint8_t *)data, len, ev, err);
-	return event_from_json(data, len, ev, err);
+	if (event_batch_is(data, len))
+		return event_batch_decode((const uint8_t *)data, len, evs, n, err);
+	*evs = xmalloc(sizeof(**evs));
+	*n = 1;
+	if (event_from_json(data, len, *evs, err) == 0)
+		return 0;
+	free(*evs);
+	*evs = NULL;
+	*n = 0;
+	return -1;
 }
 
 /* Commits events (retrying with backoff while the store refuses); false if
@@ -296,7 +324,7 @@ static void write_batch(struct collector *c, struct batch *b)
 	}
 	if (c->opt->committed)
 		c->opt->committed(b->evs, b->n, c->opt->committed_arg);
-	for (size_t i = 0; i < b->n; i++)
+	for (size_t i = 0; i < b->nmsgs; i++)
 		natsMsg_Ack(b->msgs[i], NULL);
 	__atomic_add_fetch(&c->st->stored, inserted, __ATOMIC_RELAXED);
 	__atomic_add_fetch(&c->st->duplicates, b->n - inserted, __ATOMIC_RELAXED);
@@ -308,8 +336,9 @@ static void write_batch(struct collector *c, struct batch *b)
  * dead-letter subject at once. Takes the messages out of the list. */
 static void decode_into(struct collector *c, natsMsgList *list, struct batch *b)
 {
-	struct event ev;
+	struct event *evs;
 	struct err err;
+	size_t n;
 
 	for (int i = 0; i < list->Count; i++) {
 		natsMsg *m = list->Msgs[i];
@@ -318,8 +347,9 @@ static void decode_into(struct collector *c, natsMsgList *list, struct batch *b)
 		list->Msgs[i] = NULL;
 		if (len > JS_EVENT_MAX_BYTES) {
 			snprintf(err.msg, sizeof(err.msg), "%d bytes, more than %d", len, JS_EVENT_MAX_BYTES);
-		} else if (decode_event(natsMsg_GetData(m), (size_t)len, &ev, &err) == 0) {
-			batch_push(b, &ev, m);
+		} else if (decode_events(natsMsg_GetData(m), (size_t)len, &evs, &n, &err) == 0) {
+			batch_push(b, evs, n, m);
+			free(evs);
 			continue;
 		}
 		dead_letter(c, m, err.msg);
@@ -339,6 +369,10 @@ static void *fetch_main(void *arg)
 	struct collector *c = arg;
 	int64_t fetch_logged_us = 0;
 	struct batch got = {0};
+	/* Events per message in the last fetch; at first, as many as a
+	 * sensor batches (a first fetch of single events only comes out
+	 * small, a first fetch of batches by 1 would be one huge commit). */
+	size_t per_msg = 128;
 
 	while (!*c->stop) {
 		natsMsgList list = {0};
@@ -361,6 +395,8 @@ static void *fetch_main(void *arg)
 		pthread_mutex_unlock(&c->lock);
 		if (*c->stop)
 			break;
+		/* The batch counts events; a message holds per_msg of them lately. */
+		room = room / (int)per_msg > 0 ? room / (int)per_msg : 1;
 		s = natsSubscription_Fetch(&list, c->sub, room, FETCH_WAIT_MS, &code);
 		if (s == NATS_TIMEOUT) {
 			update_lag(c, NULL);
@@ -383,13 +419,13 @@ static void *fetch_main(void *arg)
 			update_lag(c, list.Msgs[list.Count - 1]);
 		decode_into(c, &list, &got);
 		natsMsgList_Destroy(&list);
+		if (got.nmsgs)
+			per_msg = got.n / got.nmsgs > 0 ? got.n / got.nmsgs : 1;
 		pthread_mutex_lock(&c->lock);
-		for (size_t i = 0; i < got.n; i++)
-			batch_push(&c->next, &got.evs[i], got.msgs[i]);
-		if (c->next.n)
+		batch_move(&c->next, &got);
+		if (c->next.nmsgs)
 			pthread_cond_signal(&c->ready);
 		pthread_mutex_unlock(&c->lock);
-		got.n = 0; /* moved, not freed */
 	}
 	batch_free(&got);
 	pthread_mutex_lock(&c->lock);
@@ -434,9 +470,9 @@ int collector_run(struct store *store, const struct collector_options *opt, vola
 	}
 	for (;;) {
 		pthread_mutex_lock(&c.lock);
-		while (c.next.n == 0 && !c.fetch_done)
+		while (c.next.nmsgs == 0 && !c.fetch_done)
 			pthread_cond_wait(&c.ready, &c.lock);
-		if (c.next.n == 0) {
+		if (c.next.nmsgs == 0) {
 			pthread_mutex_unlock(&c.lock);
 			break;
 		}

@@ -1,8 +1,9 @@
 /* nats_sink.c - the JetStream publisher behind nats_sink.h.
  *
- * emit() turns the event into its message at once (the binary event form of
- * event_wire.h: no JSON tree, no copy of the event) and queues it; one
- * publisher thread hands queued messages to the library asynchronously. The client library calls
+ * emit() appends the event to the batch message being filled (event_batch.h:
+ * the binary event form, no JSON tree, no copy of the event); a batch full by
+ * size is sealed into a message at once, one that waited PUBLISH_DELAY_US by
+ * the publisher thread, which hands messages to the library asynchronously. The client library calls
  * on_ack() from its own thread for every answer: a positive one counts the
  * event as accepted, a negative one puts the message on the retry list.
  * Answers that never come (the server died between storing and answering)
@@ -16,15 +17,16 @@
 #include <string.h>
 #include <time.h>
 
-#include "core/event_wire.h"
 #include "core/log.h"
 #include "core/metrics.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
+#include "event_batch.h"
 
-/* The publisher hands messages to the library when this many are queued or
- * the oldest has waited this long. */
-#define PUBLISH_BATCH 256
+/* A batch message holds at most this many events or bytes, and waits at
+ * most this long for more (the delay is what batching adds to latency). */
+#define BATCH_EVENTS 128
+#define BATCH_BYTES (48 * 1024)
 #define PUBLISH_DELAY_US 2000
 
 struct msg_list {
@@ -40,13 +42,17 @@ struct nats_sink {
 
 	pthread_mutex_t lock;
 	pthread_cond_t wake, space, progress;
-	struct msg_list queue; /* built by emit(), not yet handed to the library */
+	struct event_batch cur; /* the batch being filled */
+	char cur_sensor[EVENT_SENSOR_MAX]; /* its events' sensor (one subject) */
+	char cur_id[JS_MSG_ID_MAX]; /* its first event's identity */
+	int64_t cur_first_us; /* when its first event came */
+	size_t waiting; /* events emitted and not handed to the library */
+	struct msg_list queue; /* sealed batches, not yet handed to the library */
 	struct msg_list retry; /* refused or unanswered messages, ours again */
 	uint64_t emitted, acked, duplicates, republished, refused, dropped;
 	int64_t inflight; /* handed to the library, not answered */
 	int64_t last_progress_us;
 	int waiters; /* threads in wait_acked(): only then is each answer signalled */
-	int64_t queued_us; /* when the oldest queued message was queued */
 	bool stopping, abandon, stream_ready;
 	pthread_t thread;
 
@@ -70,22 +76,31 @@ static void list_free(struct msg_list *l)
 	*l = (struct msg_list){0};
 }
 
+/* Events in a message: a batch says; a JSON message holds one. */
+static unsigned msg_events(natsMsg *m)
+{
+	unsigned n = event_batch_count(natsMsg_GetData(m), (size_t)natsMsg_GetDataLength(m));
+
+	return n ? n : 1;
+}
+
 static void on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void *closure)
 {
 	struct nats_sink *s = closure;
+	unsigned n = msg_events(msg);
 
 	(void)js;
 	if (pa) {
 		natsMsg_Destroy(msg);
-		metric_add(s->m_acked, 1);
+		metric_add(s->m_acked, n);
 	}
 	pthread_mutex_lock(&s->lock);
 	s->inflight--;
 	s->last_progress_us = time_mono_us();
 	if (pa) {
-		s->acked++;
+		s->acked += n;
 		if (pa->Duplicate)
-			s->duplicates++;
+			s->duplicates += n;
 		if (s->waiters)
 			pthread_cond_broadcast(&s->progress);
 	} else {
@@ -100,40 +115,80 @@ static void on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* The message of one event: binary event form (JSON only for an event too
- * large for it), subject PREFIX.<sensor>, the identity as message id. */
-static natsMsg *event_msg(const struct nats_sink *s, const struct event *ev)
+/* A message to PREFIX.<sensor> with id as its JetStream message id. */
+static natsMsg *make_msg(const struct nats_sink *s, const char *sensor, const char *id, const void *data, size_t len)
 {
-	const char *texts[] = {ev->username, ev->password, ev->input, ev->url, ev->cve, ev->extra};
-	char subject[JS_SUBJECT_MAX], id[JS_MSG_ID_MAX], *json = NULL;
-	uint8_t small[8192], *buf = small;
-	size_t bound = 1024, len;
+	char subject[JS_SUBJECT_MAX];
 	natsMsg *m = NULL;
 	natsStatus st;
 
-	/* The fixed part is a few hundred bytes; texts go as length + bytes. */
-	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
-		bound += texts[i] ? strlen(texts[i]) + 4 : 4;
-	if (bound > sizeof(small))
-		buf = xmalloc(EVENT_WIRE_MAX);
-	len = event_wire_encode(ev, buf);
-	if (len == 0) {
-		json = event_to_json(ev);
-		len = strlen(json);
-	}
-	js_event_subject(s->opt.js.subject_prefix, ev->sensor, subject);
-	js_event_msg_id(ev, id);
-	st = natsMsg_Create(&m, subject, NULL, json ? json : (const char *)buf, (int)len);
+	js_event_subject(s->opt.js.subject_prefix, sensor, subject);
+	st = natsMsg_Create(&m, subject, NULL, data, (int)len);
 	if (st == NATS_OK)
 		st = natsMsgHeader_Set(m, "Nats-Msg-Id", id);
 	if (st != NATS_OK) {
 		natsMsg_Destroy(m);
 		m = NULL;
 	}
-	if (buf != small)
-		free(buf);
-	free(json);
 	return m;
+}
+
+/* Counts events that could not become a message (out of memory). */
+static void lost(struct nats_sink *s, size_t n)
+{
+	s->dropped += n;
+	s->waiting -= n;
+	log_error("nats: cannot build a message (out of memory); %zu events dropped", n);
+}
+
+/* Turns the batch being filled into a queued message (lock held). Its id
+ * is the first event's identity and the count: the same batch sent again
+ * has the same id, so the stream keeps one copy. */
+static void seal(struct nats_sink *s)
+{
+	char id[JS_MSG_ID_MAX + 8];
+	const uint8_t *data;
+	natsMsg *m;
+	size_t len;
+
+	if (s->cur.count == 0)
+		return;
+	data = event_batch_finish(&s->cur, &len);
+	snprintf(id, sizeof(id), "%s+%u", s->cur_id, s->cur.count);
+	m = make_msg(s, s->cur_sensor, id, data, len);
+	if (m) {
+		list_push(&s->queue, m);
+		if (s->queue.n == 1)
+			pthread_cond_signal(&s->wake);
+	} else {
+		lost(s, s->cur.count);
+	}
+	event_batch_reset(&s->cur);
+}
+
+/* An event the wire form cannot hold (a text over its bound) goes alone,
+ * as its JSON line (lock held). */
+static void queue_json(struct nats_sink *s, const struct event *ev)
+{
+	char id[JS_MSG_ID_MAX], *json = event_to_json(ev);
+	natsMsg *m;
+
+	js_event_msg_id(ev, id);
+	m = make_msg(s, ev->sensor, id, json, strlen(json));
+	free(json);
+	if (m) {
+		list_push(&s->queue, m);
+		if (s->queue.n == 1)
+			pthread_cond_signal(&s->wake);
+	} else {
+		lost(s, 1);
+	}
+}
+
+/* Whether the batch being filled should go now (lock held). */
+static bool cur_due(const struct nats_sink *s, int64_t now)
+{
+	return s->cur.count && (s->stopping || s->waiters || now - s->cur_first_us >= PUBLISH_DELAY_US);
 }
 
 /* Hands msgs[0..n) to the library (ours until it takes one); what it
@@ -187,7 +242,7 @@ static void reclaim_unanswered(struct nats_sink *s)
 	s->last_progress_us = now;
 	pthread_mutex_unlock(&s->lock);
 	metric_add(s->m_retried, pending.Count);
-	log_warn("nats: %d events not acknowledged within %d ms; publishing them again", pending.Count,
+	log_warn("nats: %d messages not acknowledged within %d ms; publishing them again", pending.Count,
 		 s->opt.ack_timeout_ms);
 	natsMsgList_Destroy(&pending);
 }
@@ -225,28 +280,26 @@ static void pause_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Waits (lock held) until there is work: PUBLISH_BATCH queued messages, or
- * queued ones PUBLISH_DELAY_US old (batching by size and time spares a
- * wake-up per event), refused ones, or the end; at most 100 ms while answers
- * are outstanding, so that missing ones are noticed. */
+/* Waits (lock held) until there is work: a sealed message, a batch that
+ * has waited long enough, refused messages, or the end; at most 100 ms
+ * while answers are outstanding, so that missing ones are noticed. */
 static void wait_for_work(struct nats_sink *s, bool have_left)
 {
 	for (;;) {
 		int64_t now = time_mono_us(), deadline;
 		struct timespec ts;
 
-		if (have_left || s->retry.n || s->queue.n >= PUBLISH_BATCH ||
-		    (s->queue.n && (s->stopping || now - s->queued_us >= PUBLISH_DELAY_US)) ||
-		    (s->stopping && (s->abandon || s->inflight == 0)))
+		if (have_left || s->retry.n || s->queue.n || cur_due(s, now) ||
+		    (s->stopping && (s->abandon || (s->inflight == 0 && s->cur.count == 0))))
 			return;
-		if (s->queue.n == 0 && s->inflight == 0) {
+		if (s->cur.count == 0 && s->inflight == 0) {
 			pthread_cond_wait(&s->wake, &s->lock);
 			continue;
 		}
-		deadline = s->queue.n ? s->queued_us + PUBLISH_DELAY_US : now + 100 * 1000;
+		deadline = s->cur.count ? s->cur_first_us + PUBLISH_DELAY_US : now + 100 * 1000;
 		ts.tv_sec = deadline / US_PER_SEC;
 		ts.tv_nsec = (long)(deadline % US_PER_SEC) * 1000;
-		if (pthread_cond_timedwait(&s->wake, &s->lock, &ts) != 0 && s->queue.n == 0)
+		if (pthread_cond_timedwait(&s->wake, &s->lock, &ts) != 0 && s->cur.count == 0)
 			return;
 	}
 }
@@ -259,10 +312,13 @@ static void *publisher_main(void *arg)
 	for (;;) {
 		pthread_mutex_lock(&s->lock);
 		wait_for_work(s, left.n > 0);
-		if (s->stopping && (s->abandon || (s->queue.n == 0 && s->retry.n == 0 && !left.n && s->inflight == 0))) {
+		if (s->stopping && (s->abandon || (s->queue.n == 0 && s->cur.count == 0 && s->retry.n == 0 && !left.n &&
+						   s->inflight == 0))) {
 			pthread_mutex_unlock(&s->lock);
 			break;
 		}
+		if (cur_due(s, time_mono_us()))
+			seal(s);
 		/* Take what the library refused and every queued message
 		 * (swapping arrays: emitters never wait on the network). */
 		retry = s->retry;
@@ -273,6 +329,8 @@ static void *publisher_main(void *arg)
 			batch = s->queue;
 			s->queue = t;
 			s->queue.n = 0;
+			for (size_t i = 0; i < batch.n; i++)
+				s->waiting -= msg_events(batch.v[i]);
 			pthread_cond_broadcast(&s->space);
 		}
 		pthread_mutex_unlock(&s->lock);
@@ -307,24 +365,27 @@ static void *publisher_main(void *arg)
 static int nats_emit(struct sink *base, const struct event *ev)
 {
 	struct nats_sink *s = (struct nats_sink *)base;
-	natsMsg *m = event_msg(s, ev);
 
 	pthread_mutex_lock(&s->lock);
-	s->emitted++;
-	if (!m) {
-		s->dropped++;
-		pthread_mutex_unlock(&s->lock);
-		log_error("nats: cannot build a message (out of memory); event dropped");
-		return -1;
-	}
-	while (s->queue.n >= s->opt.queue_max && !s->stopping)
+	while (s->waiting >= s->opt.queue_max && !s->stopping)
 		pthread_cond_wait(&s->space, &s->lock);
-	if (s->queue.n == 0)
-		s->queued_us = time_mono_us();
-	list_push(&s->queue, m);
-	/* The first starts the publisher's clock, a full batch ends it. */
-	if (s->queue.n == 1 || s->queue.n == PUBLISH_BATCH)
-		pthread_cond_signal(&s->wake);
+	s->emitted++;
+	s->waiting++;
+	/* One subject per message: a batch holds one sensor's events. */
+	if (s->cur.count && (s->cur.len >= BATCH_BYTES || strcmp(s->cur_sensor, ev->sensor) != 0))
+		seal(s);
+	if (event_batch_add(&s->cur, ev) == 0) {
+		if (s->cur.count == 1) {
+			snprintf(s->cur_sensor, sizeof(s->cur_sensor), "%s", ev->sensor);
+			js_event_msg_id(ev, s->cur_id);
+			s->cur_first_us = time_mono_us();
+			pthread_cond_signal(&s->wake); /* starts the publisher's clock */
+		}
+		if (s->cur.count >= BATCH_EVENTS)
+			seal(s);
+	} else {
+		queue_json(s, ev);
+	}
 	pthread_mutex_unlock(&s->lock);
 	return 0;
 }
@@ -394,6 +455,7 @@ static int nats_close(struct sink *base, struct err *err)
 	js_disconnect(s->nc, s->js);
 	list_free(&s->retry);
 	list_free(&s->queue);
+	event_batch_free(&s->cur);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->wake);
 	pthread_cond_destroy(&s->space);
