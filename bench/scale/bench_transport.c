@@ -187,7 +187,7 @@ static int latency(const char *url, const char *db, long rate, long seconds)
 	}
 	settings(&r.opt.js, url, "IOTMON_LATENCY", "iotmon.latency");
 	r.opt.durable = "bench-latency";
-	r.opt.dead_letter = "iotmon.deadletter";
+	r.opt.dead_letter = "iotmon.latency-deadletter";
 	r.opt.sources = none;
 	r.opt.batch = 5000;
 	r.opt.ack_wait_s = 120;
