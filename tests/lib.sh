@@ -64,8 +64,10 @@ wait_for_line() {
 }
 
 # free_port: an unused TCP port on loopback.
+# free_port: a loopback port no other test or outgoing connection will take
+# before the caller binds it (see tests/free_port.py).
 free_port() {
-	$PY -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+	$PY "$ROOT/tests/free_port.py"
 }
 
 # jq-free JSON field access for tests: json_get FILE EXPR (Python expression on `d`).

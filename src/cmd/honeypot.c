@@ -71,7 +71,8 @@ int cmd_honeypot(int argc, char **argv)
 	struct store *store = NULL;
 	bool no_store = false;
 	struct sink *sink = NULL;
-	struct honeypot_proc *proc;
+	struct sensor_child *proc;
+	char describe[1024];
 	sigset_t stop_signals;
 	struct err err;
 	int opt, sig, rc = EXIT_OK;
@@ -106,7 +107,7 @@ int cmd_honeypot(int argc, char **argv)
 		return cli_error("%s", err.msg);
 	}
 	/* Binds and forks before the store is opened: the child never has it. */
-	proc = honeypot_proc_start(&hc, config_str(cli.cfg, "general", "user"), &err);
+	proc = honeypot_child_start(&hc, config_str(cli.cfg, "general", "user"), describe, sizeof(describe), &err);
 	if (!proc) {
 		config_free(cli.cfg);
 		return cli_error("honeypot: %s", err.msg);
@@ -121,8 +122,10 @@ int cmd_honeypot(int argc, char **argv)
 	}
 	if (!sink) {
 		rc = EXIT_ERROR;
-	} else if (honeypot_proc_relay(proc, sink, child_gone, &err)) {
+	} else if (sensor_child_relay(proc, sink, child_gone, &err)) {
 		rc = cli_error("%s", err.msg);
+	} else if (sensor_child_wait_started(proc, &err)) {
+		rc = cli_error("honeypot: %s", err.msg);
 	} else if (geteuid() == 0) {
 		const char *user = config_str(cli.cfg, "general", "user");
 
@@ -132,10 +135,10 @@ int cmd_honeypot(int argc, char **argv)
 			log_info("dropped privileges to user %s", user);
 	}
 	if (rc == EXIT_OK)
-		log_info("ready: %s (sensor child %d)", honeypot_proc_describe(proc), (int)honeypot_proc_pid(proc));
+		log_info("ready: %s (sensor child %d)", describe, (int)sensor_child_pid(proc));
 	if (rc == EXIT_OK && sigwait(&stop_signals, &sig) == 0 && !__atomic_load_n(&child_ended, __ATOMIC_ACQUIRE))
 		log_info("%s received, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	if (honeypot_proc_stop(proc, &err))
+	if (sensor_child_stop(proc, &err))
 		rc = cli_error("%s", err.msg);
 	if (sink) {
 		if (sink_flush(sink, &err))

@@ -1,6 +1,7 @@
 /* telescope.c - `iotmon telescope`: analyse captures or watch an interface. */
 #include <errno.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "core/log.h"
 #include "core/progress.h"
 #include "core/timeutil.h"
+#include "sensor/telescope/live_child.h"
 #include "sensor/telescope/sources.h"
 #include "sensor/telescope/telescope.h"
 
@@ -26,7 +28,9 @@ static const char usage[] =
 	"Exit status: 0 every file read whole, 1 a file was unreadable or damaged\n"
 	"(what came before the damage still counts), 2 usage, 130 interrupted by\n"
 	"SIGINT or SIGTERM while reading files or storing (what was stored stays:\n"
-	"whole transactions of scan events).\n\n"
+	"whole transactions of scan events).\n"
+	"A live capture runs in a child that drops to [general] user (needed as root),\n"
+	"with NoNewPrivs and seccomp; \"ready\" follows once the capture is open.\n\n"
 	"Options:\n"
 	"      --no-store      do not write to the store\n"
 	"      --summary       print one JSON object with totals on stdout\n"
@@ -96,38 +100,106 @@ static void print_summary(struct tscope *t, const struct summary *s)
 	json_decref(o);
 }
 
-static int read_live(struct tscope *t, const char *iface, const char *bpf, double duration)
-{
-	struct cap_reader *r;
-	struct cap_packet p;
-	struct err err;
-	uint64_t off, drops;
-	int64_t end = duration > 0 ? time_mono_us() + (int64_t)(duration * 1e6) : INT64_MAX;
-	int rc, status = 0;
+/* What the command prints and logs once reading (or a capture) ended. */
+struct outputs {
+	bool want_sources, summary, no_store;
+	enum sources_format sfmt;
+	struct label_options lopt;
+};
 
-	r = live_reader_new(iface, bpf, &err);
-	if (!r) {
-		tscope_add_error(t, iface, 0, err.msg);
-		return -1;
-	}
-	log_info("telescope: capturing on %s%s%s", iface, bpf && *bpf ? " with filter " : "", bpf ? bpf : "");
-	while (!stop_requested && time_mono_us() < end) {
-		rc = cap_next(r, &p, &err, &off);
-		if (rc == 1)
-			tscope_add_packet(t, &p);
-		else if (rc == 0)
-			break;
-		else if (rc < 0) {
-			tscope_add_error(t, iface, 0, err.msg);
-			status = -1;
-			break;
+static void report(struct tscope *t, struct src_entry *const *v, size_t n, uint64_t emitted, void *arg)
+{
+	const struct outputs *o = arg;
+	const struct tscope_counts *c = tscope_counts(t);
+	struct summary sum = {.share = o->lopt.share};
+	const struct tscope_error *ev;
+	size_t nerr;
+
+	sources_each(v, n, o->lopt.period_us, count_source, &sum);
+	if (o->want_sources)
+		sources_print(stdout, v, n, o->sfmt, &o->lopt);
+	if (o->summary)
+		print_summary(t, &sum);
+	fflush(stdout); /* a capture child ends with _exit */
+	ev = tscope_errors(t, &nerr);
+	for (size_t i = 0; i < nerr; i++)
+		log_error("%s: offset %llu: %s", ev[i].file, (unsigned long long)ev[i].offset, ev[i].message);
+	log_info("telescope: %llu files, %llu packets, %llu sources, %llu scan events%s", (unsigned long long)c->files,
+		 (unsigned long long)c->packets, (unsigned long long)sum.sources,
+		 (unsigned long long)(o->no_store ? 0 : emitted), o->no_store ? " (not stored)" : "");
+}
+
+static int capture_ended;
+
+/* The capture child closed its socket: its duration ran out (or it
+ * failed); the parent stops as on SIGTERM. */
+static void capture_gone(void)
+{
+	__atomic_store_n(&capture_ended, 1, __ATOMIC_RELEASE);
+	kill(getpid(), SIGTERM);
+}
+
+/* Live capture: the child captures, decodes, aggregates and prints; the
+ * parent opens the sink after the fork and relays the scan events. */
+static int capture_live(struct cli *cli, const char *iface, const char *bpf, double duration, struct outputs *o)
+{
+	struct live_child_config lc = {.iface = iface, .bpf = bpf, .duration = duration, .at_end = report, .arg = o};
+	struct sensor_child *child;
+	struct store *store = NULL;
+	struct sink *sink = NULL;
+	struct sink_stats st;
+	sigset_t stop;
+	struct err err;
+	uint64_t packets, drops;
+	int sig, rc = EXIT_OK;
+
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	lc.sensor = config_str(cli->cfg, "general", "sensor_name");
+	lc.lopt = o->lopt;
+	child = live_child_start(&lc, config_str(cli->cfg, "general", "user"), &err);
+	if (!child)
+		return cli_error("telescope: %s", err.msg);
+	if (o->no_store) {
+		sink = null_sink_new();
+	} else {
+		if (!cli_publishes(cli)) {
+			store = cli_open_store(cli, STORE_CREATE);
+			if (!store)
+				rc = EXIT_ERROR;
 		}
+		sink = rc ? NULL : cli_event_sink(cli, store, NULL);
 	}
-	drops = live_reader_drops(r);
-	if (drops)
-		log_warn("telescope: the kernel dropped %llu packets on %s", (unsigned long long)drops, iface);
-	cap_close(r);
-	return status;
+	if (!sink)
+		rc = EXIT_ERROR;
+	else if (sensor_child_relay(child, sink, capture_gone, &err))
+		rc = cli_error("%s", err.msg);
+	else if (sensor_child_wait_started(child, &err))
+		rc = cli_error("telescope: %s", err.msg);
+	if (rc == EXIT_OK) {
+		log_info("ready: capturing on %s (sensor child %d)", iface, (int)sensor_child_pid(child));
+		if (sigwait(&stop, &sig) == 0 && !__atomic_load_n(&capture_ended, __ATOMIC_ACQUIRE))
+			log_info("%s received, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	}
+	if (sensor_child_stop(child, &err))
+		rc = cli_error("%s", err.msg);
+	live_child_counts(&packets, &drops);
+	if (rc == EXIT_OK)
+		log_info("telescope: %llu packets captured on %s, %llu dropped by the kernel", (unsigned long long)packets,
+			 iface, (unsigned long long)drops);
+	if (sink) {
+		if (sink_flush(sink, &err))
+			rc = cli_error("%s", err.msg);
+		sink_stats(sink, &st);
+		if (sink_close(sink, &err))
+			rc = cli_error("%s", err.msg);
+		if (!o->no_store)
+			cli_log_stopped(&st);
+	}
+	store_close(store);
+	return rc;
 }
 
 /* Emits the scan events with the store at most two batches behind, so a
@@ -179,16 +251,14 @@ int cmd_telescope(int argc, char **argv)
 						{"period", required_argument, NULL, OPT_PERIOD},
 						{NULL, 0, NULL, 0}};
 	struct cli cli = {.command = "telescope", .usage = usage};
-	bool no_store = false, summary = false, want_sources = false;
-	enum sources_format sfmt = SOURCES_CSV;
+	struct outputs o = {.sfmt = SOURCES_CSV};
 	const char *iface = NULL, *bpf = NULL, *period = NULL;
 	long threads = -1;
 	double duration = 0;
 	struct tscope_options topt = {0};
 	struct sigaction sa;
-	struct label_options lopt;
-	struct summary sum = {0};
 	struct src_entry **entries;
+	uint64_t emitted;
 	struct store *store = NULL;
 	struct sink *sink;
 	struct tscope *t;
@@ -203,17 +273,17 @@ int cmd_telescope(int argc, char **argv)
 			continue;
 		switch (opt) {
 		case OPT_NO_STORE:
-			no_store = true;
+			o.no_store = true;
 			break;
 		case OPT_SUMMARY:
-			summary = true;
+			o.summary = true;
 			break;
 		case OPT_SOURCES:
-			want_sources = true;
+			o.want_sources = true;
 			if (strcmp(optarg, "csv") == 0)
-				sfmt = SOURCES_CSV;
+				o.sfmt = SOURCES_CSV;
 			else if (strcmp(optarg, "json") == 0)
-				sfmt = SOURCES_JSON;
+				o.sfmt = SOURCES_JSON;
 			else
 				cli_usage_error(&cli, "--sources takes csv or json, not \"%s\"", optarg);
 			break;
@@ -247,7 +317,7 @@ int cmd_telescope(int argc, char **argv)
 		cli_usage_error(&cli, "give files or -i IFACE, not both");
 	if (!iface && optind >= argc)
 		cli_usage_error(&cli, "no input files (or -i IFACE for a live capture)");
-	if (no_store && cli.db_path)
+	if (o.no_store && cli.db_path)
 		cli_usage_error(&cli, "--db and --no-store exclude each other");
 	if (cli_load_config(&cli))
 		return EXIT_ERROR;
@@ -260,14 +330,19 @@ int cmd_telescope(int argc, char **argv)
 
 		threads = cores > 0 ? (cores > 64 ? 64 : cores) : 1;
 	}
-	lopt.share = config_double(cli.cfg, "telescope", "label_share");
-	lopt.min_packets = (uint32_t)config_int(cli.cfg, "telescope", "min_packets");
-	lopt.min_destinations = (uint32_t)config_int(cli.cfg, "telescope", "min_destinations");
+	o.lopt.share = config_double(cli.cfg, "telescope", "label_share");
+	o.lopt.min_packets = (uint32_t)config_int(cli.cfg, "telescope", "min_packets");
+	o.lopt.min_destinations = (uint32_t)config_int(cli.cfg, "telescope", "min_destinations");
 	if (!period)
 		period = config_str(cli.cfg, "telescope", "period");
-	lopt.period_us = strcmp(period, "hour") == 0 ? 3600 * US_PER_SEC : US_PER_DAY;
+	o.lopt.period_us = strcmp(period, "hour") == 0 ? 3600 * US_PER_SEC : US_PER_DAY;
+	if (iface) {
+		rc = capture_live(&cli, iface, bpf, duration, &o);
+		config_free(cli.cfg);
+		return rc;
+	}
 
-	if (no_store) {
+	if (o.no_store) {
 		sink = null_sink_new();
 	} else {
 		if (!cli_publishes(&cli)) {
@@ -290,29 +365,19 @@ int cmd_telescope(int argc, char **argv)
 	topt.stop = &stop_requested;
 	topt.threads = (unsigned)threads;
 	topt.expected_sources = 0; /* sized from the input */
-	topt.period_us = lopt.period_us;
+	topt.period_us = o.lopt.period_us;
 	topt.progress = cli_show_progress();
 	t = tscope_new(&topt);
-	if (iface) {
-		status = read_live(t, iface, bpf, duration);
-		stop_requested = 0; /* the normal end of a live capture; another one stops the storing */
-	} else {
-		paths = tscope_expand_paths(t, argv + optind, argc - optind, &npaths);
-		status = tscope_read_files(t, paths, npaths);
-	}
+	paths = tscope_expand_paths(t, argv + optind, argc - optind, &npaths);
+	status = tscope_read_files(t, paths, npaths);
 
 	/* Sorted by address and period: per-source totals need the periods of a
 	 * source together, and the rows and the stored events come out in the
 	 * same order every run (the table's own order follows its per-run
 	 * secret hash seed). */
 	entries = tscope_entries(t, true, &n);
-	sum.share = lopt.share;
-	sources_each(entries, n, lopt.period_us, count_source, &sum);
-	if (want_sources)
-		sources_print(stdout, entries, n, sfmt, &lopt);
-	uint64_t emitted = no_store ? 0 : store_events(sink, entries, n, &lopt, config_str(cli.cfg, "general", "sensor_name"),
-						       cli.cfg);
-	free(entries);
+	emitted = o.no_store ? 0 : store_events(sink, entries, n, &o.lopt, config_str(cli.cfg, "general", "sensor_name"),
+						cli.cfg);
 	if (sink_close(sink, &err)) {
 		log_error("%s", err.msg);
 		rc = EXIT_ERROR;
@@ -323,20 +388,8 @@ int cmd_telescope(int argc, char **argv)
 		rc = EXIT_INTERRUPTED;
 	}
 	store_close(store);
-	if (summary)
-		print_summary(t, &sum);
-	{
-		const struct tscope_counts *c = tscope_counts(t);
-		const struct tscope_error *ev;
-		size_t nerr;
-
-		ev = tscope_errors(t, &nerr);
-		for (size_t i = 0; i < nerr; i++)
-			log_error("%s: offset %llu: %s", ev[i].file, (unsigned long long)ev[i].offset, ev[i].message);
-		log_info("telescope: %llu files, %llu packets, %llu sources, %llu scan events%s",
-			 (unsigned long long)c->files, (unsigned long long)c->packets, (unsigned long long)sum.sources,
-			 (unsigned long long)(no_store ? 0 : emitted), no_store ? " (not stored)" : "");
-	}
+	report(t, entries, n, emitted, &o);
+	free(entries);
 	if (status)
 		rc = EXIT_ERROR;
 	tscope_free(t);

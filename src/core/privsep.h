@@ -30,5 +30,8 @@ int privsep_drop(const char *user, struct err *err);
 /* Then, once its files are open and its threads started: NoNewPrivs and
  * the seccomp filter on every thread. */
 int privsep_confine(struct err *err);
+/* The same with the n system calls in extra allowed too (a child kind's
+ * own needs, such as a capture's poll). */
+int privsep_confine_with(const int *extra, size_t n, struct err *err);
 
 #endif

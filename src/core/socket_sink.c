@@ -24,7 +24,7 @@ struct socket_sink {
 	/* the metrics pump */
 	const char *const *prefixes;
 	int interval_ms, stop;
-	bool pumping;
+	bool pumping, blocking;
 	pthread_t pump;
 };
 
@@ -141,7 +141,7 @@ static int ss_emit(struct sink *base, const struct event *ev)
 	s->emitted++;
 	n = event_wire_encode(ev, s->buf);
 	do
-		w = n ? send(s->fd, s->buf, n, MSG_DONTWAIT | MSG_NOSIGNAL) : -1;
+		w = n ? send(s->fd, s->buf, n, (s->blocking ? 0 : MSG_DONTWAIT) | MSG_NOSIGNAL) : -1;
 	while (w < 0 && errno == EINTR);
 	if (w == (ssize_t)n && n)
 		s->sent++;
@@ -154,6 +154,31 @@ static int ss_emit(struct sink *base, const struct event *ev)
 		return -1;
 	}
 	return 0;
+}
+
+void socket_sink_set_blocking(struct sink *base)
+{
+	((struct socket_sink *)base)->blocking = true;
+}
+
+/* Start messages: "IS" (started) or "IX" and the reason. */
+int socket_sink_started(struct sink *base, const char *error)
+{
+	struct socket_sink *s = (struct socket_sink *)base;
+	char msg[2 + SOCKET_START_TEXT_MAX];
+	size_t n = 2;
+	ssize_t w;
+
+	msg[0] = 'I';
+	msg[1] = error ? 'X' : 'S';
+	if (error) {
+		n += strnlen(error, SOCKET_START_TEXT_MAX);
+		memcpy(msg + 2, error, n - 2);
+	}
+	do
+		w = send(s->fd, msg, n, MSG_NOSIGNAL);
+	while (w < 0 && errno == EINTR);
+	return w == (ssize_t)n ? 0 : -1;
 }
 
 static int ss_flush(struct sink *base, struct err *err)
@@ -214,6 +239,8 @@ struct sink *socket_sink_new(int fd)
 
 /* ---- the parent's end ---- */
 
+enum start_state { START_WAITING, START_OK, START_FAILED, START_EOF };
+
 struct socket_relay {
 	int fd;
 	const char *const *prefixes;
@@ -221,7 +248,26 @@ struct socket_relay {
 	void (*on_eof)(void);
 	unsigned long refused;
 	pthread_t thread;
+	/* the child's start message */
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	enum start_state start;
+	char reason[SOCKET_START_TEXT_MAX + 1];
 };
+
+static void set_start(struct socket_relay *r, enum start_state st, const uint8_t *text, size_t len)
+{
+	pthread_mutex_lock(&r->lock);
+	if (r->start == START_WAITING) {
+		r->start = st;
+		/* The reason is the child's text: printable ASCII, bounded. */
+		for (size_t i = 0; i < len && i < SOCKET_START_TEXT_MAX; i++)
+			r->reason[i] = text[i] >= 0x20 && text[i] < 0x7f ? (char)text[i] : '?';
+		r->reason[len < SOCKET_START_TEXT_MAX ? len : SOCKET_START_TEXT_MAX] = '\0';
+	}
+	pthread_cond_broadcast(&r->changed);
+	pthread_mutex_unlock(&r->lock);
+}
 
 static void *relay_main(void *arg)
 {
@@ -240,6 +286,13 @@ static void *relay_main(void *arg)
 			continue;
 		if (n <= 0)
 			break;
+		if (n >= 2 && buf[0] == 'I' && (buf[1] == 'S' || buf[1] == 'X')) {
+			if (r->start != START_WAITING || (buf[1] == 'S' && n != 2) || n > 2 + SOCKET_START_TEXT_MAX)
+				r->refused++;
+			else
+				set_start(r, buf[1] == 'S' ? START_OK : START_FAILED, buf + 2, (size_t)n - 2);
+			continue;
+		}
 		if (n >= 2 && buf[0] == 'I' && buf[1] == 'M') {
 			if (metrics_apply(buf, (size_t)n > EVENT_WIRE_MAX ? EVENT_WIRE_MAX : (size_t)n, r->prefixes)) {
 				r->refused++;
@@ -257,6 +310,7 @@ static void *relay_main(void *arg)
 		event_free(&ev);
 	}
 	free(buf);
+	set_start(r, START_EOF, NULL, 0);
 	if (r->on_eof)
 		r->on_eof();
 	return NULL;
@@ -272,10 +326,14 @@ struct socket_relay *socket_relay_start(int fd, struct sink *target, const char 
 	r->prefixes = metric_prefixes;
 	r->target = target;
 	r->on_eof = on_eof;
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->changed, NULL);
 	rc = pthread_create(&r->thread, NULL, relay_main, r);
 	if (rc) {
 		err_set(err, "relay thread: %s", strerror(rc));
 		close(fd);
+		pthread_mutex_destroy(&r->lock);
+		pthread_cond_destroy(&r->changed);
 		free(r);
 		return NULL;
 	}
@@ -289,6 +347,40 @@ unsigned long socket_relay_join(struct socket_relay *r)
 	pthread_join(r->thread, NULL);
 	close(r->fd);
 	refused = r->refused;
+	pthread_mutex_destroy(&r->lock);
+	pthread_cond_destroy(&r->changed);
 	free(r);
 	return refused;
+}
+
+int socket_relay_wait_started(struct socket_relay *r, int timeout_ms, struct err *err)
+{
+	struct timespec until;
+	int rc = 0;
+
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += timeout_ms / 1000;
+	until.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&r->lock);
+	while (r->start == START_WAITING && rc == 0)
+		rc = pthread_cond_timedwait(&r->changed, &r->lock, &until);
+	switch (r->start) {
+	case START_OK:
+		rc = 0;
+		break;
+	case START_FAILED:
+		rc = err_set(err, "%s", r->reason[0] ? r->reason : "the child failed to start");
+		break;
+	case START_EOF:
+		rc = err_set(err, "the child exited during start-up");
+		break;
+	default:
+		rc = err_set(err, "the child did not start within %g s", timeout_ms / 1000.0);
+	}
+	pthread_mutex_unlock(&r->lock);
+	return rc;
 }

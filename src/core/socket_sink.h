@@ -18,6 +18,14 @@ struct sink *socket_sink_new(int fd);
  * with one of prefixes (NULL-ended) every interval_ms, and once more at
  * close, so the /metrics of the parent shows them. */
 int socket_sink_pump_metrics(struct sink *sink, const char *const *prefixes, int interval_ms, struct err *err);
+/* In the child: emit() waits while the socket is full instead of dropping,
+ * for a sensor whose batches outgrow the socket buffer (the telescope's
+ * flushes) and whose packets wait in the kernel meanwhile. */
+void socket_sink_set_blocking(struct sink *sink);
+/* In the child, once its loop runs: tells the parent it started (error
+ * NULL) or why it could not (error, at most SOCKET_START_TEXT_MAX bytes). */
+int socket_sink_started(struct sink *sink, const char *error);
+#define SOCKET_START_TEXT_MAX 400
 
 struct socket_relay;
 
@@ -31,5 +39,9 @@ struct socket_relay *socket_relay_start(int fd, struct sink *target, const char 
 /* Waits for the end of the stream (the child closed its end or exited) and
  * frees the relay; returns how many malformed messages were refused. */
 unsigned long socket_relay_join(struct socket_relay *r);
+/* Waits up to timeout_ms for the child's start message: 0 when it started;
+ * -1 with err carrying the child's reason, or saying that it exited or
+ * kept silent. */
+int socket_relay_wait_started(struct socket_relay *r, int timeout_ms, struct err *err);
 
 #endif

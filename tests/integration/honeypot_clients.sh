@@ -34,8 +34,12 @@ client() {
 		at_exit "kill $!"
 		$PY "$ROOT/tests/hp_wire.py" "$pr" "$RPORT" "$T/$name.wire_real" >"$T/$name.proxy_real" 2>&1 &
 		at_exit "kill $!"
-		wait_for_line "$T/$name.proxy_hp" ready 10
-		wait_for_line "$T/$name.proxy_real" ready 10
+		for side in hp real; do
+			if ! wait_for_line "$T/$name.proxy_$side" ready 10; then
+				not_ok "$name: wire proxy ($side) ready" "$(cat "$T/$name.proxy_$side")" >"$T/$name.tap"
+				exit 1
+			fi
+		done
 		PORT=$ph
 		eval "timeout 150 $2" >"$T/$name.out_hp" 2>&1 &
 		a=$!
@@ -48,6 +52,13 @@ client() {
 		hp_events "$name" --kind login >"$T/$name.events"
 		$PY "$ROOT/tests/hp_pairs.py" "$name" "$T/users" "$T/pws" "$T/$name.wire_hp" "$T/$name.wire_real" \
 			"$T/$name.events" "$ROOT/data/credentials.txt" "${3:-strict}" >"$T/$name.tap"
+		# On a failure, what the honeypot, the proxy and the client said.
+		if grep -q '^not ok' "$T/$name.tap"; then
+			for f in err proxy_hp out_hp; do
+				echo "# --- $name.$f (last 15 lines)"
+				tail -n 15 "$T/$name.$f" | sed 's/^/#   /'
+			done >>"$T/$name.tap"
+		fi
 	) &
 	CLIENTS="${CLIENTS:-} $!"
 }

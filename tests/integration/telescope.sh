@@ -219,7 +219,10 @@ check_eq "directory: both files read" "2 $((total * 2))" "$(json_get "$T/dir.jso
 
 # Live capture on the telescope's interface.
 if [ "$live" = 1 ]; then
-	ip netns exec "$B" "$IOTMON" telescope -i "$VB" --bpf 'tcp' --no-store --sources csv --duration 3 >"$T/live.csv" 2>"$T/live.err" &
+	# The capture runs in a child that drops to the service user.
+	printf '[general]\nuser = nobody\n' >"$T/live.conf"
+	ip netns exec "$B" "$IOTMON" telescope -c "$T/live.conf" -i "$VB" --bpf 'tcp' --no-store --sources csv --duration 3 \
+		>"$T/live.csv" 2>"$T/live.err" &
 	lp=$!
 	sleep 1.5
 	ip netns exec "$A" hping3 -q -S -p 23 -s 40000 -k -a 10.99.3.1 --setseq $(((10 << 24) + (88 << 16) + (12 << 8) + 1)) -c 3 -i u1000 10.88.12.1 >/dev/null 2>&1

@@ -1,146 +1,66 @@
 /* separate.c - the honeypot in a process of its own (privilege separation). */
 #include "separate.h"
 
-#include <errno.h>
-#include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "core/log.h"
-#include "core/privsep.h"
-#include "core/socket_sink.h"
 #include "core/xalloc.h"
 #include "cowrie_log.h"
 
 /* The child's metrics that /metrics (served by the parent) shows. */
 static const char *const child_metrics[] = {"iotmon_sessions_open", "iotmon_honeypot_", NULL};
 
-struct honeypot_proc {
-	pid_t child;
-	int fd; /* the parent's end until the relay takes it */
-	struct socket_relay *relay;
-	char describe[1024];
+struct hp_child {
+	struct honeypot *hp;
 };
 
-static int child_main(struct honeypot *hp, struct sink *sink, const char *user, pid_t parent)
+static size_t hp_fds(void *arg, int *fds, size_t max)
 {
-	sigset_t stop;
-	struct err err;
-	int sig;
+	return honeypot_fds(((struct hp_child *)arg)->hp, fds, max);
+}
 
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	if (privsep_drop(user, &err)) {
-		log_error("honeypot: %s", err.msg);
-		honeypot_stop(hp);
-		return 1;
-	}
-	/* After the drop (which clears it): the store writer gone (kill -9),
-	 * the child must not keep taking connections it cannot record. */
-	prctl(PR_SET_PDEATHSIG, SIGTERM);
-	if (getppid() != parent) {
-		honeypot_stop(hp);
-		return 1;
-	}
-	if (honeypot_start(hp, &err) || socket_sink_pump_metrics(sink, child_metrics, 500, &err) ||
-	    privsep_confine(&err)) {
-		log_error("honeypot: %s", err.msg);
-		honeypot_stop(hp);
-		return 1;
-	}
-	log_info("honeypot child %d: NoNewPrivs, seccomp, %s", (int)getpid(), honeypot_describe(hp));
-	sigwait(&stop, &sig);
-	honeypot_stop(hp);
-	sink_close(sink, NULL);
+/* After the drop: the Cowrie log opens as the service user. */
+static int hp_start(void *arg, struct err *err)
+{
+	return honeypot_start(((struct hp_child *)arg)->hp, err);
+}
+
+static int hp_stop(void *arg)
+{
+	honeypot_stop(((struct hp_child *)arg)->hp);
 	return 0;
 }
 
-struct honeypot_proc *honeypot_proc_start(const struct honeypot_config *hc, const char *user, struct err *err)
+struct sensor_child *honeypot_child_start(const struct honeypot_config *hc, const char *user, char *describe,
+					  size_t size, struct err *err)
 {
-	struct honeypot_proc *p;
-	struct honeypot *hp;
-	struct sink *child_sink;
-	int fds[2], keep[64];
-	size_t nkeep;
-	pid_t parent;
+	struct hp_child *h = xcalloc(1, sizeof(*h));
+	struct sensor_child_spec spec = {
+		.name = "honeypot",
+		.user = user,
+		.metrics = child_metrics,
+		.fds = hp_fds,
+		.start = hp_start,
+		.stop = hp_stop,
+		.arg = h,
+	};
+	struct sensor_child *c = NULL;
 
-	if (cowrie_log_prepare(hc->cowrie_log, user, err) || privsep_socketpair(fds, err))
-		return NULL;
-	child_sink = socket_sink_new(fds[1]);
-	hp = honeypot_new(hc, child_sink, err);
-	if (!hp) {
-		sink_close(child_sink, NULL);
-		close(fds[0]);
-		return NULL;
+	if (cowrie_log_prepare(hc->cowrie_log, user, err))
+		goto out;
+	c = sensor_child_new(&spec, err);
+	if (!c)
+		goto out;
+	h->hp = honeypot_new(hc, sensor_child_sink(c), err);
+	if (!h->hp || sensor_child_fork(c, err)) {
+		sensor_child_stop(c, NULL);
+		c = NULL;
+		goto out;
 	}
-	p = xcalloc(1, sizeof(*p));
-	parent = getpid();
-	snprintf(p->describe, sizeof(p->describe), "%s", honeypot_describe(hp));
-	p->child = fork();
-	if (p->child < 0) {
-		err_set(err, "fork: %s", strerror(errno));
-		honeypot_stop(hp);
-		sink_close(child_sink, NULL);
-		close(fds[0]);
-		free(p);
-		return NULL;
-	}
-	if (p->child == 0) {
-		nkeep = honeypot_fds(hp, keep, sizeof(keep) / sizeof(keep[0]) - 1);
-		keep[nkeep++] = fds[1];
-		privsep_close_all_but(keep, nkeep);
-		_exit(child_main(hp, child_sink, user, parent));
-	}
+	snprintf(describe, size, "%s", honeypot_describe(h->hp));
+out:
 	/* The parent keeps no listener and no attacker byte. */
-	honeypot_stop(hp);
-	sink_close(child_sink, NULL);
-	p->fd = fds[0];
-	return p;
-}
-
-int honeypot_proc_relay(struct honeypot_proc *p, struct sink *target, void (*on_eof)(void), struct err *err)
-{
-	p->relay = socket_relay_start(p->fd, target, child_metrics, on_eof, err);
-	p->fd = -1;
-	return p->relay ? 0 : -1;
-}
-
-pid_t honeypot_proc_pid(const struct honeypot_proc *p)
-{
-	return p->child;
-}
-
-const char *honeypot_proc_describe(const struct honeypot_proc *p)
-{
-	return p->describe;
-}
-
-int honeypot_proc_stop(struct honeypot_proc *p, struct err *err)
-{
-	int status = 0, rc = 0;
-
-	kill(p->child, SIGTERM);
-	while (waitpid(p->child, &status, 0) < 0 && errno == EINTR)
-		;
-	if (WIFSIGNALED(status))
-		rc = err_set(err, "honeypot child killed by signal %d", WTERMSIG(status));
-	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-		rc = err_set(err, "honeypot child failed (exit status %d)", WEXITSTATUS(status));
-	if (p->relay) {
-		unsigned long refused = socket_relay_join(p->relay);
-
-		if (refused)
-			log_warn("%lu malformed event messages from the honeypot child refused", refused);
-	} else if (p->fd >= 0) {
-		close(p->fd);
-	}
-	free(p);
-	return rc;
+	honeypot_stop(h->hp);
+	free(h);
+	return c;
 }

@@ -22,26 +22,33 @@ static void child_gone(void)
 static void *hp_start(const struct service_env *env, struct err *err)
 {
 	struct honeypot_config hc;
-	struct honeypot_proc *p;
+	struct sensor_child *c;
+	char describe[1024];
 
 	if (honeypot_config_from(env->cfg, &hc, err))
 		return NULL;
-	p = honeypot_proc_start(&hc, config_str(env->cfg, "general", "user"), err);
-	if (!p)
+	c = honeypot_child_start(&hc, config_str(env->cfg, "general", "user"), describe, sizeof(describe), err);
+	if (!c)
 		return NULL;
-	if (honeypot_proc_relay(p, env->sink, child_gone, err)) {
-		honeypot_proc_stop(p, NULL);
+	if (sensor_child_relay(c, env->sink, child_gone, err)) {
+		sensor_child_stop(c, NULL);
 		return NULL;
 	}
-	log_info("honeypot: %s (sensor child %d)", honeypot_proc_describe(p), (int)honeypot_proc_pid(p));
-	return p;
+	log_info("honeypot: %s (sensor child %d)", describe, (int)sensor_child_pid(c));
+	return c;
+}
+
+/* "ready" only once the child runs its loop (its Cowrie log open). */
+static int hp_ready(void *state, struct err *err)
+{
+	return sensor_child_wait_started(state, err);
 }
 
 static void hp_stop(void *state)
 {
 	struct err err;
 
-	if (honeypot_proc_stop(state, &err))
+	if (sensor_child_stop(state, &err))
 		log_error("%s", err.msg);
 }
 
@@ -49,5 +56,6 @@ const struct service honeypot_service = {
 	.name = "honeypot",
 	.enabled = hp_enabled,
 	.start = hp_start,
+	.ready = hp_ready,
 	.stop = hp_stop,
 };

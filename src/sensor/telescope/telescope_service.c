@@ -1,28 +1,17 @@
-/* telescope_service.c - live capture with periodic flushes for `iotmon run`. */
+/* telescope_service.c - live capture with periodic flushes for `iotmon run`,
+ * in a sensor child of its own (live_child.h). */
 #include "telescope_service.h"
 
-#include <pthread.h>
-#include <stdatomic.h>
-#include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/log.h"
-#include "core/metrics.h"
 #include "core/timeutil.h"
-#include "core/xalloc.h"
-#include "sources.h"
-#include "telescope.h"
+#include "live_child.h"
 
-struct tsvc {
-	struct cap_reader *reader;
-	struct tscope *t;
-	struct sink *sink;
-	struct label_options lopt;
-	const char *iface, *sensor;
-	int64_t interval_us, next_flush_us;
-	pthread_t thread;
-	bool started;
-};
+/* The child forked before the store was opened (one capture per run). */
+static struct sensor_child *forked;
 
 static bool tsvc_enabled(const struct config *cfg)
 {
@@ -31,106 +20,68 @@ static bool tsvc_enabled(const struct config *cfg)
 	return iface && *iface;
 }
 
-static int64_t next_boundary(int64_t now, int64_t interval)
+/* A capture child that dies stops the daemon (its stop says why). */
+static void child_gone(void)
 {
-	return (now / interval + 1) * interval;
+	kill(getpid(), SIGTERM);
 }
 
-static void flush(struct tsvc *s)
+static int tsvc_before_store(const struct service_env *env, struct err *err)
 {
-	const struct tscope_counts *c = tscope_counts(s->t);
-	uint64_t packets = c->packets, emitted;
-	struct src_entry **v;
-	size_t n;
+	const struct config *cfg = env->cfg;
+	struct live_child_config lc = {
+		.iface = config_str(cfg, "telescope", "interface"),
+		.bpf = config_str(cfg, "telescope", "bpf"),
+		.sensor = config_str(cfg, "general", "sensor_name"),
+		.flush_interval_us = config_int(cfg, "telescope", "flush_interval") * US_PER_SEC,
+	};
 
-	v = tscope_entries(s->t, false, &n);
-	emitted = sources_emit_events(s->sink, v, n, &s->lopt, s->sensor);
-	free(v);
-	log_info("telescope %s: %llu packets, %zu source-periods, %llu scan events", s->iface,
-		 (unsigned long long)packets, n, (unsigned long long)emitted);
-	metrics_count("iotmon_packets_processed_total", "sensor=\"telescope\"", "packets decoded by sensors", (int64_t)packets);
-	tscope_reset(s->t);
-}
-
-static void *tsvc_main(void *arg)
-{
-	struct tsvc *s = arg;
-	struct cap_packet p;
-	struct err err;
-	uint64_t off;
-
-	for (;;) {
-		int rc = cap_next(s->reader, &p, &err, &off);
-
-		if (rc == 1)
-			tscope_add_packet(s->t, &p);
-		else if (rc == 0)
-			break;
-		else if (rc < 0) {
-			log_error("telescope %s: %s", s->iface, err.msg);
-			break;
-		}
-		if (time_now_us() >= s->next_flush_us) {
-			flush(s);
-			s->next_flush_us = next_boundary(time_now_us(), s->interval_us);
-		}
-	}
-	return NULL;
+	lc.lopt.share = config_double(cfg, "telescope", "label_share");
+	lc.lopt.min_packets = (uint32_t)config_int(cfg, "telescope", "min_packets");
+	lc.lopt.min_destinations = (uint32_t)config_int(cfg, "telescope", "min_destinations");
+	lc.lopt.period_us = strcmp(config_str(cfg, "telescope", "period"), "hour") == 0 ? 3600 * US_PER_SEC : US_PER_DAY;
+	forked = live_child_start(&lc, config_str(cfg, "general", "user"), err);
+	return forked ? 0 : -1;
 }
 
 static void *tsvc_start(const struct service_env *env, struct err *err)
 {
-	struct tscope_options topt = {.threads = 1, .expected_sources = 1u << 16};
-	struct tsvc *s = xcalloc(1, sizeof(*s));
-	const struct config *cfg = env->cfg;
+	struct sensor_child *c = forked;
 
-	s->iface = config_str(cfg, "telescope", "interface");
-	s->sensor = config_str(cfg, "general", "sensor_name");
-	s->sink = env->sink;
-	s->lopt.share = config_double(cfg, "telescope", "label_share");
-	s->lopt.min_packets = (uint32_t)config_int(cfg, "telescope", "min_packets");
-	s->lopt.min_destinations = (uint32_t)config_int(cfg, "telescope", "min_destinations");
-	s->lopt.period_us = strcmp(config_str(cfg, "telescope", "period"), "hour") == 0 ? 3600 * US_PER_SEC : US_PER_DAY;
-	topt.period_us = s->lopt.period_us;
-	s->interval_us = config_int(cfg, "telescope", "flush_interval") * US_PER_SEC;
-	s->next_flush_us = next_boundary(time_now_us(), s->interval_us);
-	/* Opening the capture needs privileges: done here, before they drop. */
-	s->reader = live_reader_new(s->iface, config_str(cfg, "telescope", "bpf"), err);
-	if (!s->reader) {
-		free(s);
+	forked = NULL;
+	if (sensor_child_relay(c, env->sink, child_gone, err)) {
+		sensor_child_stop(c, NULL);
 		return NULL;
 	}
-	s->t = tscope_new(&topt);
-	if (pthread_create(&s->thread, NULL, tsvc_main, s) != 0) {
-		err_set(err, "telescope: cannot start a thread");
-		cap_close(s->reader);
-		tscope_free(s->t);
-		free(s);
-		return NULL;
-	}
-	s->started = true;
-	log_info("telescope: capturing on %s, flushing every %ld s", s->iface,
-		 config_int(cfg, "telescope", "flush_interval"));
-	return s;
+	log_info("telescope: capturing on %s, flushing every %ld s (sensor child %d)",
+		 config_str(env->cfg, "telescope", "interface"), config_int(env->cfg, "telescope", "flush_interval"),
+		 (int)sensor_child_pid(c));
+	return c;
+}
+
+/* "ready" only once the capture is open and the child confined. */
+static int tsvc_ready(void *state, struct err *err)
+{
+	return sensor_child_wait_started(state, err);
 }
 
 static void tsvc_stop(void *state)
 {
-	struct tsvc *s = state;
+	uint64_t packets, drops;
+	struct err err;
 
-	live_reader_stop(s->reader);
-	if (s->started)
-		pthread_join(s->thread, NULL);
-	flush(s); /* the last partial window */
-	cap_close(s->reader);
-	tscope_free(s->t);
-	free(s);
+	if (sensor_child_stop(state, &err))
+		log_error("%s", err.msg);
+	live_child_counts(&packets, &drops);
+	log_info("telescope: %llu packets captured, %llu dropped by the kernel", (unsigned long long)packets,
+		 (unsigned long long)drops);
 }
 
 const struct service telescope_service = {
 	.name = "telescope",
 	.enabled = tsvc_enabled,
+	.before_store = tsvc_before_store,
 	.start = tsvc_start,
-	.ready = NULL,
+	.ready = tsvc_ready,
 	.stop = tsvc_stop,
 };
