@@ -90,7 +90,7 @@ static void on_ready(void *arg)
 	struct run *r = arg;
 
 	r->t_ready = now_s();
-	r->ready = 1;
+	__atomic_store_n(&r->ready, 1, __ATOMIC_RELEASE);
 }
 
 static void *collect_main(void *arg)
@@ -122,7 +122,7 @@ static int collect(const char *url, const char *db, long n)
 	r.opt.batch = 10000;
 	r.opt.ack_wait_s = 120;
 	pthread_create(&th, NULL, collect_main, &r);
-	while (!r.ready || __atomic_load_n(&r.st.stored, __ATOMIC_RELAXED) +
+	while (!__atomic_load_n(&r.ready, __ATOMIC_ACQUIRE) || __atomic_load_n(&r.st.stored, __ATOMIC_RELAXED) +
 					  __atomic_load_n(&r.st.duplicates, __ATOMIC_RELAXED) <
 				  (uint64_t)n) {
 		struct timespec ts = {0, 20 * 1000 * 1000};
@@ -130,7 +130,7 @@ static int collect(const char *url, const char *db, long n)
 		nanosleep(&ts, NULL);
 	}
 	double t = now_s() - r.t_ready;
-	r.stop = 1;
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
 	pthread_join(th, NULL);
 	store_close(r.store);
 	printf("JetStream -> collector -> store (%s): %llu events in %.2f s = %.0f events/s\n",
@@ -194,7 +194,7 @@ static int latency(const char *url, const char *db, long rate, long seconds)
 	r.opt.committed = on_committed;
 	r.opt.committed_arg = &d;
 	pthread_create(&th, NULL, collect_main, &r);
-	while (!r.ready) {
+	while (!__atomic_load_n(&r.ready, __ATOMIC_ACQUIRE)) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
 
 		nanosleep(&ts, NULL);
@@ -236,7 +236,7 @@ static int latency(const char *url, const char *db, long rate, long seconds)
 
 		nanosleep(&ts, NULL);
 	}
-	r.stop = 1;
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
 	pthread_join(th, NULL);
 	store_close(r.store);
 	qsort(d.ms, d.n, sizeof(*d.ms), cmp_u32);

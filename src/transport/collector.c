@@ -58,12 +58,19 @@ static void pause_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* Whether we are asked to stop: the flag is set from another thread (the
+ * signal thread), so it is read atomically. */
+static bool stopping(const struct collector *c)
+{
+	return __atomic_load_n(c->stop, __ATOMIC_RELAXED) != 0;
+}
+
 /* Sleeps ms, waking early when asked to stop; returns true if asked. */
 static bool sleep_or_stop(struct collector *c, long ms)
 {
-	for (; ms > 0 && !*c->stop; ms -= 100)
+	for (; ms > 0 && !stopping(c); ms -= 100)
 		pause_ms(ms < 100 ? ms : 100);
-	return *c->stop != 0;
+	return stopping(c);
 }
 
 static int collect_item(const char *item, size_t len, void *arg)
@@ -141,7 +148,7 @@ static int setup(struct collector *c, struct err *err)
 	snprintf(c->dl_stream, sizeof(c->dl_stream), "%s_DEADLETTER", o->js.stream);
 	dl.stream = c->dl_stream;
 	dl.subject_prefix = o->dead_letter;
-	while (!*c->stop) {
+	while (!stopping(c)) {
 		struct err e;
 		int rc = -1;
 
@@ -377,14 +384,14 @@ static void *fetch_main(void *arg)
 	 * small, a first fetch of batches by 1 would be one huge commit). */
 	size_t per_msg = 128;
 
-	while (!*c->stop) {
+	while (!stopping(c)) {
 		natsMsgList list = {0};
 		jsErrCode code = 0;
 		natsStatus s;
 		int room;
 
 		pthread_mutex_lock(&c->lock);
-		while ((room = c->opt->batch - (int)c->next.n) <= 0 && !*c->stop) {
+		while ((room = c->opt->batch - (int)c->next.n) <= 0 && !stopping(c)) {
 			struct timespec ts;
 
 			clock_gettime(CLOCK_REALTIME, &ts);
@@ -396,7 +403,7 @@ static void *fetch_main(void *arg)
 			pthread_cond_timedwait(&c->space, &c->lock, &ts);
 		}
 		pthread_mutex_unlock(&c->lock);
-		if (*c->stop)
+		if (stopping(c))
 			break;
 		/* The batch counts events; a message holds per_msg of them lately. */
 		room = room / (int)per_msg > 0 ? room / (int)per_msg : 1;
@@ -461,7 +468,7 @@ int collector_run(struct store *store, const struct collector_options *opt, vola
 		return -1;
 	if (setup(&c, err)) {
 		js_disconnect(c.nc, c.js);
-		return *stop ? 0 : -1;
+		return __atomic_load_n(stop, __ATOMIC_RELAXED) ? 0 : -1;
 	}
 	ready(arg);
 	pthread_mutex_init(&c.lock, NULL);
