@@ -130,10 +130,14 @@ install: all
 	install -m 755 iotmon $(DESTDIR)$(BINDIR)/iotmon
 	install -m 644 docs/iotmon.1 $(DESTDIR)$(MANDIR)/man1/iotmon.1
 	install -m 644 etc/iotmon.conf $(DESTDIR)$(SYSCONFDIR)/iotmon/iotmon.conf.example
+	install -d -m 755 $(DESTDIR)$(SYSCONFDIR)/iotmon/examples $(DESTDIR)$(SYSCONFDIR)/iotmon/examples/nats
+	install -m 644 etc/sensor.conf etc/collector.conf $(DESTDIR)$(SYSCONFDIR)/iotmon/examples/
+	install -m 644 etc/nats/*.conf $(DESTDIR)$(SYSCONFDIR)/iotmon/examples/nats/
 	cp -R data/. $(DESTDIR)$(SHAREDIR)/
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/iotmon $(DESTDIR)$(MANDIR)/man1/iotmon.1
+	rm -rf $(DESTDIR)$(SYSCONFDIR)/iotmon/examples
 	rm -rf $(DESTDIR)$(SHAREDIR)
 
 clean:

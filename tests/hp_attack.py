@@ -5,8 +5,9 @@
                                        dropping BYTES of echo payload without
                                        reading; prints "peak_rss_kib sent_bytes closed" 
                                        (RssAnon of PID,PID... summed, sampled meanwhile)
-  probe PORT SECONDS                   logins from 127.0.0.1, one after another,
-                                       for SECONDS; prints "count max_ms median_ms"
+  probe PORT SECONDS [STOPFILE]        logins from 127.0.0.1, one after another,
+                                       for SECONDS or until STOPFILE exists; prints
+                                       "count max_ms median_ms"
   drip PORT N INTERVAL SECONDS         N connections each sending one byte every
                                        INTERVAL s; prints "closed max_seconds"
   connflood PORT N                     N connect-and-close from 127.0.0.1; prints N
@@ -14,7 +15,8 @@
                                        source addresses in turn); prints how many
                                        connected
   logins PORT FILE                     one login after another until killed;
-                                       a line in FILE for each one the server answered
+                                       a line in FILE for each one the server answered:
+                                       "answered_unix_us source_port"
   rss PID[,PID...]                     anonymous RSS in KiB, summed"""
 import os
 import selectors
@@ -119,10 +121,10 @@ def one_login(port):
     return ms
 
 
-def probe(port, seconds):
+def probe(port, seconds, stopfile=None):
     times = []
     end = time.time() + float(seconds)
-    while time.time() < end:
+    while time.time() < end and not (stopfile and os.path.exists(stopfile)):
         try:
             times.append(one_login(port))
         except (SystemExit, OSError):
@@ -194,7 +196,7 @@ def logins(port, path):
                 c.wait_for([b"assword: "])
                 c.line("xc3511")
                 c.wait_for([b"# "])  # the server has the login event now
-                out.write("ack\n")
+                out.write("%d %d\n" % (time.time_ns() // 1000, c.s.getsockname()[1]))
                 out.flush()
                 c.s.close()
             except (SystemExit, OSError):

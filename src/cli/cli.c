@@ -60,6 +60,19 @@ void cli_bad_option(const struct cli *cli)
 	exit(EXIT_USAGE);
 }
 
+void cli_finish_options(const struct cli *cli, int argc, char **argv)
+{
+	if (optind < argc)
+		cli_usage_error(cli, "unexpected argument: %s", argv[optind]);
+}
+
+int cli_flush_stdout(void)
+{
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return cli_error("writing to stdout failed");
+	return EXIT_OK;
+}
+
 int cli_error(const char *fmt, ...)
 {
 	char msg[1024];

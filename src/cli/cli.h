@@ -50,8 +50,15 @@ int cli_common_option(struct cli *cli, int opt, const char *arg);
 void cli_usage_error(const struct cli *cli, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
 /* The getopt loop's default branch: an unknown option. */
 void cli_bad_option(const struct cli *cli) __attribute__((noreturn));
+/* After the getopt loop of a command (or action) that takes no operands:
+ * one left is a usage error (exit 2). */
+void cli_finish_options(const struct cli *cli, int argc, char **argv);
 /* Prints "iotmon: error: message" on stderr; returns EXIT_ERROR. */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Flushes stdout, where a command's output went: EXIT_OK, or the error
+ * said ("writing to stdout failed": a full disk, a closed pipe) and
+ * EXIT_ERROR. */
+int cli_flush_stdout(void);
 
 /* Loads the configuration (once); returns 0 or prints the error and returns
  * -1. Also applies [general] log_level unless -q/-v was given. */

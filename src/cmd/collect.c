@@ -81,8 +81,7 @@ int cmd_collect(int argc, char **argv)
 		else
 			cli_bad_option(&cli);
 	}
-	if (optind < argc)
-		cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
+	cli_finish_options(&cli, argc, argv);
 	if (cli_load_config(&cli))
 		return EXIT_ERROR;
 	if (nats && config_set(cli.cfg, "transport", "nats", nats, &err))

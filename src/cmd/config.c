@@ -24,8 +24,7 @@ int cmd_config(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, options, NULL)) != -1)
 		if (!cli_common_option(&cli, opt, optarg))
 			cli_bad_option(&cli);
-	if (optind < argc)
-		cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
+	cli_finish_options(&cli, argc, argv);
 	if (cli_load_config(&cli))
 		return EXIT_ERROR;
 	if (cli.db_path && config_set(cli.cfg, "store", "path", cli.db_path, &err)) {

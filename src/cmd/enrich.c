@@ -218,8 +218,8 @@ int cmd_enrich(int argc, char **argv)
 			else
 				print_text(text, &r);
 		}
-		if (fflush(stdout) != 0 || ferror(stdout))
-			rc = cli_error("writing to stdout failed");
+		if (cli_flush_stdout() != EXIT_OK)
+			rc = EXIT_ERROR;
 	}
 	enrich_close(e);
 	free(ips);

@@ -107,8 +107,7 @@ int cmd_events(int argc, char **argv)
 			cli_bad_option(&cli);
 		}
 	}
-	if (optind < argc)
-		cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
+	cli_finish_options(&cli, argc, argv);
 	if (key_path && pseudonym_key_load(key_path, &key, &err))
 		return cli_error("%s", err.msg);
 	store = cli_open_store(&cli, STORE_READONLY);
@@ -119,7 +118,5 @@ int cmd_events(int argc, char **argv)
 	config_free(cli.cfg);
 	if (rc)
 		return cli_error("%s", err.msg);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		return cli_error("writing to stdout failed");
-	return EXIT_OK;
+	return cli_flush_stdout();
 }

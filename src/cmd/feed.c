@@ -5,6 +5,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "core/asn.h"
 #include "core/log.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
@@ -32,22 +33,6 @@ static const char usage[] =
 	"header), a warning \"no observations for AS... on DATE\" goes to stderr, exit 0.\n" CLI_COMMON_HELP;
 
 enum { OPT_DATE = 1, OPT_NETWORK, OPT_FORMAT, OPT_OUTPUT, OPT_OUTBOX, OPT_DELIVER };
-
-static int parse_asn(const char *s, uint32_t *asn)
-{
-	char *end;
-	unsigned long long v;
-
-	if ((s[0] == 'A' || s[0] == 'a') && (s[1] == 'S' || s[1] == 's'))
-		s += 2;
-	if (*s < '0' || *s > '9')
-		return -1;
-	v = strtoull(s, &end, 10);
-	if (*end || v > UINT32_MAX)
-		return -1;
-	*asn = (uint32_t)v;
-	return 0;
-}
 
 /* An empty feed is a valid answer (exit 0, the CSV header), but a silent
  * one looks like a failure or a wrong network: say what was asked. */
@@ -102,7 +87,7 @@ int cmd_feed(int argc, char **argv)
 				break;
 			}
 			asns = xrealloc(asns, (nasns + 1) * sizeof(*asns));
-			if (parse_asn(optarg, &asns[nasns]))
+			if (asn_parse(optarg, &asns[nasns]))
 				cli_usage_error(&cli, "--network: not an AS number or \"all\": %s", optarg);
 			nasns++;
 			break;
@@ -125,8 +110,7 @@ int cmd_feed(int argc, char **argv)
 			cli_bad_option(&cli);
 		}
 	}
-	if (optind < argc)
-		cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
+	cli_finish_options(&cli, argc, argv);
 	if (!has_day)
 		cli_usage_error(&cli, "--date is required");
 	if (all && nasns)

@@ -87,8 +87,7 @@ int cmd_honeypot(int argc, char **argv)
 		else
 			cli_bad_option(&cli);
 	}
-	if (optind < argc)
-		cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
+	cli_finish_options(&cli, argc, argv);
 	if (cli_load_config(&cli))
 		return EXIT_ERROR;
 	for (int i = OPT_TELNET; i <= OPT_COWRIE; i++)

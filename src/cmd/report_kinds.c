@@ -100,8 +100,7 @@ static int run(int argc, char **argv, bool countries)
 			cli_bad_option(&cli);
 		}
 	}
-	if (optind < argc)
-		cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
+	cli_finish_options(&cli, argc, argv);
 	if (r.from != INT64_MIN && r.to != INT64_MAX && r.from > r.to)
 		cli_usage_error(&cli, "--from is after --to");
 	if (cli_load_config(&cli))

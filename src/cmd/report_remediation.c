@@ -95,8 +95,7 @@ int report_remediation(int argc, char **argv)
 			cli_bad_option(&cli);
 		}
 	}
-	if (optind < argc)
-		cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
+	cli_finish_options(&cli, argc, argv);
 	if (o.from_day > o.to_day)
 		cli_usage_error(&cli, "--from is after --to");
 	store = cli_open_store(&cli, STORE_READONLY);
@@ -135,7 +134,5 @@ int report_remediation(int argc, char **argv)
 	}
 	fwrite(out.data, 1, out.len, stdout);
 	strbuf_free(&out);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		return cli_error("writing to stdout failed");
-	return EXIT_OK;
+	return cli_flush_stdout();
 }

@@ -35,8 +35,7 @@ int cmd_run(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, CLI_COMMON_SHORT, options, NULL)) != -1)
 		if (!cli_common_option(&cli, opt, optarg))
 			cli_bad_option(&cli);
-	if (optind < argc)
-		cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
+	cli_finish_options(&cli, argc, argv);
 
 	/* Every thread inherits this mask, so only sigwait() below sees the
 	 * stop signals and shutdown is one orderly path. */

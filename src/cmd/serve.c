@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "core/log.h"
+#include "core/privsep.h"
 #include "web/web.h"
 
 static const char usage[] =
@@ -40,6 +41,14 @@ static void *second_signal(void *arg)
 	return NULL;
 }
 
+/* Every file and store connection is open, no thread runs yet: the same
+ * seccomp filter as the web child of `iotmon run`. */
+static int confine(void *arg, struct err *err)
+{
+	(void)arg;
+	return privsep_confine_web(err);
+}
+
 int cmd_serve(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -64,8 +73,7 @@ int cmd_serve(int argc, char **argv)
 		else
 			cli_bad_option(&cli);
 	}
-	if (optind < argc)
-		cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
+	cli_finish_options(&cli, argc, argv);
 	if (cli_load_config(&cli))
 		return EXIT_ERROR;
 	if (!cli_store_target(&cli)) {
@@ -84,6 +92,7 @@ int cmd_serve(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	log_set_timestamps(1);
+	o.before_threads = confine;
 	w = web_start(&o, &err);
 	if (!w) {
 		config_free(cli.cfg);

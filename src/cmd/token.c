@@ -90,12 +90,10 @@ int cmd_token(int argc, char **argv)
 			cli_usage_error(&cli, "--network: %s", err.msg);
 		if (!name_ok(name))
 			cli_usage_error(&cli, "--name: 1-%d printable characters", TOKEN_NAME_MAX - 1);
-		if (optind < argc)
-			cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
+		cli_finish_options(&cli, argc, argv);
 		snprintf(t.name, sizeof(t.name), "%s", name);
 	} else if (strcmp(action, "list") == 0) {
-		if (optind < argc)
-			cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
+		cli_finish_options(&cli, argc, argv);
 	} else if (strcmp(action, "revoke") == 0) {
 		char *end;
 
@@ -143,7 +141,5 @@ int cmd_token(int argc, char **argv)
 	config_free(cli.cfg);
 	if (rc)
 		return cli_error("%s", err.msg);
-	if (fflush(stdout) != 0 || ferror(stdout))
-		return cli_error("writing to stdout failed");
-	return EXIT_OK;
+	return cli_flush_stdout();
 }

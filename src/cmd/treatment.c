@@ -246,15 +246,13 @@ int cmd_treatment(int argc, char **argv)
 			cli_usage_error(&cli, "assign needs --seed (the experiment must be reproducible)");
 		if (!ngroups)
 			cli_usage_error(&cli, "assign needs --groups");
-		if (optind < argc)
-			cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
+		cli_finish_options(&cli, argc, argv);
 		store = cli_open_store(&cli, 0);
 		if (!store)
 			return EXIT_ERROR;
 		rc = assign(&cli, store, seed, groups, ngroups, by_network, since, day);
 	} else if (strcmp(verb, "list") == 0) {
-		if (optind < argc)
-			cli_usage_error(&cli, "unexpected argument: %s", argv[optind]);
+		cli_finish_options(&cli, argc, argv);
 		store = cli_open_store(&cli, STORE_READONLY);
 		if (!store)
 			return EXIT_ERROR;
@@ -285,7 +283,5 @@ int cmd_treatment(int argc, char **argv)
 	}
 	store_close(store);
 	config_free(cli.cfg);
-	if (rc == EXIT_OK && (fflush(stdout) != 0 || ferror(stdout)))
-		return cli_error("writing to stdout failed");
-	return rc;
+	return rc == EXIT_OK ? cli_flush_stdout() : rc;
 }

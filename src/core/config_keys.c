@@ -21,7 +21,7 @@ const struct config_key config_keys[] = {
 	{"store", "path", CONFIG_STRING, "var/iotmon.db", 0, 0, NULL, "SQLite database file (when url is empty)"},
 	{"store", "retention_days", CONFIG_INT, "0", 0, 36500, NULL,
 	 "events older than this many UTC days are dropped by writers (whole day partitions on PostgreSQL);"
-	 " observations stay; 0 keeps events forever"},
+	 " observations stay; rotated Cowrie logs as old are deleted; 0 keeps events forever"},
 	{"store", "batch_size", CONFIG_INT, "5000", 1, 1000000, NULL, "events per transaction at most"},
 	{"store", "batch_interval_ms", CONFIG_INT, "1000", 10, 1000, NULL,
 	 "an accepted event is committed within this time"},
@@ -138,7 +138,7 @@ const struct config_key config_keys[] = {
 	{"honeypot", "max_sessions_per_prefix", CONFIG_INT, "256", 1, 1000000, NULL,
 	 "concurrent sessions per /24 (IPv4) or /64 (IPv6) source network"},
 	{"honeypot", "memory_budget", CONFIG_INT, "268435456", 1048576, 68719476736, NULL,
-	 "bytes of session buffers, unsent output and dropped payloads, all sessions together"},
+	 "bytes a flood may add to the honeypot's memory: session buffers, unsent output and payloads take 3/4"},
 	{"honeypot", "min_input_rate", CONFIG_INT, "1", 0, 1000000, NULL,
 	 "bytes/s a telnet session must send in each input_window_ms window in which it sends anything (0: off)"},
 	{"honeypot", "input_window_ms", CONFIG_INT, "30000", 100, 3600000, NULL,

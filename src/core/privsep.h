@@ -6,7 +6,8 @@
  * the web server. The child drops to the service user, empties its
  * capability bounding set, sets NoNewPrivs and loads a seccomp filter that
  * allows what an event loop on open sockets needs and refuses the rest
- * (EPERM): no open, exec, socket, connect, ptrace, mount. */
+ * (EPERM): no open, exec, socket, connect, ptrace, mount. The web child
+ * (and `iotmon serve`) gets a filter of its own, privsep_confine_web. */
 #ifndef IOTMON_PRIVSEP_H
 #define IOTMON_PRIVSEP_H
 
@@ -33,5 +34,12 @@ int privsep_confine(struct err *err);
 /* The same with the n system calls in extra allowed too (a child kind's
  * own needs, such as a capture's poll). */
 int privsep_confine_with(const int *extra, size_t n, struct err *err);
+/* The web child's filter, once its store connections are open and before
+ * its threads start: NoNewPrivs, and everything allowed but what a web
+ * server never needs (exec, ptrace, other processes' memory, mount, bpf,
+ * kexec, modules, identity and namespace changes, keys, io_uring) and any
+ * open for writing, creating or truncating, or any change to a file's
+ * name, links, mode or owner (EPERM). */
+int privsep_confine_web(struct err *err);
 
 #endif

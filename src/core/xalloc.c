@@ -1,5 +1,6 @@
 #include "xalloc.h"
 
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,4 +50,9 @@ char *xstrndup(const char *s, size_t n)
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
+}
+
+size_t xalloc_held(const void *p)
+{
+	return p ? malloc_usable_size((void *)p) + 2 * sizeof(size_t) : 0;
 }

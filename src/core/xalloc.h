@@ -14,5 +14,9 @@ void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 /* Copies n bytes of s and adds a NUL. */
 char *xstrndup(const char *s, size_t n);
+/* What the allocator holds for block p (NULL: 0): its usable size and its
+ * header, whole pages for a mapped block. For memory budgets that count
+ * what the process really holds, not what was asked for. */
+size_t xalloc_held(const void *p);
 
 #endif

@@ -4,8 +4,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
+#include "core/asn.h"
 #include "core/timeutil.h"
 
 /* Hostile text quoted in a message: at most 60 bytes, printable ASCII. */
@@ -113,25 +113,6 @@ static bool name_chars(const char *s)
 	return true;
 }
 
-static int parse_asn(const char *s, uint32_t *asn)
-{
-	uint64_t v = 0;
-
-	if (strncasecmp(s, "AS", 2) == 0)
-		s += 2;
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (uint64_t)(*s - '0');
-		if (v > UINT32_MAX)
-			return -1;
-	}
-	*asn = (uint32_t)v;
-	return 0;
-}
-
 static int set_field(enum obs_col c, const char *f, struct observation *o, struct err *err)
 {
 	size_t n = strlen(f);
@@ -151,7 +132,7 @@ static int set_field(enum obs_col c, const char *f, struct observation *o, struc
 		o->day = time_day_of(us);
 		break;
 	case OBS_COL_ASN:
-		if (n && parse_asn(f, &o->net.asn))
+		if (n && asn_parse(f, &o->net.asn))
 			return err_set(err, "not an AS number: \"%s\"", show(f, n, q));
 		break;
 	case OBS_COL_CC:

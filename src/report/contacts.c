@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/asn.h"
 #include "core/csv.h"
 #include "core/xalloc.h"
 
@@ -77,22 +78,6 @@ bool contacts_valid_list(const char *list)
 	return true;
 }
 
-static int parse_asn(const char *s, uint32_t *asn)
-{
-	char *end;
-	unsigned long long v;
-
-	if ((s[0] == 'A' || s[0] == 'a') && (s[1] == 'S' || s[1] == 's'))
-		s += 2;
-	if (*s < '0' || *s > '9')
-		return -1;
-	v = strtoull(s, &end, 10);
-	if (*end || v == 0 || v > UINT32_MAX)
-		return -1;
-	*asn = (uint32_t)v;
-	return 0;
-}
-
 static char *trim(char *s)
 {
 	char *e;
@@ -144,7 +129,7 @@ struct contacts *contacts_parse(const char *text, size_t len, const char *name, 
 		}
 		asn_text = trim(fields[0]);
 		email = trim(fields[1]);
-		if (parse_asn(asn_text, &asn)) {
+		if (asn_parse(asn_text, &asn) || asn == 0) {
 			if (lineno == 1 && strcmp(asn_text, "asn") == 0)
 				continue; /* the header */
 			err_set(err, "%s:%zu: not an AS number: %.40s", name, lineno, asn_text);

@@ -25,6 +25,9 @@ struct sensor_child {
 	pid_t child;
 	int fd; /* the parent's end until the relay takes it */
 	int child_end; /* the child's socket, behind child_sink */
+	int ctl; /* the parent's end, for passing descriptors (the relay owns it) */
+	void (*on_stop)(void *arg);
+	void *on_stop_arg;
 	struct sink *child_sink; /* the child's end, until the fork */
 	struct socket_relay *relay;
 	bool start_failed; /* said by sensor_child_wait_started */
@@ -32,11 +35,19 @@ struct sensor_child {
 
 static pthread_t child_main_thread;
 
+static void take_fd(enum fdpass_what what, int fd, void *arg)
+{
+	const struct sensor_child_spec *s = arg;
+
+	s->take_fd(s->arg, what, fd);
+}
+
 /* The child, from the fork to its exit status. */
 static int child_main(struct sensor_child *c, pid_t parent)
 {
 	const struct sensor_child_spec *s = &c->spec;
 	struct sink *sink = c->child_sink;
+	struct fdpass_receiver *fds = NULL;
 	sigset_t stop;
 	struct err err;
 	int sig, status;
@@ -57,15 +68,19 @@ static int child_main(struct sensor_child *c, pid_t parent)
 		socket_sink_set_blocking(sink);
 	if ((s->start && s->start(s->arg, &err)) ||
 	    (s->metrics && socket_sink_pump_metrics(sink, s->metrics, 500, &err)) ||
+	    (s->take_fd && !(fds = fdpass_receiver_start(c->child_end, take_fd, &c->spec, &err))) ||
 	    privsep_confine_with(s->syscalls, s->nsyscalls, &err))
 		goto failed;
 	log_info("%s child %d: NoNewPrivs, seccomp", s->name, (int)getpid());
 	socket_sink_started(sink, NULL);
 	sigwait(&stop, &sig);
+	if (fdpass_receiver_stop(fds))
+		log_warn("%s: malformed descriptor messages from the parent refused", s->name);
 	status = s->stop ? s->stop(s->arg) : 0;
 	sink_close(sink, NULL);
 	return status;
 failed:
+	fdpass_receiver_stop(fds);
 	/* One line, by the parent; here only when it cannot hear us. */
 	if (socket_sink_started(sink, err.msg))
 		log_error("%s: %s", s->name, err.msg);
@@ -82,7 +97,7 @@ struct sensor_child *sensor_child_new(const struct sensor_child_spec *spec, stru
 	c = xcalloc(1, sizeof(*c));
 	c->spec = *spec;
 	c->child = -1;
-	c->fd = fds[0];
+	c->fd = c->ctl = fds[0];
 	c->child_end = fds[1];
 	c->child_sink = socket_sink_new(fds[1]);
 	return c;
@@ -137,12 +152,25 @@ pid_t sensor_child_pid(const struct sensor_child *c)
 	return c->child;
 }
 
+int sensor_child_pass_fd(struct sensor_child *c, enum fdpass_what what, int fd, struct err *err)
+{
+	return fdpass_send(c->ctl, what, fd, err);
+}
+
+void sensor_child_on_stop(struct sensor_child *c, void (*fn)(void *arg), void *arg)
+{
+	c->on_stop = fn;
+	c->on_stop_arg = arg;
+}
+
 int sensor_child_stop(struct sensor_child *c, struct err *err)
 {
 	struct timespec tick = {0, 50 * 1000000L};
 	int status = 0, rc = 0, waited = 0;
 	pid_t r;
 
+	if (c->on_stop)
+		c->on_stop(c->on_stop_arg);
 	if (c->child > 0) {
 		kill(c->child, SIGTERM);
 		while ((r = waitpid(c->child, &status, WNOHANG)) == 0 || (r < 0 && errno == EINTR)) {

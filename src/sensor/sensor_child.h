@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "core/err.h"
+#include "core/fdpass.h"
 #include "core/sink.h"
 
 /* How long a parent waits for its child's start message. */
@@ -39,6 +40,9 @@ struct sensor_child_spec {
 	int (*setup)(void *arg, struct err *err);
 	int (*start)(void *arg, struct err *err);
 	int (*stop)(void *arg);
+	/* In the child, optional: a descriptor the parent passed
+	 * (sensor_child_pass_fd), taken from a thread of its own. */
+	void (*take_fd)(void *arg, enum fdpass_what what, int fd);
 	void *arg;
 };
 
@@ -59,6 +63,12 @@ int sensor_child_relay(struct sensor_child *c, struct sink *target, void (*on_eo
  * with err (the child's reason) when it failed, exited or kept silent. */
 int sensor_child_wait_started(struct sensor_child *c, struct err *err);
 pid_t sensor_child_pid(const struct sensor_child *c);
+/* In the parent, from any thread until sensor_child_stop: passes fd (the
+ * caller keeps it) to the child's take_fd. */
+int sensor_child_pass_fd(struct sensor_child *c, enum fdpass_what what, int fd, struct err *err);
+/* In the parent: fn(arg) runs first in sensor_child_stop (to stop what
+ * passes descriptors, for one). */
+void sensor_child_on_stop(struct sensor_child *c, void (*fn)(void *arg), void *arg);
 /* SIGTERM to the child (SIGKILL after 10 s), waits for it, drains the
  * relay, frees c. -1 with err when the child failed or was killed after
  * it had started (a failed start was said by wait_started already). */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/timeutil.h"
+#include "obs_detail.h"
 #include "postgres_internal.h"
 
 /* Text parameters of an observation in PG_OBS_COLUMNS order ("" optional
@@ -268,6 +269,23 @@ static int pg_query_observations(struct store *base, const struct obs_filter *f,
 	return pg_stream((struct pg_store *)base, sql, w.n, w.v, observation_row, &walk, err, "query observations");
 }
 
+static bool pg_flag_at(const void *row, int col)
+{
+	return strcmp(PQgetvalue(row, 0, col), "t") == 0;
+}
+
+static int64_t pg_int_at(const void *row, int col)
+{
+	return pg_int(row, 0, col);
+}
+
+static void pg_text_at(const void *row, int col, char *dst, size_t size)
+{
+	pg_fixed(row, 0, col, dst, size);
+}
+
+static const struct column_reader pg_columns = {pg_flag_at, pg_int_at, pg_text_at};
+
 static int detail_row(const PGresult *r, void *arg)
 {
 	struct obs_walk *w = arg;
@@ -277,26 +295,7 @@ static int detail_row(const PGresult *r, void *arg)
 	struct observation_detail d = {.obs = &o};
 
 	row_to_observation(r, &o, false);
-	if (strcmp(PQgetvalue(r, 0, 13), "t") == 0) {
-		memset(&dev, 0, sizeof(dev));
-		dev.ip = o.ip;
-		pg_fixed(r, 0, 14, dev.vendor, sizeof(dev.vendor));
-		pg_fixed(r, 0, 15, dev.type, sizeof(dev.type));
-		pg_fixed(r, 0, 16, dev.model, sizeof(dev.model));
-		pg_fixed(r, 0, 17, dev.firmware, sizeof(dev.firmware));
-		pg_fixed(r, 0, 18, dev.rule, sizeof(dev.rule));
-		dev.probed_us = pg_int(r, 0, 19);
-		dev.expires_us = pg_int(r, 0, 20);
-		d.device = &dev;
-	}
-	if (strcmp(PQgetvalue(r, 0, 21), "t") == 0) {
-		memset(&net, 0, sizeof(net));
-		net.asn = o.net.asn;
-		pg_fixed(r, 0, 22, net.name, sizeof(net.name));
-		pg_fixed(r, 0, 23, net.cc, sizeof(net.cc));
-		pg_fixed(r, 0, 24, net.abuse_contact, sizeof(net.abuse_contact));
-		d.network = &net;
-	}
+	obs_detail_read(&pg_columns, r, 13, &d, &dev, &net);
 	return w->detail(&d, w->arg);
 }
 

@@ -9,11 +9,22 @@
 #include "core/xalloc.h"
 #include "sqlite_internal.h"
 
+/* Binds a delivery's key (day, asn, format, recipient) to ?1..?4. */
+static void bind_delivery_key(sqlite3_stmt *st, int64_t day, uint32_t asn, const char *format, const char *recipient)
+{
+	char text[11];
+
+	time_format_day(day, text);
+	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, asn);
+	sqlite3_bind_text(st, 3, format, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, recipient, -1, SQLITE_TRANSIENT);
+}
+
 static int sqlite_get_delivery(struct store *base, int64_t day, uint32_t asn, const char *format,
 			       const char *recipient, struct delivery *d, bool *found, struct err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	char text[11];
 	sqlite3_stmt *st;
 	int step;
 
@@ -22,11 +33,7 @@ static int sqlite_get_delivery(struct store *base, int64_t day, uint32_t asn, co
 		    " asn = ? AND format = ? AND recipient = ?",
 		    &st, err))
 		return -1;
-	time_format_day(day, text);
-	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, asn);
-	sqlite3_bind_text(st, 3, format, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, recipient, -1, SQLITE_TRANSIENT);
+	bind_delivery_key(st, day, asn, format, recipient);
 	memset(d, 0, sizeof(*d));
 	d->day = day;
 	d->asn = asn;
@@ -50,7 +57,6 @@ static int sqlite_get_delivery(struct store *base, int64_t day, uint32_t asn, co
 static int sqlite_record_delivery(struct store *base, const struct delivery *d, struct err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	char text[11];
 	sqlite3_stmt *st;
 
 	if (sqlite_prepare(s,
@@ -60,11 +66,7 @@ static int sqlite_record_delivery(struct store *base, const struct delivery *d, 
 		    " last_error = excluded.last_error, updated_us = excluded.updated_us",
 		    &st, err))
 		return -1;
-	time_format_day(d->day, text);
-	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, d->asn);
-	sqlite3_bind_text(st, 3, d->format, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, d->recipient, -1, SQLITE_TRANSIENT);
+	bind_delivery_key(st, d->day, d->asn, d->format, d->recipient);
 	sqlite3_bind_text(st, 5, d->sha256, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 6, d->status, -1, SQLITE_TRANSIENT);
 	sqlite_bind_text_or_null(st, 7, d->last_error);
@@ -78,7 +80,6 @@ static int sqlite_claim_delivery(struct store *base, const struct delivery *d, i
 				 struct err *err)
 {
 	struct sqlite_store *s = (struct sqlite_store *)base;
-	char text[11];
 	sqlite3_stmt *st;
 	int rc;
 
@@ -90,11 +91,7 @@ static int sqlite_claim_delivery(struct store *base, const struct delivery *d, i
 		    " (status = 'sending' AND updated_us < ?)",
 		    &st, err))
 		return -1;
-	time_format_day(d->day, text);
-	sqlite3_bind_text(st, 1, text, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, d->asn);
-	sqlite3_bind_text(st, 3, d->format, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, d->recipient, -1, SQLITE_TRANSIENT);
+	bind_delivery_key(st, d->day, d->asn, d->format, d->recipient);
 	sqlite3_bind_text(st, 5, d->sha256, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 6, d->updated_us);
 	sqlite3_bind_int64(st, 7, stale_us);
@@ -103,7 +100,6 @@ static int sqlite_claim_delivery(struct store *base, const struct delivery *d, i
 	sqlite3_finalize(st);
 	return rc;
 }
-
 
 const struct store_deliveries sqlite_deliveries = {
 	.get_delivery = sqlite_get_delivery,

@@ -8,6 +8,7 @@
 
 #include "core/timeutil.h"
 #include "core/xalloc.h"
+#include "obs_detail.h"
 #include "sqlite_internal.h"
 
 void sqlite_bind_observation(sqlite3_stmt *st, const struct observation *o)
@@ -266,6 +267,23 @@ static void row_to_observation(sqlite3_stmt *st, struct observation *o)
 	sqlite_column_fixed(st, 12, o->treatment, sizeof(o->treatment));
 }
 
+static bool sqlite_flag_at(const void *row, int col)
+{
+	return sqlite3_column_int((sqlite3_stmt *)row, col) != 0;
+}
+
+static int64_t sqlite_int_at(const void *row, int col)
+{
+	return sqlite3_column_int64((sqlite3_stmt *)row, col);
+}
+
+static void sqlite_text_at(const void *row, int col, char *dst, size_t size)
+{
+	sqlite_column_fixed((sqlite3_stmt *)row, col, dst, size);
+}
+
+static const struct column_reader sqlite_columns = {sqlite_flag_at, sqlite_int_at, sqlite_text_at};
+
 static int sqlite_query_observation_details(struct store *base, const struct obs_filter *f,
 					    int (*cb)(const struct observation_detail *, void *), void *arg,
 					    struct err *err)
@@ -293,26 +311,7 @@ static int sqlite_query_observation_details(struct store *base, const struct obs
 		struct observation_detail d = {.obs = &o};
 
 		row_to_observation(st, &o);
-		if (sqlite3_column_int(st, 13)) {
-			memset(&dev, 0, sizeof(dev));
-			dev.ip = o.ip;
-			sqlite_column_fixed(st, 14, dev.vendor, sizeof(dev.vendor));
-			sqlite_column_fixed(st, 15, dev.type, sizeof(dev.type));
-			sqlite_column_fixed(st, 16, dev.model, sizeof(dev.model));
-			sqlite_column_fixed(st, 17, dev.firmware, sizeof(dev.firmware));
-			sqlite_column_fixed(st, 18, dev.rule, sizeof(dev.rule));
-			dev.probed_us = sqlite3_column_int64(st, 19);
-			dev.expires_us = sqlite3_column_int64(st, 20);
-			d.device = &dev;
-		}
-		if (sqlite3_column_int(st, 21)) {
-			memset(&net, 0, sizeof(net));
-			net.asn = o.net.asn;
-			sqlite_column_fixed(st, 22, net.name, sizeof(net.name));
-			sqlite_column_fixed(st, 23, net.cc, sizeof(net.cc));
-			sqlite_column_fixed(st, 24, net.abuse_contact, sizeof(net.abuse_contact));
-			d.network = &net;
-		}
+		obs_detail_read(&sqlite_columns, st, 13, &d, &dev, &net);
 		rc = cb(&d, arg);
 		if (rc)
 			break;
@@ -322,7 +321,6 @@ static int sqlite_query_observation_details(struct store *base, const struct obs
 	sqlite3_finalize(st);
 	return rc;
 }
-
 
 const struct store_observations sqlite_observations = {
 	.query_observations = sqlite_query_observations,

@@ -349,7 +349,13 @@ struct store *sqlite_store_open(const char *target, int flags, struct err *err)
 		goto fail;
 	}
 	if (readonly) {
-		if (sqlite_exec(s, "PRAGMA query_only=ON; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824", err))
+		/* A reader writes no file, not even a temporary one (sorts, DISTINCT
+		 * beyond the cache): the web child's seccomp filter refuses to
+		 * create files. */
+		if (sqlite_exec(s,
+				"PRAGMA query_only=ON; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;"
+				" PRAGMA temp_store=MEMORY",
+				err))
 			goto fail;
 		return &s->base;
 	}

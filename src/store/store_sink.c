@@ -20,9 +20,10 @@ struct store_sink {
 	pthread_mutex_t lock;
 	pthread_cond_t wake_writer, space, committed_cv;
 	struct event *queue; /* waiting events, owned copies: a ring from head */
+	int64_t *arrived_mono_us; /* when each arrived, the same ring */
 	size_t head, count, cap;
 	size_t queued_bytes; /* what the waiting events hold, roughly */
-	int64_t oldest_mono_us; /* when the first waiting event arrived */
+	int64_t commit_us; /* how long a commit takes, recently at most */
 	int64_t retention_day; /* UTC day retention last ran (writer thread only) */
 	bool stopping, flush_wanted;
 	int64_t give_up_mono; /* set by flush/close: a failing store is given up then */
@@ -41,12 +42,19 @@ static void deadline_in(struct timespec *ts, int64_t us)
 	}
 }
 
+/* Microseconds until the oldest waiting event's batch must start: early
+ * by what a commit takes, so the event is committed interval_ms after it
+ * arrived, not a commit later (the bound on what kill -9 loses). */
+static int64_t batch_start_in(const struct store_sink *s)
+{
+	return s->arrived_mono_us[s->head] + (int64_t)s->opt.interval_ms * 1000 - s->commit_us - time_mono_us();
+}
+
 static bool batch_due(const struct store_sink *s)
 {
 	if (s->count == 0)
 		return false;
-	return s->count >= s->opt.batch_max || s->stopping || s->flush_wanted ||
-	       time_mono_us() - s->oldest_mono_us >= (int64_t)s->opt.interval_ms * 1000;
+	return s->count >= s->opt.batch_max || s->stopping || s->flush_wanted || batch_start_in(s) <= 0;
 }
 
 static size_t text_bytes(const char *t)
@@ -157,7 +165,7 @@ static void *writer_main(void *arg)
 			struct timespec ts;
 
 			if (s->count) {
-				int64_t left = (int64_t)s->opt.interval_ms * 1000 - (time_mono_us() - s->oldest_mono_us);
+				int64_t left = batch_start_in(s);
 				deadline_in(&ts, left > 0 ? left : 0);
 			} else {
 				deadline_in(&ts, US_PER_SEC);
@@ -180,18 +188,21 @@ static void *writer_main(void *arg)
 			s->head = (s->head + 1) % s->cap;
 		}
 		s->count -= n;
-		s->oldest_mono_us = time_mono_us();
 		pthread_cond_broadcast(&s->space);
 		pthread_mutex_unlock(&s->lock);
 
 		size_t inserted = 0;
+		int64_t started = time_mono_us();
 		size_t lost = commit_batch(s, batch, n, &inserted);
+		int64_t took = time_mono_us() - started;
 		apply_retention_daily(s);
 		for (size_t i = 0; i < n; i++)
 			event_free(&batch[i]);
 
 		metric_add(dropped_counter(), (int64_t)lost);
 		pthread_mutex_lock(&s->lock);
+		/* A slow commit counts at once, a fast one wears off slowly. */
+		s->commit_us = took > s->commit_us ? took : s->commit_us - s->commit_us / 8;
 		s->committed += n - lost;
 		s->inserted += inserted;
 		s->lost += lost; /* flush() must not wait for them */
@@ -235,20 +246,26 @@ static int store_sink_emit(struct sink *base, const struct event *ev)
 	if (s->count == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 1024;
 		struct event *q = xmalloc(cap * sizeof(*q));
+		int64_t *a = xmalloc(cap * sizeof(*a));
 
-		for (size_t i = 0; i < s->count; i++)
+		for (size_t i = 0; i < s->count; i++) {
 			q[i] = s->queue[(s->head + i) % s->cap];
+			a[i] = s->arrived_mono_us[(s->head + i) % s->cap];
+		}
 		free(s->queue);
+		free(s->arrived_mono_us);
 		s->queue = q;
+		s->arrived_mono_us = a;
 		s->cap = cap;
 		s->head = 0;
 	}
-	if (s->count == 0)
-		s->oldest_mono_us = time_mono_us();
+	s->arrived_mono_us[(s->head + s->count) % s->cap] = time_mono_us();
 	event_copy(&s->queue[(s->head + s->count++) % s->cap], ev);
 	s->queued_bytes += bytes;
 	s->emitted++;
-	if (s->count >= s->opt.batch_max)
+	/* The first event after a quiet spell: the writer sleeps up to a
+	 * second with nothing to wait for and must set its deadline now. */
+	if (s->count >= s->opt.batch_max || s->count == 1)
 		pthread_cond_signal(&s->wake_writer);
 	pthread_mutex_unlock(&s->lock);
 	return 0;
@@ -307,6 +324,7 @@ static int store_sink_close(struct sink *base, struct err *err)
 	for (size_t i = 0; i < s->count; i++)
 		event_free(&s->queue[(s->head + i) % s->cap]);
 	free(s->queue);
+	free(s->arrived_mono_us);
 	int rc = 0;
 	if (s->lost)
 		rc = err_set(err, "%llu events could not be stored", (unsigned long long)s->lost);
@@ -339,6 +357,7 @@ struct sink *store_sink_new(struct store *store, const struct store_sink_options
 		s->opt.batch_max = s->opt.queue_max;
 	if (s->opt.give_up_ms <= 0)
 		s->opt.give_up_ms = 3000;
+	s->commit_us = (int64_t)s->opt.interval_ms * 1000 / 2; /* until one is measured */
 	dropped_counter(); /* /metrics shows 0 before the first loss */
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_condattr_init(&ca);

@@ -1,9 +1,10 @@
 /* store_sink.h - a sink that batches events into the local store.
  *
  * A writer thread owns the store while the sink is open: it commits a batch
- * when batch_max events wait or when the oldest waiting event is
- * interval_ms old, whichever comes first, so an accepted event is durable
- * within about a second. When queue_max events (or queue_max_bytes) wait (the store is slower
+ * when batch_max events wait, or early enough that the oldest waiting
+ * event is committed interval_ms after it arrived (the batch starts as
+ * long before that as a commit recently took), so an accepted event is
+ * durable within interval_ms while a commit takes less than half of it. When queue_max events (or queue_max_bytes) wait (the store is slower
  * than the sensors, or the disk is full), emit() blocks (imports:
  * backpressure) or, with never_block (live sensors), drops the event and
  * counts it: /metrics iotmon_events_dropped_total and the stop line.
@@ -26,7 +27,7 @@
 
 struct store_sink_options {
 	size_t batch_max; /* events per transaction at most */
-	int interval_ms; /* oldest waiting event is committed within this */
+	int interval_ms; /* an event is committed within this of its arrival */
 	size_t queue_max; /* waiting events before emit() blocks */
 	size_t queue_max_bytes; /* and what they hold at most; 0: no bound */
 	const struct enricher *enricher; /* may be NULL */

@@ -749,6 +749,26 @@ uint16_t web_bound_port(int fd)
 					      : ((struct sockaddr_in *)&ss)->sin_port);
 }
 
+/* Frees what web_start made, as far as it got (the daemon stopped). */
+static void free_server(struct web_server *w)
+{
+	for (int i = 0; w->stores && i < w->opt.threads; i++)
+		if (w->stores[i])
+			store_close(w->stores[i]);
+	free(w->stores);
+	pagecache_free(w->cache);
+	ratelimit_free(w->rl);
+	auth_throttle_free(w->throttle);
+	ratelimit_free(w->uncached);
+	connguard_free(w->guard);
+	sessions_free(w->sessions);
+	worldmap_free(w->worldmap);
+	if (w->population)
+		population_free(w->population);
+	outbox_config_free(&w->feeds);
+	free(w);
+}
+
 struct web_server *web_start(const struct web_options *o, struct err *err)
 {
 	struct web_server *w = xcalloc(1, sizeof(*w));
@@ -836,21 +856,7 @@ struct web_server *web_start(const struct web_options *o, struct err *err)
 	w->port = web_bound_port(fd);
 	return w;
 fail:
-	for (int i = 0; i < o->threads; i++)
-		if (w->stores[i])
-			store_close(w->stores[i]);
-	free(w->stores);
-	pagecache_free(w->cache);
-	ratelimit_free(w->rl);
-	auth_throttle_free(w->throttle);
-	ratelimit_free(w->uncached);
-	connguard_free(w->guard);
-	sessions_free(w->sessions);
-	worldmap_free(w->worldmap);
-	if (w->population)
-		population_free(w->population);
-	outbox_config_free(&w->feeds);
-	free(w);
+	free_server(w);
 	return NULL;
 }
 
@@ -864,20 +870,7 @@ void web_stop(struct web_server *w)
 	if (!w)
 		return;
 	MHD_stop_daemon(w->daemon);
-	for (int i = 0; i < w->opt.threads; i++)
-		store_close(w->stores[i]);
-	free(w->stores);
-	pagecache_free(w->cache);
-	ratelimit_free(w->rl);
-	auth_throttle_free(w->throttle);
-	ratelimit_free(w->uncached);
-	connguard_free(w->guard);
-	sessions_free(w->sessions);
-	worldmap_free(w->worldmap);
-	if (w->population)
-		population_free(w->population);
-	outbox_config_free(&w->feeds);
 	pthread_mutex_destroy(&w->pool_lock);
 	pthread_cond_destroy(&w->pool_cond);
-	free(w);
+	free_server(w);
 }

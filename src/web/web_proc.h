@@ -5,9 +5,9 @@
  * The child closes every other descriptor (the read-write store, the
  * sensors' sockets), opens its own read-only store connections, drops to
  * the service user with an empty bounding set, sets NoNewPrivs and
- * PR_SET_PDEATHSIG, and only then starts the server's threads. No seccomp
- * filter: libmicrohttpd's thread pool and SQLite's lazily opened WAL and
- * shared-memory files (libpq's sockets) need open, socket and more.
+ * PR_SET_PDEATHSIG, loads its seccomp filter (privsep_confine_web: a deny
+ * list, no open for writing; its store's files, -wal and -shm included,
+ * are open by then) and only then starts the server's threads.
  * /metrics is served by the child: the parent sends its own counters
  * (sensors, sinks, transport) every half second over a socketpair. */
 #ifndef IOTMON_WEB_PROC_H

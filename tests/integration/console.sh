@@ -2,15 +2,10 @@
 # filters, CSV/JSON of every table, and every figure equal to `iotmon
 # report`'s for the same store and period (console_figures.py).
 . "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/web_helpers.sh"
 
-FIX="$ROOT/tests/integration/web_fixture.py"
-DB="$T/iotmon.db"
-$PY "$FIX" events >"$T/events.jsonl"
-check_cmd "import the fixture evidence" "$IOTMON" import events -q --db "$DB" "$T/events.jsonl"
-$PY "$FIX" enrich "$DB"
-$PY "$FIX" population "$T/population.csv"
+web_fixture population
 
-PORT=$(free_port)
 cat >"$T/web.conf" <<CONF
 [enrich]
 focus_countries = NL,DE
@@ -23,10 +18,8 @@ burst = 100000
 uncached_per_minute = 100000
 uncached_burst = 100000
 CONF
-"$IOTMON" serve -c "$T/web.conf" --db "$DB" --listen "127.0.0.1:$PORT" 2>"$T/serve.err" &
-SPID=$!
-at_exit "kill $SPID 2>/dev/null"
-if wait_for_line "$T/serve.err" "serving" 10; then ok "serve starts"; else not_ok "serve starts" "$(cat "$T/serve.err")"; fi
+web_serve "$T/web.conf" "$DB" "$T/serve.err" "serve starts"
+PORT=$WEB_PORT
 # Eight visitors at once on a page nobody asked for yet: one computation,
 # eight identical answers (the page cache's single flight).
 computations() {

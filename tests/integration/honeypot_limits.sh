@@ -1,14 +1,16 @@
 #!/bin/sh
 # Resource attacks on the honeypot (issue #15): each asserts its bound.
-#   - 640 sessions from 10 addresses each dropping ~1 MB: RSS stays within
-#     the memory budget (plus the process's own baseline), other clients
-#     still log in;
+#   - 640 sessions from 10 addresses each dropping ~1 MB: what the flood
+#     adds to the sensor child's RSS stays within the memory budget and goes
+#     back afterwards; other clients still log in (median < 500 ms);
 #   - a telnet drip (1 byte a second, below min_input_rate): closed;
 #   - 1 100 connections against a 200-descriptor limit: accepting pauses
 #     (no busy loop, one log line), and logins work again afterwards;
 #   - 10 000 connections from one address beyond its limit: one event.
-# The memory figures use the release build (ASan's shadow memory is not the
-# honeypot's); the others the ASan build when present.
+# The memory figures use the release build: under ASan, RSS holds shadow
+# memory and the quarantine of freed blocks (256 MB by default), which are
+# not the honeypot's, and its allocator has none of glibc's settings. The
+# other attacks use the ASan build when present.
 . "$(dirname "$0")/../lib.sh"
 . "$ROOT/tests/honeypot_helpers.sh"
 [ -n "${KEEP_T:-}" ] && at_exit "cp -r $T /tmp/keep-limits"
@@ -24,27 +26,45 @@ HP_BIN=$IOTMON
 # flood ends when the honeypot has taken all of it.
 hp_start mem "memory_budget = $((BUDGET_MB << 20))" "max_session_bytes = $FLOOD_BYTES" \
 	"max_payload_bytes = $FLOOD_BYTES" "[store]" "queue_max_mb = 16"
-pids="$HP_PID,$(pgrep -P "$HP_PID" | head -1)" # the store's process and the sensor child
-base=$($AT rss "$pids")
-$AT probe "$TPORT" 10 >"$T/probe.out" 2>"$T/probe.err" &
+child=$(pgrep -P "$HP_PID" | head -1) # the sensor child: the sessions live there
+sleep 0.5
+base=$($AT rss "$child")
+store_base=$($AT rss "$HP_PID")
+# Another client logs in all through the flood (its logins and its bytes).
+$AT probe "$TPORT" 150 "$T/flood.done" >"$T/probe.out" 2>"$T/probe.err" &
 probe=$!
-$AT flood "$TPORT" 10 "$SESSIONS" "$FLOOD_BYTES" "$pids" >"$T/flood.out"
+$AT flood "$TPORT" 10 "$SESSIONS" "$FLOOD_BYTES" "$child" >"$T/flood.out"
+touch "$T/flood.done"
 wait $probe
 read -r peak sent closed <"$T/flood.out"
 read -r logins max_ms median_ms <"$T/probe.out"
-echo "# flood: $SESSIONS sessions sent $sent bytes, $closed closed by the server; RSS $base KiB before, peak $peak KiB (budget $BUDGET_MB MiB)"
+store_now=$($AT rss "$HP_PID")
+echo "# flood: $SESSIONS sessions sent $sent bytes, $closed closed by the server; sensor child RSS $base KiB before, peak $peak KiB (+$((peak - base)) KiB, budget $((BUDGET_MB << 10)) KiB); store process $store_base -> $store_now KiB"
 echo "# other client during the flood: $logins logins, median $median_ms ms, max $max_ms ms ($(uptime))"
 check_cmd "flood: every byte pushed at the honeypot ($sent)" test "$sent" -ge $((SESSIONS * FLOOD_BYTES))
-# The bound: the sessions' budget, plus what the store side may hold (its
-# queue, 16 MiB here, the batch being written and SQLite's 64 MiB page
-# cache), plus allocator slack. Before the budget: 1.6-2.0 GB.
-bound=$((base + (2 * BUDGET_MB + 16 + 64 + 32) << 10))
-check_cmd "flood: peak anonymous RSS $peak KiB <= $bound KiB" test "$peak" -le "$bound"
+# The bound the issue asks: what the attack adds to the sensor's anonymous
+# RSS stays within the budget (before the budget: 1.6-2.0 GB).
+check_cmd "flood: sensor RSS growth $((peak - base)) KiB <= budget $((BUDGET_MB << 10)) KiB" \
+	test $((peak - base)) -le $((BUDGET_MB << 10))
+# The flood's sockets are closed: the memory goes back to the system.
+i=0
+while [ "$($AT rss "$child")" -gt $((base + 4096)) ] && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+after=$($AT rss "$child")
+check_cmd "flood: sensor RSS back near its baseline within 5 s ($after KiB, baseline $base KiB + 4 MiB)" \
+	test "$after" -le $((base + 4096))
+# The store's process holds its queue (16 MiB here), the batch being
+# written and SQLite's 64 MiB page cache, plus allocator slack.
+check_cmd "flood: store process growth $((store_now - store_base)) KiB <= $(((16 + 64 + 32) << 10)) KiB" \
+	test $((store_now - store_base)) -le $(((16 + 64 + 32) << 10))
 check_cmd "flood: another client logged in at least 3 times ($logins)" test "$logins" -ge 3
-# The issue asks for 100 ms; on a quiet machine the median is 0-1 ms, but 2
-# cores shared by the flood client, the store and other jobs make the
-# figure noisy: the bound here is what a stall (seconds) would break.
-check_cmd "flood: its median login under 3 s ($median_ms ms)" test "$median_ms" -lt 3000
+# The issue asks for 100 ms; on a quiet machine the median is 31 ms (the
+# login's own prompt delays), under the flood too. 2 cores shared by the
+# flood client, the store and other jobs make it noisy: 500 ms is what a
+# stall breaks and CI does not.
+check_cmd "flood: its median login under 500 ms ($median_ms ms)" test "$median_ms" -lt 500
 check_cmd "flood: its slowest login under 10 s ($max_ms ms)" test "$max_ms" -lt 10000
 hp_stop
 check_eq "flood: SIGTERM exit status 0" 0 "$HP_EXIT"

@@ -4,17 +4,13 @@
 # address on public pages, the isolation table, malformed queries, the rate
 # limit, and the web service of `iotmon run`.
 . "$(dirname "$0")/../lib.sh"
+. "$ROOT/tests/web_helpers.sh"
 
-FIX="$ROOT/tests/integration/web_fixture.py"
 ART="$ROOT/build/test-artifacts/web"
 mkdir -p "$ART"
-DB="$T/iotmon.db"
 TO=2025-03-20
 
-$PY "$FIX" events >"$T/events.jsonl"
-check_cmd "import the fixture evidence" "$IOTMON" import events -q --db "$DB" "$T/events.jsonl"
-$PY "$FIX" enrich "$DB"
-$PY "$FIX" population "$T/population.csv"
+web_fixture population
 
 # --- tokens ------------------------------------------------------------------
 "$IOTMON" token add --db "$DB" --network 64500,AS64503 --name "NL ISP" >"$T/ta.out"
@@ -36,7 +32,6 @@ check_exit "token add with AS 0 is a usage error" 2 "$IOTMON" token add --db "$D
 check_exit "revoking an unknown token fails" 1 "$IOTMON" token revoke --db "$DB" 99
 
 # --- serve -------------------------------------------------------------------
-PORT=$(free_port)
 cat >"$T/web.conf" <<CONF
 [enrich]
 focus_countries = NL,DE
@@ -47,10 +42,9 @@ threads = 2
 rate_per_minute = 100000
 burst = 100000
 CONF
-"$IOTMON" serve -c "$T/web.conf" --db "$DB" --listen "127.0.0.1:$PORT" 2>"$T/serve.err" &
-SPID=$!
-at_exit "kill $SPID 2>/dev/null"
-if wait_for_line "$T/serve.err" "serving" 10; then ok "serve starts"; else not_ok "serve starts" "$(cat "$T/serve.err")"; fi
+web_serve "$T/web.conf" "$DB" "$T/serve.err" "serve starts"
+PORT=$WEB_PORT
+SPID=$WEB_PID
 BASE="http://127.0.0.1:$PORT"
 
 # fetch NAME PATH: saves the body to $ART/NAME, prints the status.
@@ -273,11 +267,9 @@ wait "$RPID"
 if pg_test_db PG web; then
 	"$IOTMON" import events -q --db "$PG" "$T/events.jsonl"
 	sqlite_fixture_sql "$DB" | store_sql "$PG"
-	PGPORT=$(free_port)
-	"$IOTMON" serve -c "$T/web.conf" --db "$PG" --listen "127.0.0.1:$PGPORT" 2>"$T/pgserve.err" &
-	PGSPID=$!
-	at_exit "kill $PGSPID 2>/dev/null"
-	if wait_for_line "$T/pgserve.err" "serving" 10; then ok "serve starts on PostgreSQL"; else not_ok "serve starts on PostgreSQL" "$(cat "$T/pgserve.err")"; fi
+	web_serve "$T/web.conf" "$PG" "$T/pgserve.err" "serve starts on PostgreSQL"
+	PGPORT=$WEB_PORT
+	PGSPID=$WEB_PID
 	for u in "/?to=$TO" "/countries?to=$TO" "/networks?to=$TO" "/manufacturers?to=$TO" "/families?to=$TO" \
 		"/ports?to=$TO&asn=64500" "/ports?to=$TO&family=mirai&format=json" \
 		"/remediation" "/sensors" "$I?limit=1000" "$I?limit=7" "$I?date=2025-03-10&network=AS64500&limit=1000" \

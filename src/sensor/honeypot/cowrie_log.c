@@ -85,6 +85,24 @@ void cowrie_log_flush(struct cowrie_log *log)
 	}
 }
 
+int cowrie_log_switch(struct cowrie_log *log, int fd, struct err *err)
+{
+	FILE *f = fdopen(fd, "a");
+
+	if (!f) {
+		err_set(err, "%s: the new day's file: %s", log->path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	setvbuf(f, NULL, _IOFBF, 1 << 16);
+	/* Every whole line written so far goes to the old file. */
+	cowrie_log_flush(log);
+	fclose(log->f);
+	log->f = f;
+	log->failed = false;
+	return 0;
+}
+
 void cowrie_log_close(struct cowrie_log *log)
 {
 	if (!log)

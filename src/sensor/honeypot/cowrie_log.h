@@ -22,6 +22,11 @@ struct cowrie_log *cowrie_log_open(const char *path, struct err *err);
  * folder, one level) is made for user, who opens it after the drop. An
  * existing file is left as it is; not root or no user: nothing to do. */
 int cowrie_log_prepare(const char *path, const char *user, struct err *err);
+/* From the writing thread, between two lines: flushes what was written to
+ * the old file, closes it and writes on to fd (the new day's file, which
+ * the parent opened: cowrie_rotate.h). Takes fd, even on failure (-1 with
+ * err: the old file stays). */
+int cowrie_log_switch(struct cowrie_log *log, int fd, struct err *err);
 /* Flushes and closes; NULL is fine. */
 void cowrie_log_close(struct cowrie_log *log);
 void cowrie_log_flush(struct cowrie_log *log);

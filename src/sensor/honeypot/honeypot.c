@@ -53,7 +53,8 @@ static struct metric *sessions_gauge(void)
 #define ACCEPT_PAUSE_US (200 * 1000) /* out of descriptors: accepting rests this long */
 #define SESSION_MIN_MEM 16384 /* room a new session needs under the budget */
 #define REFUSALS_MAX 4096 /* distinct (source, port, reason) kept per report interval */
-#define TRIM_BYTES (16u << 20) /* freed session memory that is handed back to the system */
+#define HP_MMAP_THRESHOLD (4 * 1024)
+#define TRIM_BYTES (4u << 20) /* freed session memory that is handed back to the system */
 #define SHELL_TERM_WIDTH 80
 
 enum proto { P_TELNET, P_HTTP };
@@ -131,6 +132,7 @@ struct honeypot {
 	struct hp_credentials creds;
 	struct hp_exploits *exploits;
 	struct cowrie_log *cowrie;
+	int cowrie_next; /* the new day's Cowrie log, handed over by another thread; -1: none */
 	struct listener listeners[MAX_LISTENERS];
 	size_t nlisteners;
 	int ep;
@@ -146,7 +148,7 @@ struct honeypot {
 	unsigned nsessions;
 	struct ipcount *ipt[4096], *nett[4096]; /* per address, per /24 or /64 */
 	size_t mem_used; /* sum of the sessions' mem */
-	size_t mem_trimmed_at; /* mem_used when memory was last handed back */
+	size_t freed_untrimmed; /* session memory freed since it was last handed back */
 	struct refusal *refusals[4096];
 	size_t nrefusals;
 	uint64_t refused_unrecorded; /* past REFUSALS_MAX: only counted */
@@ -169,6 +171,7 @@ int honeypot_config_from(const struct config *cfg, struct honeypot_config *hc, s
 	hc->profile = config_str(cfg, s, "profile");
 	hc->port_profiles = config_str(cfg, s, "port_profiles");
 	hc->cowrie_log = config_str(cfg, s, "cowrie_log");
+	hc->cowrie_retention_days = (int)config_int(cfg, "store", "retention_days");
 	hc->sensor = config_str(cfg, "general", "sensor_name");
 	hc->accept_listed = config_bool(cfg, s, "accept_default_credentials");
 	hc->accept_after = (unsigned)config_int(cfg, s, "accept_after");
@@ -358,12 +361,21 @@ static void emit_pending(struct session *s)
 
 /* ---- memory budget ------------------------------------------------------ */
 
+/* What the sessions' own blocks may hold: the budget bounds the memory
+ * the process gains under attack, and a quarter of it is left for what
+ * sessions cause but do not hold (the allocator's arena and headers,
+ * events on their way to the store: 6-8 MB in a 640-session flood). */
+static size_t session_budget(const struct honeypot *hp)
+{
+	return hp->cfg.lim.memory_budget - hp->cfg.lim.memory_budget / 4;
+}
+
 /* Closes the biggest sessions until need more bytes fit in the budget:
  * whoever holds the most pays, not the newcomer, so a flood of big
  * sessions cannot lock other clients out. Runs only under pressure. */
 static void make_room(struct honeypot *hp, size_t need)
 {
-	while (hp->mem_used + need > hp->cfg.lim.memory_budget) {
+	while (hp->mem_used + need > session_budget(hp)) {
 		struct session *big = NULL;
 
 		for (struct session *x = hp->sessions; x; x = x->next)
@@ -381,12 +393,12 @@ static void make_room(struct honeypot *hp, size_t need)
 static bool charge(struct session *s)
 {
 	struct honeypot *hp = s->hp;
-	size_t mem = sizeof(*s) + s->in_cap + s->out_cap + s->evcap * sizeof(*s->evs) +
-		     (s->sh ? shell_payload_bytes(s->sh) : 0);
+	size_t mem = xalloc_held(s) + xalloc_held(s->in) + xalloc_held(s->out) + xalloc_held(s->evs) +
+		     (s->sh ? shell_held_bytes(s->sh) : 0);
 
 	hp->mem_used = hp->mem_used - s->mem + mem;
 	s->mem = mem;
-	if (hp->mem_used > hp->cfg.lim.memory_budget)
+	if (hp->mem_used > session_budget(hp))
 		make_room(hp, 0);
 	return s->fd >= 0;
 }
@@ -572,6 +584,7 @@ static void close_session(struct session *s, const char *reason)
 		ip_add(hp->nett, &net, -1);
 	}
 	hp->mem_used -= s->mem;
+	hp->freed_untrimmed += s->mem;
 	s->mem = 0;
 	hp->nsessions--;
 	metric_add(sessions_gauge(), -1);
@@ -1317,13 +1330,29 @@ static void bury(struct honeypot *hp)
 		hp->graveyard = s->next;
 		free_session(s);
 	}
-	/* After a flood the allocator would keep its peak for ever. */
-	if (hp->mem_trimmed_at > hp->mem_used + TRIM_BYTES) {
+	/* Freed blocks leave holes in the arena that the allocator keeps: after
+	 * a flood for ever, and during one on top of the budget (sessions
+	 * closed for it are replaced by others elsewhere in memory). */
+	if (hp->freed_untrimmed > TRIM_BYTES) {
 		malloc_trim(0);
-		hp->mem_trimmed_at = hp->mem_used;
-	} else if (hp->mem_used > hp->mem_trimmed_at) {
-		hp->mem_trimmed_at = hp->mem_used;
+		hp->freed_untrimmed = 0;
 	}
+}
+
+/* Between two batches of events, so no line is split across two files. */
+static void switch_cowrie_due(struct honeypot *hp)
+{
+	int fd = __atomic_exchange_n(&hp->cowrie_next, -1, __ATOMIC_ACQ_REL);
+	struct err err;
+
+	if (fd < 0)
+		return;
+	if (!hp->cowrie)
+		close(fd);
+	else if (cowrie_log_switch(hp->cowrie, fd, &err))
+		log_error("honeypot: %s", err.msg);
+	else
+		log_info("honeypot: Cowrie log switched to the new day's file");
 }
 
 static void *loop(void *arg)
@@ -1365,6 +1394,7 @@ static void *loop(void *arg)
 				report_refusals(hp);
 			last_sweep = time_mono_us();
 		}
+		switch_cowrie_due(hp);
 		cowrie_log_flush(hp->cowrie);
 	}
 	while (hp->sessions)
@@ -1489,6 +1519,8 @@ static void honeypot_free(struct honeypot *hp)
 			hp->refusals[i] = r->next;
 			free(r);
 		}
+	if (hp->cowrie_next >= 0)
+		close(hp->cowrie_next);
 	cowrie_log_close(hp->cowrie);
 	hp_profiles_free(hp->profiles);
 	hp_credentials_free(&hp->creds);
@@ -1504,7 +1536,7 @@ struct honeypot *honeypot_new(const struct honeypot_config *hc, struct sink *sin
 
 	hp->cfg = *hc;
 	hp->sink = sink;
-	hp->ep = hp->wake.fd = -1;
+	hp->ep = hp->wake.fd = hp->cowrie_next = -1;
 	if (getrandom(&hp->id_seed, sizeof(hp->id_seed), 0) != sizeof(hp->id_seed))
 		hp->id_seed = (uint64_t)time_now_us() ^ (uint64_t)getpid() << 32;
 	hp->profiles = hp_profiles_load(hc->profiles_path, err);
@@ -1570,6 +1602,11 @@ int honeypot_start(struct honeypot *hp, struct err *err)
 		if (!hp->cowrie)
 			return -1;
 	}
+	/* A fixed threshold: session buffers above it get pages of their own,
+	 * which go back to the system when the session ends. glibc's sliding
+	 * threshold would move them into the arena, where a flood of growing
+	 * payloads leaves holes: 95 MB held for a 64 MiB budget, measured. */
+	mallopt(M_MMAP_THRESHOLD, HP_MMAP_THRESHOLD);
 	rc = pthread_create(&hp->thread, NULL, loop, hp);
 	if (rc)
 		return err_set(err, "honeypot thread: %s", strerror(rc));
@@ -1590,6 +1627,15 @@ void honeypot_stop(struct honeypot *hp)
 		pthread_join(hp->thread, NULL);
 	}
 	honeypot_free(hp);
+}
+
+void honeypot_switch_cowrie(struct honeypot *hp, int fd)
+{
+	int old = __atomic_exchange_n(&hp->cowrie_next, fd, __ATOMIC_ACQ_REL);
+
+	/* The loop looks at least every 100 ms (its epoll timeout). */
+	if (old >= 0)
+		close(old);
 }
 
 size_t honeypot_fds(const struct honeypot *hp, int *fds, size_t max)

@@ -42,6 +42,7 @@ struct honeypot_config {
 	const char *profile; /* default profile name */
 	const char *port_profiles; /* "PORT=NAME,..." */
 	const char *cowrie_log; /* "" or NULL: none */
+	int cowrie_retention_days; /* [store] retention_days: rotated Cowrie logs kept; 0: all */
 	const char *sensor;
 	char profiles_path[4096], credentials_path[4096], exploits_path[4096];
 	bool accept_listed;
@@ -64,6 +65,9 @@ int honeypot_start(struct honeypot *hp, struct err *err);
 /* Stops the loop, ends every session (reason "shutdown"), hands all
  * their events to the sink, closes the Cowrie log and frees hp. */
 void honeypot_stop(struct honeypot *hp);
+/* From any thread: the loop writes the Cowrie log to fd (the new day's
+ * file) from its next record on (cowrie_log_switch). Takes fd. */
+void honeypot_switch_cowrie(struct honeypot *hp, int fd);
 /* The descriptors hp needs (listeners, epoll, wake-up), at most max:
  * a child that runs hp closes every other. */
 size_t honeypot_fds(const struct honeypot *hp, int *fds, size_t max);

@@ -3,9 +3,11 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "core/xalloc.h"
 #include "cowrie_log.h"
+#include "cowrie_rotate.h"
 
 /* The child's metrics that /metrics (served by the parent) shows. */
 static const char *const child_metrics[] = {"iotmon_sessions_open", "iotmon_honeypot_", NULL};
@@ -31,6 +33,26 @@ static int hp_stop(void *arg)
 	return 0;
 }
 
+/* In the child: the new day's Cowrie log from the parent's rotator. */
+static void hp_take_fd(void *arg, enum fdpass_what what, int fd)
+{
+	if (what == FDPASS_COWRIE_LOG)
+		honeypot_switch_cowrie(((struct hp_child *)arg)->hp, fd);
+	else
+		close(fd);
+}
+
+/* In the parent, from the rotator's thread. */
+static int give_cowrie_log(int fd, void *arg, struct err *err)
+{
+	return sensor_child_pass_fd(arg, FDPASS_COWRIE_LOG, fd, err);
+}
+
+static void stop_rotator(void *arg)
+{
+	cowrie_rotator_stop(arg);
+}
+
 struct sensor_child *honeypot_child_start(const struct honeypot_config *hc, const char *user, char *describe,
 					  size_t size, struct err *err)
 {
@@ -42,10 +64,12 @@ struct sensor_child *honeypot_child_start(const struct honeypot_config *hc, cons
 		.fds = hp_fds,
 		.start = hp_start,
 		.stop = hp_stop,
+		.take_fd = hp_take_fd,
 		.arg = h,
 	};
 	struct sensor_child *c = NULL;
 
+	cowrie_rotate_at_start(hc->cowrie_log, hc->cowrie_retention_days);
 	if (cowrie_log_prepare(hc->cowrie_log, user, err))
 		goto out;
 	c = sensor_child_new(&spec, err);
@@ -58,6 +82,18 @@ struct sensor_child *honeypot_child_start(const struct honeypot_config *hc, cons
 		goto out;
 	}
 	snprintf(describe, size, "%s", honeypot_describe(h->hp));
+	if (hc->cowrie_log && hc->cowrie_log[0]) {
+		struct cowrie_rotator *r =
+			cowrie_rotator_start(hc->cowrie_log, user, hc->cowrie_retention_days, give_cowrie_log, c, err);
+
+		if (!r) {
+			sensor_child_stop(c, NULL);
+			c = NULL;
+			goto out;
+		}
+		/* Before the relay closes the socket the rotator sends on. */
+		sensor_child_on_stop(c, stop_rotator, r);
+	}
 out:
 	/* The parent keeps no listener and no attacker byte. */
 	honeypot_stop(h->hp);

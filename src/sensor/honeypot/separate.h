@@ -4,7 +4,8 @@
  * child (sensor/sensor_child.h) that keeps the listeners and nothing else:
  * no store, no token table, no web server. The child opens the Cowrie log
  * as the service user, starts the loop, confines itself and says it
- * started. Used by `iotmon honeypot` and by the honeypot service of
+ * started. At each UTC midnight the parent's rotator (cowrie_rotate.h)
+ * renames the log, creates the next day's and passes it to the child. Used by `iotmon honeypot` and by the honeypot service of
  * `iotmon run`, which drive the child through sensor_child_*(). */
 #ifndef IOTMON_HP_SEPARATE_H
 #define IOTMON_HP_SEPARATE_H

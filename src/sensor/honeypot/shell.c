@@ -1157,7 +1157,11 @@ enum shell_status shell_run(struct shell *sh, const char *line, size_t len, stru
 	return exit_shell ? SHELL_EXIT : SHELL_CONTINUE;
 }
 
-size_t shell_payload_bytes(const struct shell *sh)
+size_t shell_held_bytes(const struct shell *sh)
 {
-	return sh->total;
+	size_t held = xalloc_held(sh);
+
+	for (size_t i = 0; i < sh->nfiles; i++)
+		held += xalloc_held(sh->files[i].data);
+	return held;
 }

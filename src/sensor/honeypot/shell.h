@@ -52,8 +52,9 @@ enum shell_status shell_run(struct shell *sh, const char *line, size_t len, stru
 /* Files the session wrote with echo/printf data (droppers), in creation
  * order: path, content (possibly cut at payload_max: truncated). */
 typedef void (*shell_file_fn)(void *arg, const char *path, const uint8_t *data, size_t len, bool truncated);
-/* Bytes the session's files hold now (the honeypot's memory budget). */
-size_t shell_payload_bytes(const struct shell *sh);
+/* Memory the shell and its files hold now, as the allocator counts it
+ * (the honeypot's memory budget). */
+size_t shell_held_bytes(const struct shell *sh);
 void shell_each_dropped(const struct shell *sh, shell_file_fn fn, void *arg);
 
 #endif
