@@ -30,11 +30,13 @@ static double now_s(void)
 	return (double)time_mono_us() / 1e6;
 }
 
-static void settings(struct js_settings *js, const char *url)
+/* stream: the latency run has its own, so that it never drains the
+ * backlog an earlier publish left in IOTMON_EVENTS. */
+static void settings(struct js_settings *js, const char *url, const char *stream, const char *prefix)
 {
 	js->url = url;
-	js->stream = "IOTMON_EVENTS";
-	js->subject_prefix = "iotmon.events";
+	js->stream = stream;
+	js->subject_prefix = prefix;
 	js->replicas = 1;
 	js->max_age_s = 0;
 	js->duplicate_window_s = 120;
@@ -49,7 +51,7 @@ static int publish(const char *url, long n, int64_t step)
 	struct err err;
 	double t0;
 
-	settings(&opt.js, url);
+	settings(&opt.js, url, "IOTMON_EVENTS", "iotmon.events");
 	opt.close_timeout_ms = 600000;
 	sink = nats_sink_new(&opt, &err);
 	if (!sink) {
@@ -88,7 +90,7 @@ static void on_ready(void *arg)
 	struct run *r = arg;
 
 	r->t_ready = now_s();
-	r->ready = 1;
+	__atomic_store_n(&r->ready, 1, __ATOMIC_RELEASE);
 }
 
 static void *collect_main(void *arg)
@@ -113,14 +115,14 @@ static int collect(const char *url, const char *db, long n)
 		fprintf(stderr, "%s\n", err.msg);
 		return 1;
 	}
-	settings(&r.opt.js, url);
+	settings(&r.opt.js, url, "IOTMON_EVENTS", "iotmon.events");
 	r.opt.durable = "bench";
 	r.opt.dead_letter = "iotmon.deadletter";
 	r.opt.sources = none;
 	r.opt.batch = 10000;
 	r.opt.ack_wait_s = 120;
 	pthread_create(&th, NULL, collect_main, &r);
-	while (!r.ready || __atomic_load_n(&r.st.stored, __ATOMIC_RELAXED) +
+	while (!__atomic_load_n(&r.ready, __ATOMIC_ACQUIRE) || __atomic_load_n(&r.st.stored, __ATOMIC_RELAXED) +
 					  __atomic_load_n(&r.st.duplicates, __ATOMIC_RELAXED) <
 				  (uint64_t)n) {
 		struct timespec ts = {0, 20 * 1000 * 1000};
@@ -128,7 +130,7 @@ static int collect(const char *url, const char *db, long n)
 		nanosleep(&ts, NULL);
 	}
 	double t = now_s() - r.t_ready;
-	r.stop = 1;
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
 	pthread_join(th, NULL);
 	store_close(r.store);
 	printf("JetStream -> collector -> store (%s): %llu events in %.2f s = %.0f events/s\n",
@@ -149,8 +151,11 @@ static void on_committed(const struct event *evs, size_t n, void *arg)
 	int64_t now = time_now_us();
 
 	pthread_mutex_lock(&d->lock);
-	for (size_t i = 0; i < n && d->n < d->cap; i++)
-		d->ms[d->n++] = (uint32_t)((now - evs[i].time_us) / 1000);
+	for (size_t i = 0; i < n && d->n < d->cap; i++) {
+		int64_t ms = (now - evs[i].time_us) / 1000;
+
+		d->ms[d->n++] = ms < 0 ? 0 : ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+	}
 	pthread_mutex_unlock(&d->lock);
 }
 
@@ -180,21 +185,21 @@ static int latency(const char *url, const char *db, long rate, long seconds)
 		fprintf(stderr, "%s\n", err.msg);
 		return 1;
 	}
-	settings(&r.opt.js, url);
+	settings(&r.opt.js, url, "IOTMON_LATENCY", "iotmon.latency");
 	r.opt.durable = "bench-latency";
-	r.opt.dead_letter = "iotmon.deadletter";
+	r.opt.dead_letter = "iotmon.latency-deadletter";
 	r.opt.sources = none;
 	r.opt.batch = 5000;
 	r.opt.ack_wait_s = 120;
 	r.opt.committed = on_committed;
 	r.opt.committed_arg = &d;
 	pthread_create(&th, NULL, collect_main, &r);
-	while (!r.ready) {
+	while (!__atomic_load_n(&r.ready, __ATOMIC_ACQUIRE)) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
 
 		nanosleep(&ts, NULL);
 	}
-	settings(&po.js, url);
+	settings(&po.js, url, "IOTMON_LATENCY", "iotmon.latency");
 	po.close_timeout_ms = 600000;
 	sink = nats_sink_new(&po, &err);
 	if (!sink) {
@@ -231,7 +236,7 @@ static int latency(const char *url, const char *db, long rate, long seconds)
 
 		nanosleep(&ts, NULL);
 	}
-	r.stop = 1;
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELAXED);
 	pthread_join(th, NULL);
 	store_close(r.store);
 	qsort(d.ms, d.n, sizeof(*d.ms), cmp_u32);

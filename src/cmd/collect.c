@@ -33,7 +33,7 @@ static void *signal_main(void *arg)
 
 	if (sigwait(set, &sig) == 0)
 		log_info("%s received, finishing the current batch", sig == SIGINT ? "SIGINT" : "SIGTERM");
-	stop_requested = 1;
+	__atomic_store_n(&stop_requested, 1, __ATOMIC_RELAXED); /* read by the collector's threads */
 	return NULL;
 }
 

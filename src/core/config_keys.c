@@ -53,7 +53,7 @@ const struct config_key config_keys[] = {
 	{"collector", "durable", CONFIG_STRING, "iotmon-collector", 0, 0, NULL, "name of the durable pull consumer"},
 	{"collector", "sources", CONFIG_LIST, "", 0, 0, NULL,
 	 "JetStream domains of the leaf nodes whose streams the central stream sources (empty: it captures the subjects)"},
-	{"collector", "batch", CONFIG_INT, "2000", 1, 100000, NULL, "messages fetched and committed per transaction at most"},
+	{"collector", "batch", CONFIG_INT, "2000", 1, 100000, NULL, "events committed per transaction at most (about: fetched as messages of up to 128 events)"},
 	{"collector", "ack_wait_s", CONFIG_INT, "60", 1, 3600, NULL,
 	 "a fetched message not acknowledged within this is delivered again"},
 	{"collector", "dead_letter", CONFIG_STRING, "iotmon.deadletter", 0, 0, NULL,

@@ -336,6 +336,8 @@ static int pg_insert_events(struct store *base, const struct event *evs, size_t 
 		*inserted = 0;
 	if (n == 0)
 		return 0;
+	if (pg_reconnect_if_lost(s, err))
+		return -1;
 	if (!s->staged) {
 		if (pg_exec(s, staging_sql, err))
 			return -1;

@@ -27,6 +27,9 @@ struct pg_store {
 	size_t copylen, copycap;
 };
 
+/* After the server dropped the connection: connects again (0), or -1 with
+ * err. A live connection is left alone. */
+int pg_reconnect_if_lost(struct pg_store *s, struct err *err);
 /* Sets err to "NAME: what: the server's first line"; returns -1. */
 int pg_error(struct pg_store *s, struct err *err, const char *what);
 /* Runs SQL without parameters that returns no rows. */

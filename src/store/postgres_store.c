@@ -364,6 +364,30 @@ fail:
 	return -1;
 }
 
+/* What every connection of the store sets first. Days and times are UTC
+ * everywhere; a reader cannot write by mistake. */
+static int session_setup(struct pg_store *s, struct err *err)
+{
+	PQsetNoticeProcessor(s->conn, quiet_notices, NULL);
+	return pg_exec(s, s->readonly ? "SET TimeZone = 'UTC'; SET default_transaction_read_only = on"
+				     : "SET TimeZone = 'UTC'",
+		       err);
+}
+
+int pg_reconnect_if_lost(struct pg_store *s, struct err *err)
+{
+	if (PQstatus(s->conn) != CONNECTION_BAD)
+		return 0;
+	/* The server went away (restart, failover): connect again with the
+	 * same parameters; the session's state is gone with the old one. */
+	PQreset(s->conn);
+	s->staged = false;
+	s->ndays = 0;
+	if (PQstatus(s->conn) != CONNECTION_OK)
+		return pg_error(s, err, "connection lost; cannot connect again");
+	return session_setup(s, err);
+}
+
 struct store *postgres_store_open(const char *target, int flags, struct err *err)
 {
 	static const char *const keys[] = {"dbname", "connect_timeout", "application_name", NULL};
@@ -390,11 +414,7 @@ struct store *postgres_store_open(const char *target, int flags, struct err *err
 		pg_error(s, err, "cannot connect");
 		goto fail;
 	}
-	PQsetNoticeProcessor(s->conn, quiet_notices, NULL);
-	/* Days and times are UTC everywhere; a reader cannot write by mistake. */
-	if (pg_exec(s, s->readonly ? "SET TimeZone = 'UTC'; SET default_transaction_read_only = on"
-				   : "SET TimeZone = 'UTC'",
-		    err))
+	if (session_setup(s, err))
 		goto fail;
 	if (read_version(s, &version, err))
 		goto fail;

@@ -1,8 +1,9 @@
 /* collector.h - the central consumer: JetStream stream -> store.
  *
- * A durable pull consumer on the central stream; each fetched batch is
- * decoded, written with one store_insert_events() transaction, and only then
- * acknowledged. A crash between commit and acknowledgement redelivers the
+ * A durable pull consumer on the central stream. A fetch thread fetches and
+ * decodes messages (batches of events, event_batch.h, or one JSON event)
+ * while the caller's thread commits the previous batch with one
+ * store_insert_events() transaction and only then acknowledges its messages. A crash between commit and acknowledgement redelivers the
  * batch; the event identity makes the second insert a no-op (counted as
  * duplicates). A message that is not a valid event is published to the
  * dead-letter subject (a stream of its own), counted, logged at most every

@@ -1,7 +1,9 @@
 /* nats_sink.c - the JetStream publisher behind nats_sink.h.
  *
- * emit() only queues a copy; one publisher thread turns queued events into
- * messages and publishes them asynchronously. The client library calls
+ * emit() appends the event to the batch message being filled (event_batch.h:
+ * the binary event form, no JSON tree, no copy of the event); a batch full by
+ * size is sealed into a message at once, one that waited PUBLISH_DELAY_US by
+ * the publisher thread, which hands messages to the library asynchronously. The client library calls
  * on_ack() from its own thread for every answer: a positive one counts the
  * event as accepted, a negative one puts the message on the retry list.
  * Answers that never come (the server died between storing and answering)
@@ -19,6 +21,13 @@
 #include "core/metrics.h"
 #include "core/timeutil.h"
 #include "core/xalloc.h"
+#include "event_batch.h"
+
+/* A batch message holds at most this many events or bytes, and waits at
+ * most this long for more (the delay is what batching adds to latency). */
+#define BATCH_EVENTS 128
+#define BATCH_BYTES (48 * 1024)
+#define PUBLISH_DELAY_US 2000
 
 struct msg_list {
 	natsMsg **v;
@@ -33,12 +42,17 @@ struct nats_sink {
 
 	pthread_mutex_t lock;
 	pthread_cond_t wake, space, progress;
-	struct event *queue; /* waiting events, owned copies */
-	size_t count, cap;
+	struct event_batch cur; /* the batch being filled */
+	char cur_sensor[EVENT_SENSOR_MAX]; /* its events' sensor (one subject) */
+	char cur_id[JS_MSG_ID_MAX]; /* its first event's identity */
+	int64_t cur_first_us; /* when its first event came */
+	size_t waiting; /* events emitted and not handed to the library */
+	struct msg_list queue; /* sealed batches, not yet handed to the library */
 	struct msg_list retry; /* refused or unanswered messages, ours again */
-	uint64_t emitted, acked, duplicates, republished, refused;
+	uint64_t emitted, acked, duplicates, republished, refused, dropped;
 	int64_t inflight; /* handed to the library, not answered */
 	int64_t last_progress_us;
+	int waiters; /* threads in wait_acked(): only then is each answer signalled */
 	bool stopping, abandon, stream_ready;
 	pthread_t thread;
 
@@ -62,21 +76,33 @@ static void list_free(struct msg_list *l)
 	*l = (struct msg_list){0};
 }
 
+/* Events in a message: a batch says; a JSON message holds one. */
+static unsigned msg_events(natsMsg *m)
+{
+	unsigned n = event_batch_count(natsMsg_GetData(m), (size_t)natsMsg_GetDataLength(m));
+
+	return n ? n : 1;
+}
+
 static void on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void *closure)
 {
 	struct nats_sink *s = closure;
+	unsigned n = msg_events(msg);
 
 	(void)js;
+	if (pa) {
+		natsMsg_Destroy(msg);
+		metric_add(s->m_acked, n);
+	}
 	pthread_mutex_lock(&s->lock);
 	s->inflight--;
 	s->last_progress_us = time_mono_us();
 	if (pa) {
-		s->acked++;
+		s->acked += n;
 		if (pa->Duplicate)
-			s->duplicates++;
-		metric_add(s->m_acked, 1);
-		natsMsg_Destroy(msg);
-		pthread_cond_broadcast(&s->progress);
+			s->duplicates += n;
+		if (s->waiters)
+			pthread_cond_broadcast(&s->progress);
 	} else {
 		/* No stream yet (a leaf restarting), a full stream, a timeout:
 		 * publish it again from the publisher thread. */
@@ -89,40 +115,104 @@ static void on_ack(jsCtx *js, natsMsg *msg, jsPubAck *pa, jsPubAckErr *pae, void
 	pthread_mutex_unlock(&s->lock);
 }
 
-static natsMsg *event_msg(const struct nats_sink *s, const struct event *ev)
+/* A message to PREFIX.<sensor> with id as its JetStream message id. */
+static natsMsg *make_msg(const struct nats_sink *s, const char *sensor, const char *id, const void *data, size_t len)
 {
-	char subject[JS_SUBJECT_MAX], id[JS_MSG_ID_MAX];
-	char *json = event_to_json(ev);
+	char subject[JS_SUBJECT_MAX];
 	natsMsg *m = NULL;
+	natsStatus st;
 
-	js_event_subject(s->opt.js.subject_prefix, ev->sensor, subject);
-	js_event_msg_id(ev, id);
-	if (natsMsg_Create(&m, subject, NULL, json, (int)strlen(json)) != NATS_OK ||
-	    natsMsgHeader_Set(m, "Nats-Msg-Id", id) != NATS_OK) {
+	js_event_subject(s->opt.js.subject_prefix, sensor, subject);
+	st = natsMsg_Create(&m, subject, NULL, data, (int)len);
+	if (st == NATS_OK)
+		st = natsMsgHeader_Set(m, "Nats-Msg-Id", id);
+	if (st != NATS_OK) {
 		natsMsg_Destroy(m);
 		m = NULL;
 	}
-	free(json);
 	return m;
 }
 
-/* Publishes m (ours until the library takes it); false leaves it in *left. */
-static bool publish(struct nats_sink *s, natsMsg *m, struct msg_list *left)
+/* Counts events that could not become a message (out of memory). */
+static void lost(struct nats_sink *s, size_t n)
 {
-	bool idle;
+	s->dropped += n;
+	s->waiting -= n;
+	log_error("nats: cannot build a message (out of memory); %zu events dropped", n);
+}
 
-	pthread_mutex_lock(&s->lock);
-	idle = s->inflight == 0;
-	s->inflight++;
-	if (idle)
-		s->last_progress_us = time_mono_us();
-	pthread_mutex_unlock(&s->lock);
-	if (js_PublishMsgAsync(s->js, &m, NULL) == NATS_OK)
+/* Turns the batch being filled into a queued message (lock held). Its id
+ * is the first event's identity and the count: the same batch sent again
+ * has the same id, so the stream keeps one copy. */
+static void seal(struct nats_sink *s)
+{
+	char id[JS_MSG_ID_MAX + 8];
+	const uint8_t *data;
+	natsMsg *m;
+	size_t len;
+
+	if (s->cur.count == 0)
+		return;
+	data = event_batch_finish(&s->cur, &len);
+	snprintf(id, sizeof(id), "%s+%u", s->cur_id, s->cur.count);
+	m = make_msg(s, s->cur_sensor, id, data, len);
+	if (m) {
+		list_push(&s->queue, m);
+		if (s->queue.n == 1)
+			pthread_cond_signal(&s->wake);
+	} else {
+		lost(s, s->cur.count);
+	}
+	event_batch_reset(&s->cur);
+}
+
+/* An event the wire form cannot hold (a text over its bound) goes alone,
+ * as its JSON line (lock held). */
+static void queue_json(struct nats_sink *s, const struct event *ev)
+{
+	char id[JS_MSG_ID_MAX], *json = event_to_json(ev);
+	natsMsg *m;
+
+	js_event_msg_id(ev, id);
+	m = make_msg(s, ev->sensor, id, json, strlen(json));
+	free(json);
+	if (m) {
+		list_push(&s->queue, m);
+		if (s->queue.n == 1)
+			pthread_cond_signal(&s->wake);
+	} else {
+		lost(s, 1);
+	}
+}
+
+/* Whether the batch being filled should go now (lock held). */
+static bool cur_due(const struct nats_sink *s, int64_t now)
+{
+	return s->cur.count && (s->stopping || s->waiters || now - s->cur_first_us >= PUBLISH_DELAY_US);
+}
+
+/* Hands msgs[0..n) to the library (ours until it takes one); what it
+ * refuses goes to *left with everything after it. Returns false then. */
+static bool publish_all(struct nats_sink *s, natsMsg **msgs, size_t n, struct msg_list *left)
+{
+	size_t i = 0;
+
+	if (n == 0)
 		return true;
 	pthread_mutex_lock(&s->lock);
-	s->inflight--;
+	if (s->inflight == 0)
+		s->last_progress_us = time_mono_us();
+	s->inflight += (int64_t)n;
 	pthread_mutex_unlock(&s->lock);
-	list_push(left, m);
+	while (i < n && js_PublishMsgAsync(s->js, &msgs[i], NULL) == NATS_OK)
+		i++;
+	if (i == n)
+		return true;
+	pthread_mutex_lock(&s->lock);
+	s->inflight -= (int64_t)(n - i);
+	pthread_mutex_unlock(&s->lock);
+	for (; i < n; i++)
+		list_push(left, msgs[i]);
 	return false;
 }
 
@@ -152,7 +242,7 @@ static void reclaim_unanswered(struct nats_sink *s)
 	s->last_progress_us = now;
 	pthread_mutex_unlock(&s->lock);
 	metric_add(s->m_retried, pending.Count);
-	log_warn("nats: %d events not acknowledged within %d ms; publishing them again", pending.Count,
+	log_warn("nats: %d messages not acknowledged within %d ms; publishing them again", pending.Count,
 		 s->opt.ack_timeout_ms);
 	natsMsgList_Destroy(&pending);
 }
@@ -190,88 +280,84 @@ static void pause_ms(long ms)
 	nanosleep(&ts, NULL);
 }
 
+/* Waits (lock held) until there is work: a sealed message, a batch that
+ * has waited long enough, refused messages, or the end; at most 100 ms
+ * while answers are outstanding, so that missing ones are noticed. */
+static void wait_for_work(struct nats_sink *s, bool have_left)
+{
+	for (;;) {
+		int64_t now = time_mono_us(), deadline;
+		struct timespec ts;
+
+		if (have_left || s->retry.n || s->queue.n || cur_due(s, now) ||
+		    (s->stopping && (s->abandon || (s->inflight == 0 && s->cur.count == 0))))
+			return;
+		if (s->cur.count == 0 && s->inflight == 0) {
+			pthread_cond_wait(&s->wake, &s->lock);
+			continue;
+		}
+		deadline = s->cur.count ? s->cur_first_us + PUBLISH_DELAY_US : now + 100 * 1000;
+		ts.tv_sec = deadline / US_PER_SEC;
+		ts.tv_nsec = (long)(deadline % US_PER_SEC) * 1000;
+		if (pthread_cond_timedwait(&s->wake, &s->lock, &ts) != 0 && s->cur.count == 0)
+			return;
+	}
+}
+
 static void *publisher_main(void *arg)
 {
 	struct nats_sink *s = arg;
-	struct msg_list retry = {0}, left = {0};
-	struct event *batch = NULL;
-	size_t n = 0, done = 0;
+	struct msg_list retry = {0}, left = {0}, batch = {0};
 
 	for (;;) {
 		pthread_mutex_lock(&s->lock);
-		while (!s->stopping && s->count == 0 && s->retry.n == 0 && !left.n && done == n && s->inflight == 0)
-			pthread_cond_wait(&s->wake, &s->lock);
-		if (s->stopping &&
-		    (s->abandon || (s->count == 0 && s->retry.n == 0 && !left.n && done == n && s->inflight == 0))) {
+		wait_for_work(s, left.n > 0);
+		if (s->stopping && (s->abandon || (s->queue.n == 0 && s->cur.count == 0 && s->retry.n == 0 && !left.n &&
+						   s->inflight == 0))) {
 			pthread_mutex_unlock(&s->lock);
 			break;
 		}
-		/* Take what the library refused and, once the last batch is out,
-		 * every queued event (swapping buffers: emitters never wait on
-		 * the network). */
+		if (cur_due(s, time_mono_us()))
+			seal(s);
+		/* Take what the library refused and every queued message
+		 * (swapping arrays: emitters never wait on the network). */
 		retry = s->retry;
 		s->retry = (struct msg_list){0};
-		if (done == n && s->count) {
-			free(batch);
+		if (s->queue.n) {
+			struct msg_list t = batch;
+
 			batch = s->queue;
-			n = s->count;
-			done = 0;
-			s->queue = NULL;
-			s->count = s->cap = 0;
+			s->queue = t;
+			s->queue.n = 0;
+			for (size_t i = 0; i < batch.n; i++)
+				s->waiting -= msg_events(batch.v[i]);
 			pthread_cond_broadcast(&s->space);
 		}
 		pthread_mutex_unlock(&s->lock);
 
-		for (size_t i = 0; i < left.n; i++)
-			list_push(&retry, left.v[i]);
-		left.n = 0;
+		/* Oldest first: what was refused before, then the new ones. */
+		for (size_t i = 0; i < retry.n; i++)
+			list_push(&left, retry.v[i]);
+		free(retry.v);
+		retry = (struct msg_list){0};
+		for (size_t i = 0; i < batch.n; i++)
+			list_push(&left, batch.v[i]);
+		batch.n = 0;
 		if (!stream_ready(s)) {
-			for (size_t i = 0; i < retry.n; i++)
-				list_push(&left, retry.v[i]);
-			retry.n = 0;
 			pause_ms(100);
 			continue;
 		}
-		bool failed = false;
-		for (size_t i = 0; i < retry.n; i++)
-			failed |= !publish(s, retry.v[i], &left);
-		retry.n = 0;
-		while (done < n && !failed) {
-			natsMsg *m = event_msg(s, &batch[done]);
+		struct msg_list todo = left;
+		bool failed;
 
-			event_free(&batch[done]);
-			done++;
-			if (!m) {
-				log_error("nats: cannot build a message (out of memory); event lost");
-				continue;
-			}
-			failed |= !publish(s, m, &left);
-		}
+		left = (struct msg_list){0};
+		failed = !publish_all(s, todo.v, todo.n, &left);
+		free(todo.v);
 		reclaim_unanswered(s);
-		if (failed || done == n) {
-			/* Nothing more to push now: wait a little for answers (or
-			 * for the connection) before looking again. */
-			pthread_mutex_lock(&s->lock);
-			if (s->count == 0 && s->retry.n == 0 && s->inflight > 0 && !failed) {
-				struct timespec ts;
-
-				clock_gettime(CLOCK_REALTIME, &ts);
-				ts.tv_nsec += 100 * 1000000;
-				if (ts.tv_nsec >= 1000000000) {
-					ts.tv_sec++;
-					ts.tv_nsec -= 1000000000;
-				}
-				pthread_cond_timedwait(&s->wake, &s->lock, &ts);
-			}
-			pthread_mutex_unlock(&s->lock);
-			if (failed)
-				pause_ms(50);
-		}
+		if (failed)
+			pause_ms(50);
 	}
-	for (; done < n; done++)
-		event_free(&batch[done]);
-	free(batch);
-	list_free(&retry);
+	list_free(&batch);
 	list_free(&left);
 	return NULL;
 }
@@ -281,16 +367,25 @@ static int nats_emit(struct sink *base, const struct event *ev)
 	struct nats_sink *s = (struct nats_sink *)base;
 
 	pthread_mutex_lock(&s->lock);
-	while (s->count >= s->opt.queue_max && !s->stopping)
+	while (s->waiting >= s->opt.queue_max && !s->stopping)
 		pthread_cond_wait(&s->space, &s->lock);
-	if (s->count == s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 1024;
-		s->queue = xrealloc(s->queue, s->cap * sizeof(*s->queue));
-	}
-	event_copy(&s->queue[s->count++], ev);
 	s->emitted++;
-	if (s->count == 1)
-		pthread_cond_signal(&s->wake);
+	s->waiting++;
+	/* One subject per message: a batch holds one sensor's events. */
+	if (s->cur.count && (s->cur.len >= BATCH_BYTES || strcmp(s->cur_sensor, ev->sensor) != 0))
+		seal(s);
+	if (event_batch_add(&s->cur, ev) == 0) {
+		if (s->cur.count == 1) {
+			snprintf(s->cur_sensor, sizeof(s->cur_sensor), "%s", ev->sensor);
+			js_event_msg_id(ev, s->cur_id);
+			s->cur_first_us = time_mono_us();
+			pthread_cond_signal(&s->wake); /* starts the publisher's clock */
+		}
+		if (s->cur.count >= BATCH_EVENTS)
+			seal(s);
+	} else {
+		queue_json(s, ev);
+	}
 	pthread_mutex_unlock(&s->lock);
 	return 0;
 }
@@ -303,7 +398,8 @@ static int wait_acked(struct nats_sink *s, struct err *err)
 	int rc = 0;
 
 	pthread_mutex_lock(&s->lock);
-	target = s->emitted;
+	target = s->emitted - s->dropped;
+	s->waiters++;
 	pthread_cond_signal(&s->wake);
 	while (s->acked < target && time_mono_us() < deadline) {
 		struct timespec ts;
@@ -312,6 +408,7 @@ static int wait_acked(struct nats_sink *s, struct err *err)
 		ts.tv_sec += 1;
 		pthread_cond_timedwait(&s->progress, &s->lock, &ts);
 	}
+	s->waiters--;
 	if (s->acked < target)
 		rc = err_set(err, "nats: %llu events not acknowledged by JetStream (stream %s at %s)",
 			     (unsigned long long)(target - s->acked), s->opt.js.stream, s->opt.js.url);
@@ -333,6 +430,7 @@ static void nats_stats(struct sink *base, struct sink_stats *out)
 	out->committed = s->acked;
 	out->inserted = s->acked - s->duplicates;
 	out->failed_batches = s->refused + s->republished;
+	out->dropped = s->dropped;
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -346,9 +444,6 @@ static int nats_close(struct sink *base, struct err *err)
 	s->stopping = true;
 	if (rc) {
 		/* Given up: let the thread end with the rest unanswered. */
-		for (size_t i = 0; i < s->count; i++)
-			event_free(&s->queue[i]);
-		s->count = 0;
 		s->abandon = true;
 	}
 	pthread_cond_broadcast(&s->wake);
@@ -359,7 +454,8 @@ static int nats_close(struct sink *base, struct err *err)
 		natsMsgList_Destroy(&pending);
 	js_disconnect(s->nc, s->js);
 	list_free(&s->retry);
-	free(s->queue);
+	list_free(&s->queue);
+	event_batch_free(&s->cur);
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->wake);
 	pthread_cond_destroy(&s->space);
@@ -373,6 +469,7 @@ static const struct sink_ops nats_sink_ops = {"nats", nats_emit, nats_flush, nat
 struct sink *nats_sink_new(const struct nats_sink_options *opt, struct err *err)
 {
 	struct nats_sink *s = xcalloc(1, sizeof(*s));
+	pthread_condattr_t monotonic;
 	jsOptions jo;
 
 	s->base.ops = &nats_sink_ops;
@@ -386,7 +483,10 @@ struct sink *nats_sink_new(const struct nats_sink_options *opt, struct err *err)
 	if (s->opt.close_timeout_ms <= 0)
 		s->opt.close_timeout_ms = 30000;
 	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->wake, NULL);
+	pthread_condattr_init(&monotonic);
+	pthread_condattr_setclock(&monotonic, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->wake, &monotonic);
+	pthread_condattr_destroy(&monotonic);
 	pthread_cond_init(&s->space, NULL);
 	pthread_cond_init(&s->progress, NULL);
 	s->m_acked = metric_get("iotmon_transport_acked_total", NULL, METRIC_COUNTER,

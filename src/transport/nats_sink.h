@@ -1,13 +1,15 @@
 /* nats_sink.h - a sink that publishes events to NATS JetStream.
  *
  * What a sensor uses instead of the store sink when [transport] nats is set.
- * Each event goes as its canonical JSON line (docs/events.md) to subject
- * PREFIX.<sensor name>, with the event identity as the JetStream message id,
- * so a re-sent event is dropped by the server's duplicate window.
+ * Events go in batch messages (event_batch.h: up to 128 events of one
+ * sensor, at most 2 ms old) to subject PREFIX.<sensor name>, with the first
+ * event's identity and the count as the JetStream message id, so a re-sent
+ * message is dropped by the server's duplicate window (and any event that
+ * gets past it by the store's identity).
  *
  * Publishing is asynchronous with at most max_pending unacknowledged
  * messages; an event is *accepted* (sink_stats committed) once JetStream has
- * acknowledged it. The server is meant to be the host's own leaf node with a
+ * acknowledged its message. The server is meant to be the host's own leaf node with a
  * disk-backed stream (docs/deploy.md), so a sensor keeps working while the
  * central site is away; while the leaf itself is down, events wait in memory
  * (emit() blocks at queue_max) and unacknowledged ones are published again. */
