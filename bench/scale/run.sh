@@ -49,6 +49,9 @@ if command -v nats-server >/dev/null; then
 	col=$(build/release/bench/bench_transport collect "nats://127.0.0.1:$NP" "$(pg_url nats)" "$N")
 	echo "$col"
 	echo "$(rate "$copy") $(rate "$col")" | awk '{printf "ratio: JetStream -> collector -> PostgreSQL / bare COPY %.2f\n", $2/$1}'
+	# the default configuration ([transport] batch = 1): one JSON message per event
+	NJ=$((N < 500000 ? N : 500000))
+	BENCH_BATCH=1 build/release/bench/bench_transport publish "nats://127.0.0.1:$NP" "$NJ" "$STEP"
 	# accept -> commit while a sensor publishes 50 k events/s for 10 s (target p99 < 2 s)
 	pg_psql "CREATE DATABASE latency"
 	build/release/bench/bench_transport latency "nats://127.0.0.1:$NP" "$(pg_url latency)" 50000 10

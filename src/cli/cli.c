@@ -237,6 +237,7 @@ struct sink *cli_event_sink(struct cli *cli, struct store *store, const struct e
 	js_settings_from(cli->cfg, &opt.js);
 	opt.max_pending = (int)config_int(cli->cfg, "transport", "max_pending");
 	opt.ack_timeout_ms = (int)config_int(cli->cfg, "transport", "ack_timeout_ms");
+	opt.batch_events = (unsigned)config_int(cli->cfg, "transport", "batch");
 	opt.queue_max = (size_t)config_int(cli->cfg, "store", "queue_max");
 	sink = nats_sink_new(&opt, &err);
 	if (!sink)

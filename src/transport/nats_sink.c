@@ -23,9 +23,9 @@
 #include "core/xalloc.h"
 #include "event_batch.h"
 
-/* A batch message holds at most this many events or bytes, and waits at
- * most this long for more (the delay is what batching adds to latency). */
-#define BATCH_EVENTS 128
+/* A batch message holds at most opt.batch_events events (at most
+ * EVENT_BATCH_MAX_EVENTS) or this many bytes, and waits at most this long
+ * for more (the delay is what batching adds to latency). */
 #define BATCH_BYTES (48 * 1024)
 #define PUBLISH_DELAY_US 2000
 
@@ -166,8 +166,9 @@ static void seal(struct nats_sink *s)
 	event_batch_reset(&s->cur);
 }
 
-/* An event the wire form cannot hold (a text over its bound) goes alone,
- * as its JSON line (lock held). */
+/* An event alone, as its JSON line with its identity as the message id:
+ * every event when batching is off, else one the wire form cannot hold
+ * (a text over its bound) (lock held). */
 static void queue_json(struct nats_sink *s, const struct event *ev)
 {
 	char id[JS_MSG_ID_MAX], *json = event_to_json(ev);
@@ -374,14 +375,14 @@ static int nats_emit(struct sink *base, const struct event *ev)
 	/* One subject per message: a batch holds one sensor's events. */
 	if (s->cur.count && (s->cur.len >= BATCH_BYTES || strcmp(s->cur_sensor, ev->sensor) != 0))
 		seal(s);
-	if (event_batch_add(&s->cur, ev) == 0) {
+	if (s->opt.batch_events > 1 && event_batch_add(&s->cur, ev) == 0) {
 		if (s->cur.count == 1) {
 			snprintf(s->cur_sensor, sizeof(s->cur_sensor), "%s", ev->sensor);
 			js_event_msg_id(ev, s->cur_id);
 			s->cur_first_us = time_mono_us();
 			pthread_cond_signal(&s->wake); /* starts the publisher's clock */
 		}
-		if (s->cur.count >= BATCH_EVENTS)
+		if (s->cur.count >= s->opt.batch_events)
 			seal(s);
 	} else {
 		queue_json(s, ev);
@@ -480,6 +481,10 @@ struct sink *nats_sink_new(const struct nats_sink_options *opt, struct err *err)
 		s->opt.queue_max = (size_t)s->opt.max_pending * 16;
 	if (s->opt.ack_timeout_ms <= 0)
 		s->opt.ack_timeout_ms = 5000;
+	if (s->opt.batch_events == 0)
+		s->opt.batch_events = 1;
+	if (s->opt.batch_events > EVENT_BATCH_MAX_EVENTS)
+		s->opt.batch_events = EVENT_BATCH_MAX_EVENTS;
 	if (s->opt.close_timeout_ms <= 0)
 		s->opt.close_timeout_ms = 30000;
 	pthread_mutex_init(&s->lock, NULL);

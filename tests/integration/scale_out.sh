@@ -66,7 +66,8 @@ ns_start hub "$T/hub.conf"
 ns_start leaf-a "$T/leaf-a.conf"
 ns_start leaf-b "$T/leaf-b.conf"
 
-# hp_start NAME SENSOR NATS-URL: a honeypot publishing to its leaf.
+# hp_start NAME SENSOR NATS-URL [BATCH]: a honeypot publishing to its leaf,
+# each event its own JSON message, or BATCH events per batch message.
 hp_start() {
 	port=$(free_port)
 	cat >"$T/$1.conf" <<CONF
@@ -77,6 +78,7 @@ $ROOT_USER
 [transport]
 nats = $3
 ack_timeout_ms = 2000
+batch = ${4:-1}
 CONF
 	"$IOTMON" honeypot -c "$T/$1.conf" --telnet "127.0.0.1:$port" --http '' \
 		--cowrie-log "$T/$1.cowrie.json" 2>"$T/$1.err" &
@@ -141,12 +143,36 @@ cowrie_logins() { grep -c '"eventid": *"cowrie.login' "$T/$1.cowrie.json"; }
 co_start collector "nats://127.0.0.1:$HUB_PORT" "sources = leaf-a, leaf-b"
 co_wait_ready collector 1
 hp_start hpa hp-a "nats://127.0.0.1:$LA_PORT"
-hp_start hpb hp-b "nats://127.0.0.1:$LB_PORT"
+hp_start hpb hp-b "nats://127.0.0.1:$LB_PORT" 128
 
 # --- load, and every fault during it ---
 $PY "$ROOT/tests/hp_load.py" 40 30 "127.0.0.1:$(cat "$T/hpa.port")" "127.0.0.1:$(cat "$T/hpb.port")" >"$T/load.out" 2>&1 &
 LOAD=$!
-sleep 4
+# What each sensor puts on the wire: hp-a (batch = 1) one JSON event per
+# message with its identity as Nats-Msg-Id; hp-b (batch = 128) batch messages.
+$PY "$ROOT/tests/nats_peek.py" "127.0.0.1:$LA_PORT" iotmon.events.hp-a 20 3.5 >"$T/peek-a" 2>&1 &
+PA=$!
+$PY "$ROOT/tests/nats_peek.py" "127.0.0.1:$LB_PORT" iotmon.events.hp-b 5 3.5 >"$T/peek-b" 2>&1 &
+PB=$!
+wait $PA $PB
+check_cmd "batch = 1: each message one JSON event of its sensor, its identity the message id" $PY -c '
+import json, sys, re, datetime
+msgs = [json.loads(l) for l in open(sys.argv[1])]
+assert len(msgs) >= 5, msgs
+for m in msgs:
+    ev = json.loads(m["payload"])
+    assert ev["sensor"] == "hp-a", ev
+    t = datetime.datetime.strptime(ev["time"], "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=datetime.timezone.utc)
+    us = int(t.timestamp()) * 1000000 + t.microsecond
+    mid = m["headers"]["Nats-Msg-Id"]
+    assert re.fullmatch(r"%d-[0-9]+" % us, mid), (mid, ev["time"])
+assert len({m["headers"]["Nats-Msg-Id"] for m in msgs}) == len(msgs)
+' "$T/peek-a"
+check_cmd "batch = 128: batch messages, id = first identity + count" $PY -c '
+import json, sys, re
+msgs = [json.loads(l) for l in open(sys.argv[1])]
+assert msgs and all(m["payload"].startswith("IB") and re.fullmatch(r"[0-9]+-[0-9]+\+[0-9]+", m["headers"]["Nats-Msg-Id"]) for m in msgs), msgs[:2]
+' "$T/peek-b"
 kill -9 "$(cat "$T/collector.pid")"
 wait "$(cat "$T/collector.pid")" 2>/dev/null
 sleep 1
