@@ -10,12 +10,15 @@
 # then `iotmon feed` of one day on both stores (best of 3).
 # A private cluster (tests/pg.sh) with durable settings (fsync on, as SQLite's
 # synchronous=FULL) is started and stopped by PID.
-# Usage: bench/scale/run.sh [N] [DAYS] [BATCH]
+# Usage: bench/scale/run.sh [N] [DAYS] [BATCH] [all|feed]
+# "feed" loads only the two stores (2 and 3) and times the feed: the 50 M
+# comparison, which needs ~35 GB of disk and no bare-COPY or NATS copies.
 set -eu
 cd "$(dirname "$0")/../.."
 N=${1:-2000000}
 DAYS=${2:-30}
 BATCH=${3:-10000}
+MODE=${4:-all}
 STEP=$((DAYS * 86400000000 / N))
 make -s all bench >/dev/null
 . tests/pg.sh
@@ -25,19 +28,19 @@ pg_start -c fsync=on -c synchronous_commit=on -c full_page_writes=on -c shared_b
 	-c checkpoint_timeout=30min >/dev/null || { echo "no PostgreSQL cluster" >&2; exit 1; }
 pg_psql "CREATE DATABASE bare" && pg_psql "CREATE DATABASE store"
 echo "# $N events over $DAYS days, batches of $BATCH; $(nproc) cores; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-copy=$(build/release/bench/bench_scale copy "$(pg_url bare)" "$N" "$BATCH" "$STEP")
-echo "$copy"
+[ "$MODE" = feed ] || copy=$(build/release/bench/bench_scale copy "$(pg_url bare)" "$N" "$BATCH" "$STEP")
+[ "$MODE" = feed ] || echo "$copy"
 pg=$(build/release/bench/bench_scale store "$(pg_url store)" "$N" "$BATCH" "$STEP")
 echo "$pg"
 sq=$(build/release/bench/bench_scale store "$W/s.db" "$N" "$BATCH" "$STEP")
 echo "$sq"
 rate() { echo "$1" | sed -n 's/.*= \([0-9]*\) \(rows\|events\)\/s.*/\1/p'; }
-echo "$(rate "$copy") $(rate "$pg") $(rate "$sq")" |
+[ "$MODE" = feed ] || echo "$(rate "$copy") $(rate "$pg") $(rate "$sq")" |
 	awk '{printf "ratios: PostgreSQL store / bare COPY %.2f, SQLite store / bare COPY %.2f, PostgreSQL / SQLite %.2f\n", $2/$1, $3/$1, $2/$3}'
 # --- sensors -> JetStream -> collector -> PostgreSQL (bench_transport): one
 # publishing sensor fills a local JetStream stream (acknowledged), then the
 # collector drains the backlog into a third database.
-if command -v nats-server >/dev/null; then
+if [ "$MODE" != feed ] && command -v nats-server >/dev/null; then
 	NP=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 	nats-server -a 127.0.0.1 -p "$NP" -js -sd "$W/js" >"$W/nats.log" 2>&1 &
 	NS=$!
