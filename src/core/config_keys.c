@@ -46,7 +46,7 @@ const struct config_key config_keys[] = {
 	 "an event without acknowledgement after this is published again (same message id)"},
 	{"transport", "batch", CONFIG_INT, "1", 1, 4096, NULL,
 	 "events per message at most: 1 = each event its own JSON message, its identity the message id; "
-	 "more = binary batch messages only `iotmon collect` reads (for sensors above ~40 k events/s)"},
+	 "more = binary batch messages only `iotmon collect` reads (for sensors above ~20 k events/s)"},
 	{"transport", "replicas", CONFIG_INT, "1", 1, 5, NULL, "replicas of a stream iotmon creates (3 on a hub cluster)"},
 	{"transport", "max_age_h", CONFIG_INT, "168", 0, 876000, NULL,
 	 "a stream iotmon creates keeps events this long (0: for ever); a leaf buffers outages up to this"},
