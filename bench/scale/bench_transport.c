@@ -96,6 +96,28 @@ struct run {
 	double t_ready;
 };
 
+/* The store and the collector's options of a run: its own stream, durable
+ * consumer and dead-letter subject; 1 (said on stderr) if the store fails. */
+static int run_open(struct run *r, const char *db, const char *url, const char *stream, const char *prefix,
+		    const char *durable, const char *dead_letter, int batch)
+{
+	static const char *const none[] = {NULL};
+	struct err err;
+
+	r->store = store_open(db, STORE_CREATE, &err);
+	if (!r->store) {
+		fprintf(stderr, "%s\n", err.msg);
+		return 1;
+	}
+	settings(&r->opt.js, url, stream, prefix);
+	r->opt.durable = durable;
+	r->opt.dead_letter = dead_letter;
+	r->opt.sources = none;
+	r->opt.batch = batch;
+	r->opt.ack_wait_s = 120;
+	return 0;
+}
+
 static void on_ready(void *arg)
 {
 	struct run *r = arg;
@@ -116,22 +138,11 @@ static void *collect_main(void *arg)
 
 static int collect(const char *url, const char *db, long n)
 {
-	static const char *const none[] = {NULL};
 	struct run r = {0};
-	struct err err;
 	pthread_t th;
 
-	r.store = store_open(db, STORE_CREATE, &err);
-	if (!r.store) {
-		fprintf(stderr, "%s\n", err.msg);
+	if (run_open(&r, db, url, "IOTMON_EVENTS", "iotmon.events", "bench", "iotmon.deadletter", 10000))
 		return 1;
-	}
-	settings(&r.opt.js, url, "IOTMON_EVENTS", "iotmon.events");
-	r.opt.durable = "bench";
-	r.opt.dead_letter = "iotmon.deadletter";
-	r.opt.sources = none;
-	r.opt.batch = 10000;
-	r.opt.ack_wait_s = 120;
 	pthread_create(&th, NULL, collect_main, &r);
 	while (!__atomic_load_n(&r.ready, __ATOMIC_ACQUIRE) || __atomic_load_n(&r.st.stored, __ATOMIC_RELAXED) +
 					  __atomic_load_n(&r.st.duplicates, __ATOMIC_RELAXED) <
@@ -179,7 +190,6 @@ static int cmp_u32(const void *a, const void *b)
 
 static int latency(const char *url, const char *db, long rate, long seconds)
 {
-	static const char *const none[] = {NULL};
 	struct nats_sink_options po = {.max_pending = 16384, .queue_max = 200000};
 	struct delays d = {.cap = (size_t)(rate * seconds)};
 	struct run r = {0};
@@ -191,17 +201,8 @@ static int latency(const char *url, const char *db, long rate, long seconds)
 
 	d.ms = calloc(d.cap, sizeof(*d.ms));
 	pthread_mutex_init(&d.lock, NULL);
-	r.store = store_open(db, STORE_CREATE, &err);
-	if (!r.store) {
-		fprintf(stderr, "%s\n", err.msg);
+	if (run_open(&r, db, url, "IOTMON_LATENCY", "iotmon.latency", "bench-latency", "iotmon.latency-deadletter", 5000))
 		return 1;
-	}
-	settings(&r.opt.js, url, "IOTMON_LATENCY", "iotmon.latency");
-	r.opt.durable = "bench-latency";
-	r.opt.dead_letter = "iotmon.latency-deadletter";
-	r.opt.sources = none;
-	r.opt.batch = 5000;
-	r.opt.ack_wait_s = 120;
 	r.opt.committed = on_committed;
 	r.opt.committed_arg = &d;
 	pthread_create(&th, NULL, collect_main, &r);

@@ -141,6 +141,19 @@ static void lost(struct nats_sink *s, size_t n)
 	log_error("nats: cannot build a message (out of memory); %zu events dropped", n);
 }
 
+/* Queues m, a message of n events, for the publisher (lock held); a NULL m
+ * (out of memory) counts the n events as lost. */
+static void enqueue(struct nats_sink *s, natsMsg *m, size_t n)
+{
+	if (!m) {
+		lost(s, n);
+		return;
+	}
+	list_push(&s->queue, m);
+	if (s->queue.n == 1)
+		pthread_cond_signal(&s->wake);
+}
+
 /* Turns the batch being filled into a queued message (lock held). Its id
  * is the first event's identity and the count: the same batch sent again
  * has the same id, so the stream keeps one copy. */
@@ -148,21 +161,13 @@ static void seal(struct nats_sink *s)
 {
 	char id[JS_MSG_ID_MAX + 8];
 	const uint8_t *data;
-	natsMsg *m;
 	size_t len;
 
 	if (s->cur.count == 0)
 		return;
 	data = event_batch_finish(&s->cur, &len);
 	snprintf(id, sizeof(id), "%s+%u", s->cur_id, s->cur.count);
-	m = make_msg(s, s->cur_sensor, id, data, len);
-	if (m) {
-		list_push(&s->queue, m);
-		if (s->queue.n == 1)
-			pthread_cond_signal(&s->wake);
-	} else {
-		lost(s, s->cur.count);
-	}
+	enqueue(s, make_msg(s, s->cur_sensor, id, data, len), s->cur.count);
 	event_batch_reset(&s->cur);
 }
 
@@ -177,13 +182,7 @@ static void queue_json(struct nats_sink *s, const struct event *ev)
 	js_event_msg_id(ev, id);
 	m = make_msg(s, ev->sensor, id, json, strlen(json));
 	free(json);
-	if (m) {
-		list_push(&s->queue, m);
-		if (s->queue.n == 1)
-			pthread_cond_signal(&s->wake);
-	} else {
-		lost(s, 1);
-	}
+	enqueue(s, m, 1);
 }
 
 /* Whether the batch being filled should go now (lock held). */
